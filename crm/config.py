@@ -1,0 +1,44 @@
+"""Settings, read once from the environment (prefix ``CRM_``); command-line options win."""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Fsync(StrEnum):
+    """How often the embedded engine forces its append-only file to disk."""
+
+    ALWAYS = "always"
+    EVERYSEC = "everysec"
+
+
+class Settings(BaseSettings):
+    """Everything the service and its tools can be configured with."""
+
+    model_config = SettingsConfigDict(env_prefix="CRM_", frozen=True, extra="forbid")
+
+    graph_url: str | None = Field(
+        default=None,
+        description="Which engine to use; unset: the embedded FalkorDB in data_dir. "
+        "falkordb://host:port for a FalkorDB server.",
+    )
+    graph_name: str = Field(default="crm", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    data_dir: Path = Field(
+        default=Path("crm-data"), description="Where the embedded engine keeps its files."
+    )
+    fsync: Fsync = Field(
+        default=Fsync.ALWAYS,
+        description="Embedded engine: fsync the append-only file before every acknowledgement "
+        "(always) or once a second (everysec).",
+    )
+    batch_size: int = Field(default=1000, ge=1, le=100_000)
+    query_timeout_ms: int = Field(default=30_000, ge=1)
+    start_timeout_s: float = Field(default=60.0, gt=0)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings from the environment; non-None ``overrides`` (command-line options) win."""
+    return Settings(**{key: value for key, value in overrides.items() if value is not None})

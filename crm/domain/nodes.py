@@ -1,0 +1,247 @@
+"""The records the graph holds as nodes, one model per label."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar, Self
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from crm.domain.values import (
+    Contact,
+    Country,
+    Email,
+    Identifier,
+    Language,
+    LawfulBasis,
+    LocalizedText,
+    Model,
+    Money,
+    Name,
+    Text,
+    Url,
+    normalize_phone,
+    normalize_vat_id,
+)
+
+
+class Label(StrEnum):
+    """Every node label the graph may hold; the only source of labels in Cypher text."""
+
+    CLUSTER = "Cluster"
+    ORGANIZATION = "Organization"
+    PERSON = "Person"
+    EVENT = "Event"
+    INITIATIVE = "Initiative"
+    PROJECT = "Project"
+    TOPIC = "Topic"
+    SECTOR = "Sector"
+    REGION = "Region"
+    DOCUMENT = "Document"
+
+
+class OrganizationKind(StrEnum):
+    COMPANY = "company"
+    UNIVERSITY = "university"
+    PUBLIC_BODY = "public_body"
+    ASSOCIATION = "association"
+
+
+class EventKind(StrEnum):
+    WORKSHOP = "workshop"
+    NETWORK_MEETING = "network_meeting"
+    CONFERENCE = "conference"
+    SEMINAR = "seminar"
+    STUDY_TRIP = "study_trip"
+    TRADE_FAIR = "trade_fair"
+
+
+class InitiativeStatus(StrEnum):
+    IDEA = "idea"
+    START_UP = "start_up"
+    ACTIVE = "active"
+    CONCLUDED = "concluded"
+
+
+class DocumentKind(StrEnum):
+    REPORT = "report"
+    CASE_STUDY = "case_study"
+    RECOMMENDATIONS = "recommendations"
+    PRESENTATION = "presentation"
+    FILM = "film"
+    WEBSITE = "website"
+
+
+class Node(Model):
+    """What every node carries: a stable id, where it came from, and when it was written."""
+
+    label: ClassVar[Label]
+
+    id: Identifier
+    source: Text
+    created_at: datetime | None = Field(
+        default=None, description="Set by the store when the node is created."
+    )
+    updated_at: datetime | None = Field(
+        default=None, description="Set by the store whenever the node changes."
+    )
+
+
+class Cluster(Node):
+    label = Label.CLUSTER
+
+    name: Name
+    country: Country
+    specialties: list[Text] = []
+    services: list[Text] = []
+    technologies: list[Text] = []
+    description: LocalizedText | None = None
+    contact: Contact | None = None
+
+    @field_validator("contact")
+    @classmethod
+    def _phone_in_e164(cls, contact: Contact | None, info: ValidationInfo) -> Contact | None:
+        if contact is None or contact.phone is None:
+            return contact
+        phone = normalize_phone(contact.phone, info.data.get("country"))
+        return contact.model_copy(update={"phone": phone})
+
+
+class Organization(Node):
+    label = Label.ORGANIZATION
+
+    name: Name
+    kind: OrganizationKind
+    country: Country
+    city: Name | None = None
+    vat_id: str | None = Field(
+        default=None, description="Danish CVR, German USt-IdNr, or another country's VAT id."
+    )
+    website: Url | None = None
+    description: LocalizedText | None = None
+
+    @field_validator("vat_id")
+    @classmethod
+    def _vat_id_valid(cls, vat_id: str | None, info: ValidationInfo) -> str | None:
+        if vat_id is None:
+            return None
+        country = info.data.get("country")
+        if country is None:
+            raise ValueError("a VAT id needs a valid country")
+        return normalize_vat_id(vat_id, country)
+
+
+class Consent(Model):
+    """The lawful basis on which the CRM holds a person's data, and since when."""
+
+    basis: LawfulBasis
+    date: date
+
+
+class Person(Node):
+    label = Label.PERSON
+
+    given_name: Name
+    family_name: Name
+    title: Name | None = None
+    country: Country
+    email: Email | None = None
+    phone: str | None = None
+    languages: list[Language] = []
+    consent: Consent
+
+    @field_validator("phone")
+    @classmethod
+    def _phone_in_e164(cls, phone: str | None, info: ValidationInfo) -> str | None:
+        return None if phone is None else normalize_phone(phone, info.data.get("country"))
+
+
+class Event(Node):
+    label = Label.EVENT
+
+    kind: EventKind
+    title: Name
+    date: date
+    place: Name | None = None
+    country: Country | None = None
+    reported_attendance: int | None = Field(default=None, ge=0, le=10_000_000)
+    description: LocalizedText | None = None
+
+
+class Initiative(Node):
+    label = Label.INITIATIVE
+
+    name: Name
+    description: LocalizedText | None = None
+    status: InitiativeStatus
+    started_on: date | None = None
+
+
+class Project(Node):
+    label = Label.PROJECT
+
+    name: Name
+    programme: Name
+    fund: Name
+    period_start: int = Field(ge=1950, le=2100, description="First year of the funding period.")
+    period_end: int = Field(ge=1950, le=2100, description="Last year of the funding period.")
+    total_investment_eur: Money
+    eu_contribution_eur: Money
+    description: LocalizedText | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.period_end < self.period_start:
+            raise ValueError("periodEnd is before periodStart")
+        if self.eu_contribution_eur > self.total_investment_eur:
+            raise ValueError("euContributionEur is larger than totalInvestmentEur")
+        return self
+
+
+class Topic(Node):
+    label = Label.TOPIC
+
+    name: Name
+    labels: LocalizedText | None = None
+
+
+class Sector(Node):
+    label = Label.SECTOR
+
+    name: Name
+    labels: LocalizedText | None = None
+
+
+class Region(Node):
+    label = Label.REGION
+
+    name: Name
+    country: Country | None = None
+    labels: LocalizedText | None = None
+
+
+class Document(Node):
+    label = Label.DOCUMENT
+
+    kind: DocumentKind
+    title: Name
+    languages: list[Language] = []
+    published_on: date | None = None
+    url: Url | None = None
+    description: LocalizedText | None = None
+
+
+NODE_MODELS: dict[Label, type[Node]] = {
+    model.label: model
+    for model in (
+        Cluster,
+        Organization,
+        Person,
+        Event,
+        Initiative,
+        Project,
+        Topic,
+        Sector,
+        Region,
+        Document,
+    )
+}

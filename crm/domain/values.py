@@ -1,0 +1,124 @@
+"""Value types shared by the records: identifiers, countries, languages, money, contact data."""
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+import phonenumbers
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    HttpUrl,
+    PlainSerializer,
+    StringConstraints,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+from stdnum import get_cc_module
+from stdnum.exceptions import ValidationError as StdnumError
+
+
+class Model(BaseModel):
+    """Base of every domain model: immutable, camelCase on the outside, unknown fields refused."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        str_strip_whitespace=True,
+    )
+
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"),
+    Field(description="A stable id: letters, digits and . _ : - (at most 128 characters)."),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Language = Literal["de", "da", "en"]
+
+
+def _country(code: str) -> str:
+    upper = code.strip().upper()
+    if len(upper) != 2 or pycountry.countries.get(alpha_2=upper) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+    return upper
+
+
+Country = Annotated[str, AfterValidator(_country)]
+Url = Annotated[HttpUrl, PlainSerializer(str, return_type=str)]
+Email = Annotated[EmailStr, AfterValidator(str.lower)]
+Money = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=15, decimal_places=2, description="An exact amount in EUR."),
+]
+
+
+class LocalizedText(Model):
+    """One text in German, Danish and English; at least one of them is given."""
+
+    de: Text | None = None
+    da: Text | None = None
+    en: Text | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "LocalizedText":
+        if self.de is None and self.da is None and self.en is None:
+            raise ValueError("give the text in at least one of de, da, en")
+        return self
+
+
+class Contact(Model):
+    """How to reach a cluster's office."""
+
+    email: Email | None = None
+    phone: str | None = None
+    website: Url | None = None
+    address: Text | None = None
+
+
+class LawfulBasis(StrEnum):
+    """The GDPR article 6(1) basis on which a person's data is held."""
+
+    CONSENT = "consent"
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal_obligation"
+    VITAL_INTERESTS = "vital_interests"
+    PUBLIC_TASK = "public_task"
+    LEGITIMATE_INTERESTS = "legitimate_interests"
+
+
+def normalize_phone(number: str, country: str | None) -> str:
+    """Parse ``number`` (international, or national to ``country``) and return it in E.164."""
+    try:
+        parsed = phonenumbers.parse(number, country)
+    except phonenumbers.NumberParseException as error:
+        raise ValueError(f"{number!r} is not a phone number: {error}") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError(f"{number!r} is not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_vat_id(number: str, country: str) -> str:
+    """Check a VAT id (Danish CVR, German USt-IdNr, any other by its country) and return it
+    compact with its country prefix, for example ``DK13585628``."""
+    compact = number.replace(" ", "").replace("-", "").replace(".", "").upper()
+    prefix = compact[:2] if compact[:2].isalpha() else country
+    digits = compact[2:] if compact[:2].isalpha() else compact
+    scheme = "cvr" if prefix == "DK" else "vat"
+    try:
+        module = get_cc_module(prefix.lower().replace("el", "gr"), scheme)
+    except (ImportError, ModuleNotFoundError):
+        module = None
+    if module is None:
+        raise ValueError(f"no VAT id check is known for country {prefix!r}")
+    try:
+        return prefix + str(module.validate(digits))
+    except StdnumError as error:
+        raise ValueError(f"{number!r} is not a valid {prefix} VAT id: {error}") from None

@@ -1,0 +1,30 @@
+"""Open the store that ``CRM_GRAPH_URL`` names, with the constraints and indexes in place."""
+
+from urllib.parse import urlsplit
+
+from crm.config import Settings
+from crm.errors import InvalidInput
+from crm.graph.falkordb import URL_SCHEMES as FALKORDB_SCHEMES
+from crm.graph.falkordb import FalkorDBStore
+from crm.graph.schema import load_schema
+from crm.graph.store import GraphStore
+
+
+async def open_store(settings: Settings) -> GraphStore:
+    """The embedded engine when no URL is set; otherwise the engine the URL's scheme names."""
+    if settings.graph_url is not None:
+        scheme = urlsplit(settings.graph_url).scheme
+        if scheme not in FALKORDB_SCHEMES:
+            known = ", ".join(f"{name}://" for name in FALKORDB_SCHEMES)
+            raise InvalidInput(
+                f"CRM_GRAPH_URL: unsupported scheme {scheme + '://' if scheme else '(none)'}; "
+                f"use one of {known}, or leave it unset for the embedded engine"
+            )
+    store = await FalkorDBStore.open(settings)
+    try:
+        await store.ping()
+        await store.ensure_schema(load_schema())
+    except BaseException:
+        await store.close()
+        raise
+    return store

