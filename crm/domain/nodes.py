@@ -1,6 +1,6 @@
 """The records the graph holds as nodes, one model per label."""
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import ClassVar, Self
 
@@ -18,6 +18,7 @@ from crm.domain.values import (
     Money,
     Name,
     Text,
+    Timestamp,
     Url,
     normalize_phone,
     normalize_vat_id,
@@ -78,10 +79,10 @@ class Node(Model):
 
     id: Identifier
     source: Text
-    created_at: datetime | None = Field(
+    created_at: Timestamp | None = Field(
         default=None, description="Set by the store when the node is created."
     )
-    updated_at: datetime | None = Field(
+    updated_at: Timestamp | None = Field(
         default=None, description="Set by the store whenever the node changes."
     )
 

@@ -1,14 +1,14 @@
 """The ties between records: their types, their properties, and which labels each may join."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Self
 
 from pydantic import Field, model_validator
 
 from crm.domain.nodes import Label
-from crm.domain.values import Identifier, Model, Name, Text
+from crm.domain.values import Identifier, Model, Name, Text, Timestamp
 
 
 class RelType(StrEnum):
@@ -39,8 +39,8 @@ class Tie(Model):
     """What every relationship carries besides its ends: where it came from, when it was written."""
 
     source: Text
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
 
 
 class MemberOf(Tie):

@@ -1,5 +1,7 @@
 """Value types shared by the records: identifiers, countries, languages, money, contact data."""
 
+import re
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -8,6 +10,7 @@ import phonenumbers
 import pycountry
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -23,24 +26,42 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 
 class Model(BaseModel):
-    """Base of every domain model: immutable, camelCase on the outside, unknown fields refused."""
+    """Base of every domain model: immutable, camelCase on the outside, unknown fields refused.
+
+    Text is kept exactly as given (no trimming); only codes are normalised (country codes,
+    phone numbers, VAT ids, e-mail addresses)."""
 
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
         alias_generator=to_camel,
         populate_by_name=True,
-        str_strip_whitespace=True,
     )
 
 
-Identifier = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"),
-    Field(description="A stable id: letters, digits and . _ : - (at most 128 characters)."),
-]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
+
+def _identifier(value: str) -> str:
+    if not _IDENTIFIER.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not an id: use 1 to 128 letters, digits and . _ : -, "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+Identifier = Annotated[str, AfterValidator(_identifier)]
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return text
+
+
+Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_not_blank)]
+Name = Annotated[str, StringConstraints(max_length=300), AfterValidator(_not_blank)]
 Language = Literal["de", "da", "en"]
 
 
@@ -53,11 +74,21 @@ def _country(code: str) -> str:
 
 Country = Annotated[str, AfterValidator(_country)]
 Url = Annotated[HttpUrl, PlainSerializer(str, return_type=str)]
-Email = Annotated[EmailStr, AfterValidator(str.lower)]
+Email = EmailStr
 Money = Annotated[
     Decimal,
     Field(ge=0, max_digits=15, decimal_places=2, description="An exact amount in EUR."),
 ]
+
+
+def format_timestamp(moment: datetime) -> str:
+    """A moment as stored: UTC, ISO 8601, milliseconds, ``Z`` (sorts as text)."""
+    if moment.tzinfo is None:
+        raise ValueError("a timestamp needs a time zone")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+Timestamp = Annotated[AwareDatetime, PlainSerializer(format_timestamp, return_type=str)]
 
 
 class LocalizedText(Model):

@@ -1,0 +1,203 @@
+"""The ``crm`` command.
+
+Exit codes: 0 done; 1 the input has problems and nothing was written; 2 wrong usage;
+3 ``--skip-invalid`` wrote the valid records and skipped the others; 4 the store failed.
+"""
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from crm.config import Settings, load_settings
+from crm.errors import CrmError
+from crm.graph.connect import open_store
+from crm.graph.store import GraphStore
+from crm.queries.stats import count_nodes, count_relationships
+from crm.queries.upsert import Outcome
+from graph_loader.export import export_graph, write_document
+from graph_loader.load import load as load_paths
+from graph_loader.progress import progress_for
+from graph_loader.writer import Summary
+
+EXIT_PROBLEMS = 1
+EXIT_SKIPPED = 3
+EXIT_STORE = 4
+
+app = typer.Typer(
+    help="A cross-border relationship CRM kept as a knowledge graph.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        help="Where the embedded engine keeps its files [env: CRM_DATA_DIR].", show_default=False
+    ),
+]
+GraphUrl = Annotated[
+    str | None,
+    typer.Option(
+        help="The engine to use; unset: the embedded one [env: CRM_GRAPH_URL].", show_default=False
+    ),
+]
+BatchSize = Annotated[
+    int | None,
+    typer.Option(min=1, help="Rows per write statement [env: CRM_BATCH_SIZE].", show_default=False),
+]
+
+
+def _settings(**overrides: Any) -> Settings:
+    """The settings, or a clear message naming the setting that is wrong."""
+    try:
+        return load_settings(**overrides)
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            name = "CRM_" + "_".join(str(part) for part in detail["loc"]).upper()
+            err.print(f"[red]error:[/red] {name}: {detail['msg']}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _run[T](settings: Settings, work: Callable[[GraphStore], Awaitable[T]]) -> T:
+    """Open the store, do ``work``, close the store; store failures end the command cleanly."""
+
+    async def session() -> T:
+        store = await open_store(settings)
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(session())
+    except CrmError as error:
+        err.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(EXIT_STORE) from None
+
+
+@app.command()
+def load(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="YAML or JSON files, or folders of CSV files.", show_default=False),
+    ],
+    skip_invalid: Annotated[
+        bool, typer.Option(help="Write the valid records and report the others.")
+    ] = False,
+    batch_size: BatchSize = None,
+    data_dir: DataDir = None,
+    graph_url: GraphUrl = None,
+) -> None:
+    """Load records into the graph: everything is validated first; by default one problem means
+    nothing is written."""
+    settings = _settings(data_dir=data_dir, graph_url=graph_url, batch_size=batch_size)
+
+    async def work(store: GraphStore) -> Any:
+        with progress_for(err) as progress:
+            return await load_paths(
+                paths,
+                store,
+                batch_size=settings.batch_size,
+                skip_invalid=skip_invalid,
+                progress=progress,
+            )
+
+    report = _run(settings, work)
+    for problem in report.problems:
+        err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+    if report.summary is None:
+        err.print(
+            f"{len(report.problems)} problems in {report.invalid} records; nothing was written.",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_PROBLEMS)
+    _print_summary(report.summary)
+    if report.problems:
+        err.print(
+            f"{len(report.problems)} problems: {report.invalid} records were skipped.",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+@app.command()
+def export(
+    path: Annotated[Path, typer.Argument(help="The .yaml, .yml or .json file to write.")],
+    data_dir: DataDir = None,
+    graph_url: GraphUrl = None,
+) -> None:
+    """Write the whole graph as a document that ``crm load`` reads back unchanged."""
+    if path.suffix.lower() not in {".yaml", ".yml", ".json"}:
+        raise typer.BadParameter("give a .yaml, .yml or .json file", param_hint="PATH")
+    settings = _settings(data_dir=data_dir, graph_url=graph_url)
+    document = _run(settings, lambda store: export_graph(store, settings.batch_size))
+    write_document(document, path)
+    nodes = sum(map(len, document["nodes"].values()))
+    relationships = sum(map(len, document["relationships"].values()))
+    err.print(f"wrote {nodes} nodes and {relationships} relationships to {path}", highlight=False)
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    data_dir: DataDir = None,
+    graph_url: GraphUrl = None,
+) -> None:
+    """Count the nodes by label and the relationships by type."""
+    settings = _settings(data_dir=data_dir, graph_url=graph_url)
+
+    async def work(store: GraphStore) -> dict[str, dict[str, int]]:
+        nodes = await count_nodes(store)
+        relationships = await count_relationships(store)
+        return {"nodes": dict(nodes.items()), "relationships": dict(relationships.items())}
+
+    counts = _run(settings, work)
+    if as_json:
+        out.print_json(json.dumps(counts))
+        return
+    for section, by_name in counts.items():
+        table = Table(section, "count", title=None)
+        for name, count in by_name.items():
+            table.add_row(name, str(count))
+        table.add_row("total", str(sum(by_name.values())), style="bold")
+        out.print(table)
+
+
+def _print_summary(summary: Summary) -> None:
+    table = Table("written", "created", "updated", "unchanged")
+    rows: list[tuple[str, Outcome]] = [
+        *summary.nodes.items(),
+        ("nodes", summary.node_total),
+        *summary.relationships.items(),
+        ("relationships", summary.relationship_total),
+    ]
+    for name, outcome in rows:
+        style = "bold" if name in ("nodes", "relationships") else None
+        table.add_row(
+            str(name),
+            str(outcome.created),
+            str(outcome.updated),
+            str(outcome.unchanged),
+            style=style,
+        )
+    out.print(table)
+    missing = summary.node_total.missing + summary.relationship_total.missing
+    if missing:
+        err.print(f"{missing} relationships were not written: an end was deleted while loading.")
+
+
+def main() -> None:
+    """Entry point of the ``crm`` script."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()

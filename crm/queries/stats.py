@@ -1,0 +1,29 @@
+"""How many nodes of each label and relationships of each type the graph holds."""
+
+from typing import LiteralString
+
+from crm.domain import Label, RelType
+from crm.graph.cypher import render
+from crm.graph.store import GraphStore
+
+
+def _union(template: LiteralString, slot: str, names: list[Label] | list[RelType]) -> LiteralString:
+    parts = [render(template, **{slot: name}) for name in names]
+    return " UNION ALL ".join(parts)
+
+
+# One statement each: a count per label (or type) is answered from the engine's own counters.
+_BY_LABEL = _union(
+    "MATCH (n:%label%) RETURN '%label%' AS name, count(n) AS count", "label", list(Label)
+)
+_BY_TYPE = _union(
+    "MATCH ()-[r:%type%]->() RETURN '%type%' AS name, count(r) AS count", "type", list(RelType)
+)
+
+
+async def count_nodes(store: GraphStore) -> dict[Label, int]:
+    return {Label(row["name"]): row["count"] for row in await store.read(_BY_LABEL)}
+
+
+async def count_relationships(store: GraphStore) -> dict[RelType, int]:
+    return {RelType(row["name"]): row["count"] for row in await store.read(_BY_TYPE)}

@@ -1,0 +1,129 @@
+"""Idempotent upserts of nodes and relationships, a batch per statement.
+
+Each row is compared with what the graph holds before it is written, in the same statement, so
+the counts are exact and a row equal to the stored one is not written at all (its ``updatedAt``
+stays). ``createdAt`` and ``updatedAt`` come from the row when it carries them (an export being
+restored), else from the statement's ``$now``.
+"""
+
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from crm.domain import RELATIONSHIPS, Label, RelType
+from crm.graph.cypher import render
+from crm.graph.store import GraphStore
+
+# Shared tail: `changed` is true for a new element or one whose properties differ from `row.props`
+# (a property set to null in the row is removed); only then are the properties written.
+_COMPARE_AND_SET: LiteralString = """
+WITH *,
+     created OR any(key IN keys(row.props) WHERE NOT coalesce(
+         old[key] = row.props[key], old[key] IS NULL AND row.props[key] IS NULL)) AS changed
+"""
+_SET_IF_CHANGED: LiteralString = """
+ON CREATE SET e.createdAt = coalesce(row.createdAt, $now)
+FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
+    SET e += row.props, e.updatedAt = coalesce(row.updatedAt, $now))
+RETURN sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
+       sum(CASE WHEN changed AND NOT created THEN 1 ELSE 0 END) AS updated,
+       count(*) AS written
+"""
+
+_UPSERT_NODES: LiteralString = (
+    """
+UNWIND $rows AS row
+OPTIONAL MATCH (old:%label% {id: row.id})
+WITH row, old, old IS NULL AS created
+"""
+    + _COMPARE_AND_SET
+    + "MERGE (e:%label% {id: row.id})"
+    + _SET_IF_CHANGED
+)
+
+_MATCH_ENDS: LiteralString = """
+UNWIND $rows AS row
+MATCH (a:%from% {id: row.from})
+MATCH (b:%to% {id: row.to})
+"""
+_UPSERT_PAIR: LiteralString = (
+    _MATCH_ENDS
+    + """
+OPTIONAL MATCH (a)-[old:%type%]->(b)
+WITH a, b, row, old, old IS NULL AS created
+"""
+    + _COMPARE_AND_SET
+    + "MERGE (a)-[e:%type%]->(b)"
+    + _SET_IF_CHANGED
+)
+_UPSERT_KEYED: LiteralString = (
+    _MATCH_ENDS
+    + """
+OPTIONAL MATCH (a)-[old:%type% {id: row.props.id}]->(b)
+WITH a, b, row, old, old IS NULL AS created
+"""
+    + _COMPARE_AND_SET
+    + "MERGE (a)-[e:%type% {id: row.props.id}]->(b)"
+    + _SET_IF_CHANGED
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one batch did: rows created, updated, left unchanged, and rows not written at all
+    (a relationship whose end no longer exists)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    missing: int = 0
+
+    def __add__(self, other: "Outcome") -> "Outcome":
+        return Outcome(
+            self.created + other.created,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            self.missing + other.missing,
+        )
+
+
+def upsert_nodes_statement(label: Label) -> LiteralString:
+    return render(_UPSERT_NODES, label=label)
+
+
+def upsert_relationships_statement(
+    rel_type: RelType, source: Label, target: Label
+) -> LiteralString:
+    template = _UPSERT_KEYED if RELATIONSHIPS[rel_type].keyed else _UPSERT_PAIR
+    return render(template, type=rel_type, **{"from": source, "to": target})
+
+
+async def upsert_nodes(
+    store: GraphStore, label: Label, *, rows: list[dict[str, Any]], now: str
+) -> Outcome:
+    """Rows: ``{"id", "props", "createdAt", "updatedAt"}``."""
+    return _outcome(
+        await store.write(upsert_nodes_statement(label), {"rows": rows, "now": now}), len(rows)
+    )
+
+
+async def upsert_relationships(
+    store: GraphStore,
+    rel_type: RelType,
+    source: Label,
+    target: Label,
+    *,
+    rows: list[dict[str, Any]],
+    now: str,
+) -> Outcome:
+    """Rows: ``{"from", "to", "props", "createdAt", "updatedAt"}``."""
+    statement = upsert_relationships_statement(rel_type, source, target)
+    return _outcome(await store.write(statement, {"rows": rows, "now": now}), len(rows))
+
+
+def _outcome(records: list[dict[str, Any]], sent: int) -> Outcome:
+    counts = records[0] if records else {}
+    # Engines may sum to a float (FalkorDB) or to null over no rows.
+    created, updated, written = (
+        int(counts.get(key) or 0) for key in ("created", "updated", "written")
+    )
+    return Outcome(created, updated, written - created - updated, sent - written)

@@ -1,0 +1,282 @@
+"""Read YAML, JSON and CSV input into raw records, keeping where each one came from.
+
+A document (YAML or JSON) is ``{"nodes": {label: [record, ...]}, "relationships": {type:
+[record, ...]}}``; a CSV folder holds one file per label or relationship type. Readers only
+check the shape; what the records say is validation's business.
+"""
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelType
+from graph_loader.records import Kind, Location, Problem, RawInput, RawRecord
+
+SECTIONS = {"nodes": Kind.NODE, "relationships": Kind.RELATIONSHIP}
+YAML_SUFFIXES = {".yaml", ".yml"}
+ENDS = ("from", "to", "fromLabel", "toLabel")
+
+
+def read_path(path: Path) -> RawInput:
+    """Read a YAML or JSON document, or a folder of CSV files."""
+    if path.is_dir():
+        return read_csv_folder(path)
+    if not path.is_file():
+        return _failed(path, "no such file or folder")
+    if path.suffix.lower() in YAML_SUFFIXES:
+        return read_yaml(path)
+    if path.suffix.lower() == ".json":
+        return read_json(path)
+    return _failed(
+        path, "unknown format: give a .yaml, .yml or .json file, or a folder of CSV files"
+    )
+
+
+# --- YAML ------------------------------------------------------------------------------------
+
+
+class _TextLoader(yaml.SafeLoader):
+    """Safe YAML in which every plain scalar but null stays text and duplicate keys are errors.
+
+    YAML 1.1 would turn ``NO`` (Norway) into false, ``007`` into 7 and ``2014-03-11`` into a date;
+    the domain model converts text itself, so the file's characters reach it unchanged."""
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:null"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(path: Path) -> RawInput:
+    try:
+        loader = _TextLoader(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        return _failed(path, f"cannot be read: {error}")
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return _failed(path, "the document is empty")
+        return _walk_yaml(path, root, loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        return _failed(path, f"not valid YAML: {error.problem or error.context}", line)
+    except yaml.YAMLError as error:
+        return _failed(path, f"not valid YAML: {error}")
+    finally:
+        loader.dispose()
+
+
+def _walk_yaml(path: Path, root: Node, loader: _TextLoader) -> RawInput:
+    result = RawInput()
+    if not isinstance(root, MappingNode):
+        return _failed(path, "the document must be a mapping with 'nodes' and 'relationships'", 1)
+    for section_node, groups in root.value:
+        section = _scalar(section_node)
+        line = section_node.start_mark.line + 1
+        if section not in SECTIONS:
+            result.problems.append(_unknown_section(path, section, line))
+            continue
+        if not isinstance(groups, MappingNode):
+            if not _is_null(groups):
+                result.problems.append(
+                    Problem(Location(str(path), line, section), "must map names to lists")
+                )
+            continue
+        for name_node, items in groups.value:
+            name = _scalar(name_node)
+            pointer = f"{section}.{name}"
+            if _is_null(items):
+                continue
+            if not isinstance(items, SequenceNode):
+                result.problems.append(
+                    Problem(
+                        Location(str(path), name_node.start_mark.line + 1, pointer),
+                        "must be a list of records",
+                    )
+                )
+                continue
+            for index, item in enumerate(items.value):
+                location = Location(str(path), item.start_mark.line + 1, f"{pointer}[{index}]")
+                data = loader.construct_object(item, deep=True)
+                result.extend(_record(SECTIONS[section], name, data, location))
+    return result
+
+
+def _scalar(node: Node) -> str:
+    return str(node.value) if isinstance(node, ScalarNode) else "<not a name>"
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def read_json(path: Path) -> RawInput:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicates)
+    except (OSError, UnicodeDecodeError) as error:
+        return _failed(path, f"cannot be read: {error}")
+    except json.JSONDecodeError as error:
+        return _failed(path, f"not valid JSON: {error.msg} (column {error.colno})", error.lineno)
+    except _DuplicateKey as error:
+        return _failed(path, f"not valid input: duplicate key {error.args[0]!r}")
+    if not isinstance(document, dict):
+        return _failed(path, "the document must be an object with 'nodes' and 'relationships'")
+    result = RawInput()
+    for section, groups in document.items():
+        if section not in SECTIONS:
+            result.problems.append(_unknown_section(path, section, None))
+            continue
+        if groups is None:
+            continue
+        if not isinstance(groups, dict):
+            result.problems.append(
+                Problem(Location(str(path), None, section), "must map names to lists")
+            )
+            continue
+        for name, items in groups.items():
+            pointer = f"{section}.{name}"
+            if not isinstance(items, list):
+                result.problems.append(
+                    Problem(Location(str(path), None, pointer), "must be a list of records")
+                )
+                continue
+            for index, data in enumerate(items):
+                location = Location(str(path), None, f"{pointer}[{index}]")
+                result.extend(_record(SECTIONS[section], name, data, location))
+    return result
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+_LIST_SEPARATOR = re.compile(r"(?<!\\);")
+
+
+def read_csv_folder(folder: Path) -> RawInput:
+    result = RawInput()
+    files = sorted(folder.glob("*.csv"))
+    if not files:
+        return _failed(folder, "the folder holds no .csv files")
+    for path in files:
+        result.extend(read_csv(path))
+    return result
+
+
+def read_csv(path: Path) -> RawInput:
+    """One CSV file, named for the label or relationship type its rows hold."""
+    name = path.stem
+    if name in Label.__members__.values():
+        kind, lists = Kind.NODE, _list_fields(NODE_MODELS[Label(name)])
+    elif name in RelType.__members__.values():
+        kind, lists = Kind.RELATIONSHIP, _list_fields(RELATIONSHIPS[RelType(name)].properties)
+    else:
+        return _failed(path, f"the file name must be a label or a relationship type: {_names()}")
+    result = RawInput()
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, strict=True)
+            header = next(reader, None)
+            if header is None:
+                return _failed(path, "the file is empty: it needs a header row")
+            for row in reader:
+                location = Location(str(path), reader.line_num, f"row {reader.line_num}")
+                if len(row) != len(header):
+                    result.problems.append(
+                        Problem(
+                            location, f"has {len(row)} cells where the header has {len(header)}"
+                        )
+                    )
+                    continue
+                data = _nest(header, row, lists)
+                result.extend(_record(kind, name, data, location))
+    except (OSError, UnicodeDecodeError) as error:
+        return _failed(path, f"cannot be read: {error}")
+    except csv.Error as error:
+        return _failed(path, f"not valid CSV: {error}", reader.line_num)
+    return result
+
+
+def _nest(header: list[str], row: list[str], lists: set[str]) -> dict[str, Any]:
+    """Cells to a record: empty cells left out, ``a.b`` columns nested, list cells split."""
+    data: dict[str, Any] = {}
+    for column, cell in zip(header, row, strict=True):
+        if cell == "":
+            continue
+        value: Any = cell
+        if column in lists:
+            value = [item.replace("\\;", ";") for item in _LIST_SEPARATOR.split(cell)]
+        head, _, tail = column.partition(".")
+        if tail:
+            data.setdefault(head, {})[tail] = value
+        else:
+            data[column] = value
+    return data
+
+
+def _list_fields(model: type[Any]) -> set[str]:
+    return {
+        info.alias or name
+        for name, info in model.model_fields.items()
+        if getattr(info.annotation, "__origin__", None) is list
+    }
+
+
+def _names() -> str:
+    return ", ".join([*Label.__members__.values(), *RelType.__members__.values()])
+
+
+# --- shared ----------------------------------------------------------------------------------
+
+
+def _record(kind: Kind, name: str, data: Any, location: Location) -> RawInput:
+    if not isinstance(data, dict):
+        return RawInput(problems=[Problem(location, "a record must be a mapping of fields")])
+    return RawInput(records=[RawRecord(kind, name, data, location)])
+
+
+def _unknown_section(path: Path, section: str, line: int | None) -> Problem:
+    return Problem(
+        Location(str(path), line, section), "unknown section: expected 'nodes' or 'relationships'"
+    )
+
+
+def _failed(path: Path, message: str, line: int | None = None) -> RawInput:
+    return RawInput(problems=[Problem(Location(str(path), line), message)])
+
+
+def iter_records(raw: RawInput, kind: Kind) -> Iterator[RawRecord]:
+    return (record for record in raw.records if record.kind is kind)
