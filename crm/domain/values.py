@@ -54,14 +54,17 @@ def _identifier(value: str) -> str:
 Identifier = Annotated[str, AfterValidator(_identifier)]
 
 
-def _not_blank(text: str) -> str:
+def _storable_text(text: str) -> str:
+    """Text every engine can hold: not blank, no NUL (pydantic already refuses lone surrogates)."""
     if not text.strip():
         raise ValueError("must not be blank")
+    if "\x00" in text:
+        raise ValueError("must not contain the NUL character")
     return text
 
 
-Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_not_blank)]
-Name = Annotated[str, StringConstraints(max_length=300), AfterValidator(_not_blank)]
+Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_storable_text)]
+Name = Annotated[str, StringConstraints(max_length=300), AfterValidator(_storable_text)]
 Language = Literal["de", "da", "en"]
 
 

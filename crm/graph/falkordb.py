@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 URL_SCHEMES = {"falkordb": "redis", "falkordbs": "rediss"}
 _CONSTRAINT_WAIT_S = 60.0
+_ALREADY_THERE = ("already indexed", "already exists")
 
 
 class FalkorDBStore:
@@ -97,11 +98,23 @@ class FalkorDBStore:
         }
         for target in dict.fromkeys((*schema.unique, *schema.node_indexes)):
             if ("NODE", target.label.value, target.property) not in have:
-                await self.write(self.dialect.node_index(target))
+                await self._create(self.dialect.node_index(target))
         for edge in schema.relationship_indexes:
             if ("RELATIONSHIP", edge.type.value, edge.property) not in have:
-                await self.write(self.dialect.relationship_index(edge))
+                await self._create(self.dialect.relationship_index(edge))
         await self._ensure_unique(schema)
+
+    async def _create(self, *command: str) -> None:
+        """Run a schema statement (or command); another process may have just run it too."""
+        try:
+            async with _translated():
+                if len(command) == 1:
+                    await self._graph.query(command[0])
+                else:
+                    await self._db.connection.execute_command(*command)
+        except StoreError as error:
+            if not any(marker in str(error) for marker in _ALREADY_THERE):
+                raise
 
     async def _ensure_unique(self, schema: GraphSchema) -> None:
         """Unique constraints build in the background; wait until they hold."""
@@ -119,10 +132,7 @@ class FalkorDBStore:
             }
             for key, target in wanted.items():
                 if key not in status:
-                    async with _translated():
-                        await self._db.connection.execute_command(
-                            *self.dialect.unique_constraint(target, self._graph_name)
-                        )
+                    await self._create(*self.dialect.unique_constraint(target, self._graph_name))
                 elif status[key] == "FAILED":
                     raise Conflict(
                         f"{key[0]}.{key[1]} is not unique in the stored graph; "

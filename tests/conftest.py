@@ -1,0 +1,62 @@
+"""Shared fixtures: settings on a fresh data folder, an open store on the embedded engine, and a
+session-wide check that no engine process outlives the tests."""
+
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from crm.config import Settings, load_settings
+from crm.graph.connect import open_store
+from crm.graph.embedded import engine_processes
+from crm.graph.store import GraphStore
+
+ENGINE_EXIT_WAIT_S = 15.0
+"""The engine's module takes a second or two to unload after a shutdown."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by its folder: unit, contract or e2e."""
+    for item in items:
+        folder = item.path.parent.name
+        if folder in {"unit", "contract", "e2e"}:
+            item.add_marker(getattr(pytest.mark, folder))
+
+
+def wait_for_engine_exit(data_dir: Path | None = None) -> list[int]:
+    """Wait until no engine process (of ``data_dir``, or of any folder) runs; return the pids
+    still running when the wait ran out."""
+    deadline = time.monotonic() + ENGINE_EXIT_WAIT_S
+    while (left := engine_processes(data_dir)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [process.pid for process in left]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_engine_outlives_the_tests() -> Iterator[None]:
+    """Every test that starts an engine must stop it: after the session none may be left."""
+    before = {process.pid for process in engine_processes()}
+    yield
+    left = set(wait_for_engine_exit()) - before
+    for pid in left:
+        for process in engine_processes():
+            if process.pid == pid:
+                process.kill()
+    assert not left, f"engine processes outlived the tests: {sorted(left)}"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on a data folder of this test's own."""
+    return load_settings(data_dir=tmp_path / "crm-data")
+
+
+@pytest.fixture
+async def store(settings: Settings) -> AsyncIterator[GraphStore]:
+    """A store on the embedded engine, closed (and its engine stopped) after the test."""
+    opened = await open_store(settings)
+    try:
+        yield opened
+    finally:
+        await opened.close()

@@ -1,0 +1,103 @@
+"""Label and type slots in Cypher text, and the schema statements rendered from graph.yaml."""
+
+from typing import Any
+
+import pytest
+
+from crm.domain import Label, RelType
+from crm.graph.cypher import render
+from crm.graph.dialect import FALKORDB, FalkorDBDialect
+from crm.graph.schema import load_schema
+
+
+@pytest.mark.parametrize("label", list(Label))
+def test_render_fills_label_slot(label: Label) -> None:
+    assert render("MATCH (n:%label% {id: $id}) RETURN n", label=label) == (
+        f"MATCH (n:{label.value} {{id: $id}}) RETURN n"
+    )
+
+
+@pytest.mark.parametrize("rel_type", list(RelType))
+def test_render_fills_type_slot(rel_type: RelType) -> None:
+    assert render("MATCH ()-[r:%type%]->() RETURN r", type=rel_type) == (
+        f"MATCH ()-[r:{rel_type.value}]->() RETURN r"
+    )
+
+
+def test_render_fills_every_slot_each_time_it_occurs() -> None:
+    rendered = render(
+        "MATCH (a:%from%)-[r:%type%]->(b:%to%), (c:%from%) RETURN a",
+        type=RelType.WORKS_AT,
+        to=Label.CLUSTER,
+        **{"from": Label.PERSON},
+    )
+    assert rendered == "MATCH (a:Person)-[r:WORKS_AT]->(b:Cluster), (c:Person) RETURN a"
+
+
+def test_render_leaves_text_without_slots_unchanged() -> None:
+    assert render("MATCH (n) WHERE n.note = '100%' RETURN n") == (
+        "MATCH (n) WHERE n.note = '100%' RETURN n"
+    )
+
+
+@pytest.mark.parametrize("value", ["Cluster", "WORKS_AT", "Cluster) DETACH DELETE (n", 1, None])
+def test_render_refuses_anything_but_a_label_or_type(value: Any) -> None:
+    with pytest.raises(TypeError, match="slot 'label' takes a Label or RelType"):
+        render("MATCH (n:%label%) RETURN n", label=value)
+
+
+@pytest.mark.parametrize(
+    ("template", "slots"),
+    [
+        ("MATCH (n:%label%) RETURN n", {}),
+        ("MATCH (n:%label%) RETURN n", {"type": RelType.WORKS_AT}),
+        ("MATCH (a:%from%)-[:%type%]->(b:%to%)", {"from": Label.PERSON, "type": RelType.WORKS_AT}),
+    ],
+)
+def test_render_refuses_a_missing_slot(template: str, slots: dict[str, Any]) -> None:
+    with pytest.raises(KeyError, match="no value for slot"):
+        render(template, **slots)
+
+
+# --- schema and dialect ----------------------------------------------------------------------
+
+
+def test_schema_makes_every_label_id_unique() -> None:
+    unique = [(target.label, target.property) for target in load_schema().unique]
+    assert sorted(unique) == sorted((label, "id") for label in Label)
+
+
+def test_schema_indexes_interaction_ids() -> None:
+    indexed = [(target.type, target.property) for target in load_schema().relationship_indexes]
+    assert (RelType.INTERACTED, "id") in indexed
+
+
+@pytest.mark.parametrize("label", list(Label))
+def test_falkordb_ddl_indexes_and_constrains_every_label_id(label: Label) -> None:
+    ddl = FalkorDBDialect().ddl(load_schema(), "crm")
+    assert f"CREATE INDEX FOR (n:{label.value}) ON (n.id)" in ddl
+    assert f"GRAPH.CONSTRAINT CREATE crm UNIQUE NODE {label.value} PROPERTIES 1 id" in ddl
+
+
+def test_falkordb_ddl_indexes_before_constraining() -> None:
+    ddl = FALKORDB.ddl(load_schema(), "crm")
+    first_constraint = next(i for i, line in enumerate(ddl) if line.startswith("GRAPH.CONSTRAINT"))
+    assert all(line.startswith("CREATE INDEX") for line in ddl[:first_constraint])
+    assert all(line.startswith("GRAPH.CONSTRAINT") for line in ddl[first_constraint:])
+
+
+def test_falkordb_ddl_has_each_statement_once() -> None:
+    ddl = FALKORDB.ddl(load_schema(), "crm")
+    assert len(ddl) == len(set(ddl))
+
+
+def test_falkordb_ddl_names_the_graph_in_constraints() -> None:
+    ddl = FALKORDB.ddl(load_schema(), "other_graph")
+    constraints = [line for line in ddl if line.startswith("GRAPH.CONSTRAINT")]
+    assert len(constraints) == len(Label)
+    assert all(line.split()[2] == "other_graph" for line in constraints)
+
+
+def test_falkordb_ddl_indexes_relationship_property() -> None:
+    ddl = FALKORDB.ddl(load_schema(), "crm")
+    assert "CREATE INDEX FOR ()-[r:INTERACTED]-() ON (r.id)" in ddl
