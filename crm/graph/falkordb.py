@@ -150,6 +150,7 @@ class FalkorDBStore:
 
     async def close(self) -> None:
         await self._db.connection.aclose()
+        await self._db.connection.connection_pool.disconnect()  # from_url hands over its pool
         if self._engine is not None:
             await asyncio.to_thread(self._engine.release)
 

@@ -204,9 +204,19 @@ def test_text_is_kept_literally(given: str) -> None:
     assert LocalizedText(de=given).de == given
 
 
-@pytest.mark.parametrize("given", ["", " ", "\t\n ", "\u00a0"])
-def test_blank_text_is_refused(given: str) -> None:
-    with pytest.raises(ValidationError, match="must not be blank"):
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("", "must not be blank"),
+        (" ", "must not be blank"),
+        ("\t\n ", "must not be blank"),
+        ("\u00a0", "must not be blank"),
+        ("a\x00b", "must not contain the NUL character"),
+        ("x" * 10_001, "at most 10000 characters"),
+    ],
+)
+def test_blank_or_unstorable_text_is_refused(given: str, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
         TEXT.validate_python(given)
 
 

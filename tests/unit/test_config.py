@@ -1,0 +1,112 @@
+"""Settings: defaults, CRM_ environment variables, command-line overrides."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from crm.config import Fsync, Settings, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No CRM_ variable of the machine running the tests leaks into them."""
+    for name in list(os.environ):
+        if name.upper().startswith("CRM_"):
+            monkeypatch.delenv(name)
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.data_dir == Path("crm-data")
+    assert settings.graph_url is None
+    assert settings.graph_name == "crm"
+    assert settings.batch_size == 1000
+    assert settings.fsync is Fsync.ALWAYS
+
+
+@pytest.mark.parametrize(
+    ("variable", "text", "field", "value"),
+    [
+        ("CRM_DATA_DIR", "/srv/crm", "data_dir", Path("/srv/crm")),
+        ("CRM_GRAPH_URL", "falkordb://localhost:6379", "graph_url", "falkordb://localhost:6379"),
+        ("CRM_GRAPH_NAME", "crm_test-1", "graph_name", "crm_test-1"),
+        ("CRM_BATCH_SIZE", "50", "batch_size", 50),
+        ("CRM_FSYNC", "everysec", "fsync", Fsync.EVERYSEC),
+        ("CRM_QUERY_TIMEOUT_MS", "1500", "query_timeout_ms", 1500),
+        ("CRM_START_TIMEOUT_S", "2.5", "start_timeout_s", 2.5),
+        ("crm_batch_size", "7", "batch_size", 7),
+    ],
+)
+def test_environment_variable_is_read(
+    monkeypatch: pytest.MonkeyPatch, variable: str, text: str, field: str, value: Any
+) -> None:
+    monkeypatch.setenv(variable, text)
+    assert getattr(load_settings(), field) == value
+
+
+def test_variable_without_prefix_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BATCH_SIZE", "50")
+    assert load_settings().batch_size == 1000
+
+
+def test_override_wins_over_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRM_BATCH_SIZE", "50")
+    monkeypatch.setenv("CRM_DATA_DIR", "/srv/crm")
+    settings = load_settings(batch_size=20, data_dir=Path("/tmp/other"))
+    assert (settings.batch_size, settings.data_dir) == (20, Path("/tmp/other"))
+
+
+def test_none_override_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRM_BATCH_SIZE", "50")
+    settings = load_settings(batch_size=None, graph_url=None, data_dir=None)
+    assert (settings.batch_size, settings.graph_url, settings.data_dir) == (
+        50,
+        None,
+        Path("crm-data"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("batch_size", 0),
+        ("batch_size", 100_001),
+        ("graph_name", "my graph"),
+        ("graph_name", ""),
+        ("graph_name", "a" * 65),
+        ("graph_name", "crm;FLUSHALL"),
+        ("fsync", "never"),
+        ("query_timeout_ms", 0),
+        ("start_timeout_s", 0),
+        ("unknown_option", 1),
+    ],
+)
+def test_invalid_override_is_refused(field: str, value: Any) -> None:
+    with pytest.raises(ValidationError):
+        load_settings(**{field: value})
+
+
+@pytest.mark.parametrize(
+    ("variable", "text"),
+    [("CRM_BATCH_SIZE", "0"), ("CRM_GRAPH_NAME", "my graph"), ("CRM_BATCH_SIZE", "many")],
+)
+def test_invalid_environment_variable_is_refused(
+    monkeypatch: pytest.MonkeyPatch, variable: str, text: str
+) -> None:
+    monkeypatch.setenv(variable, text)
+    with pytest.raises(ValidationError):
+        load_settings()
+
+
+def test_settings_are_frozen() -> None:
+    settings = load_settings()
+    with pytest.raises(ValidationError, match="frozen"):
+        settings.batch_size = 5
+    assert settings.batch_size == 1000
+
+
+def test_settings_can_be_built_directly() -> None:
+    assert Settings(graph_name="other").graph_name == "other"
