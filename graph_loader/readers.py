@@ -89,6 +89,10 @@ def _walk_yaml(path: Path, root: Node, loader: _TextLoader) -> RawInput:
     result = RawInput()
     if not isinstance(root, MappingNode):
         return _failed(path, "the document must be a mapping with 'nodes' and 'relationships'", 1)
+    for mapping in (root, *(groups for _, groups in root.value if isinstance(groups, MappingNode))):
+        if (duplicate := _duplicate_key(mapping)) is not None:
+            line = duplicate.start_mark.line + 1
+            return _failed(path, f"not valid input: duplicate key {_scalar(duplicate)!r}", line)
     for section_node, groups in root.value:
         section = _scalar(section_node)
         line = section_node.start_mark.line + 1
@@ -119,6 +123,17 @@ def _walk_yaml(path: Path, root: Node, loader: _TextLoader) -> RawInput:
                 data = loader.construct_object(item, deep=True)
                 result.extend(_record(SECTIONS[section], name, data, location))
     return result
+
+
+def _duplicate_key(mapping: MappingNode) -> Node | None:
+    seen: set[str] = set()
+    for key, _ in mapping.value:
+        name = _scalar(key)
+        if name in seen:
+            duplicate: Node = key
+            return duplicate
+        seen.add(name)
+    return None
 
 
 def _scalar(node: Node) -> str:
@@ -157,6 +172,8 @@ def read_json(path: Path) -> RawInput:
             continue
         for name, items in groups.items():
             pointer = f"{section}.{name}"
+            if items is None:
+                continue
             if not isinstance(items, list):
                 result.problems.append(
                     Problem(Location(str(path), None, pointer), "must be a list of records")

@@ -139,15 +139,20 @@ def normalize_phone(number: str, country: str | None) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+_VAT_PREFIXES = {"GR": "EL"}
+"""Where a VAT id's prefix is not the ISO country code."""
+
+
 def normalize_vat_id(number: str, country: str) -> str:
     """Check a VAT id (Danish CVR, German USt-IdNr, any other by its country) and return it
     compact with its country prefix, for example ``DK13585628``."""
     compact = number.replace(" ", "").replace("-", "").replace(".", "").upper()
-    prefix = compact[:2] if compact[:2].isalpha() else country
+    prefix = compact[:2] if compact[:2].isalpha() else _VAT_PREFIXES.get(country, country)
     digits = compact[2:] if compact[:2].isalpha() else compact
     scheme = "cvr" if prefix == "DK" else "vat"
+    country_code = {prefix: code for code, prefix in _VAT_PREFIXES.items()}.get(prefix, prefix)
     try:
-        module = get_cc_module(prefix.lower().replace("el", "gr"), scheme)
+        module = get_cc_module(country_code.lower(), scheme)
     except (ImportError, ModuleNotFoundError):
         module = None
     if module is None:

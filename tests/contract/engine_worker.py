@@ -25,7 +25,9 @@ async def main(data_dir: Path, prefix: str, count: int, start_at: float, close: 
     try:
         while count == 0 or written < count:
             node_id = f"{prefix}-{written}"
-            await store.write("CREATE (:Topic {id: $id, name: $id, source: 'test'})", {"id": node_id})
+            await store.write(
+                "CREATE (:Topic {id: $id, name: $id, source: 'test'})", {"id": node_id}
+            )
             print(node_id, flush=True)
             written += 1
     except StoreUnavailable:

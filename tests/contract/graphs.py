@@ -38,7 +38,9 @@ class CountingStore:
     def dialect(self) -> Dialect:
         return self.inner.dialect
 
-    async def read(self, query: LiteralString, parameters: Parameters | None = None) -> list[Record]:
+    async def read(
+        self, query: LiteralString, parameters: Parameters | None = None
+    ) -> list[Record]:
         self.reads += 1
         return await self.inner.read(query, parameters)
 

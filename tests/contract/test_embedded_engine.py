@@ -52,7 +52,8 @@ def kill_engine(data_dir: Path) -> None:
 async def test_no_acknowledged_write_is_lost_when_the_engine_is_killed(settings: Settings) -> None:
     acknowledged = []
     with start_worker(str(settings.data_dir), "acked", "0") as writer:
-        assert writer.stdout is not None and writer.stderr is not None
+        assert writer.stdout is not None
+        assert writer.stderr is not None
         for line in writer.stdout:  # ids the engine has acknowledged, as they come
             acknowledged.append(line.strip())
             if len(acknowledged) == 300:
@@ -73,7 +74,8 @@ async def test_a_new_process_opens_the_folder_after_a_kill_without_clean_up(
     await store.write("CREATE (:Topic {id: 'before-kill', name: 'x', source: 'test'})")
     kill_engine(settings.data_dir)
     files = EngineFiles(settings.data_dir.resolve())
-    assert files.socket.exists() and files.pidfile.exists()  # what the kill left behind
+    assert files.socket.exists()
+    assert files.pidfile.exists()
 
     result = run_worker(str(settings.data_dir), "after-kill", "3")
 
@@ -84,8 +86,12 @@ async def test_a_new_process_opens_the_folder_after_a_kill_without_clean_up(
 async def test_a_lease_of_a_dead_process_does_not_keep_the_engine_running(
     settings: Settings,
 ) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     store = await open_store(settings)
     (EngineFiles(settings.data_dir.resolve()).leases / f"{dead.stdout.strip()}-0000").touch()
 
@@ -171,7 +177,8 @@ async def test_the_socket_moves_to_tmp_when_the_data_folder_path_is_too_long(
     store = await open_store(long_settings)
     try:
         socket = EngineFiles(deep.resolve()).socket
-        assert socket.exists() and not socket.is_relative_to(deep)
+        assert socket.exists()
+        assert not socket.is_relative_to(deep)
         assert await store.read("RETURN 1 AS one") == [{"one": 1}]
     finally:
         await store.close()

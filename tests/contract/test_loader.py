@@ -22,7 +22,8 @@ async def test_loading_the_dataset_twice_changes_nothing_the_second_time(store: 
 
     second = await load([INTRANET], store, batch_size=BATCH)
 
-    assert first.problems == [] and first.summary is not None
+    assert first.problems == []
+    assert first.summary is not None
     assert first.summary.node_total.created >= 60 + 150 + 12
     assert second.summary is not None
     for total in (second.summary.node_total, second.summary.relationship_total):
@@ -89,9 +90,11 @@ async def test_the_dataset_is_a_living_demo_and_marks_what_is_invented(store: Gr
         "MATCH (:Cluster)-[:ACTIVE_IN]->(s:Sector) RETURN count(DISTINCT s) AS n"
     )
 
-    assert nodes[Label.CLUSTER] >= 12 and nodes[Label.ORGANIZATION] >= 60
+    assert nodes[Label.CLUSTER] >= 12
+    assert nodes[Label.ORGANIZATION] >= 60
     assert nodes[Label.PERSON] >= 150
-    assert relationships[RelType.INTERACTED] > 0 and relationships[RelType.ATTENDED] > 0
+    assert relationships[RelType.INTERACTED] > 0
+    assert relationships[RelType.ATTENDED] > 0
     assert {row["country"] for row in clusters} == {"DE", "DK"}
     assert sectors[0]["n"] >= 4
     assert [row["source"] for row in sources] == [

