@@ -8,7 +8,6 @@ check the shape; what the records say is validation's business.
 import csv
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from graph_loader.records import Kind, Location, Problem, RawInput, RawRecord
 
 SECTIONS = {"nodes": Kind.NODE, "relationships": Kind.RELATIONSHIP}
 YAML_SUFFIXES = {".yaml", ".yml"}
-ENDS = ("from", "to", "fromLabel", "toLabel")
 
 
 def read_path(path: Path) -> RawInput:
@@ -294,6 +292,3 @@ def _unknown_section(path: Path, section: str, line: int | None) -> Problem:
 def _failed(path: Path, message: str, line: int | None = None) -> RawInput:
     return RawInput(problems=[Problem(Location(str(path), line), message)])
 
-
-def iter_records(raw: RawInput, kind: Kind) -> Iterator[RawRecord]:
-    return (record for record in raw.records if record.kind is kind)
