@@ -291,4 +291,3 @@ def _unknown_section(path: Path, section: str, line: int | None) -> Problem:
 
 def _failed(path: Path, message: str, line: int | None = None) -> RawInput:
     return RawInput(problems=[Problem(Location(str(path), line), message)])
-
