@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelType
 from graph_loader.records import Kind, Location, Problem, RawInput, RawRecord
@@ -72,7 +72,7 @@ def read_yaml(path: Path) -> RawInput:
         root = loader.get_single_node()
         if root is None:
             return _failed(path, "the document is empty")
-        return _walk_yaml(path, root, loader)
+        return _walk(path, loader.construct_document(root), _lines(root))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -83,63 +83,20 @@ def read_yaml(path: Path) -> RawInput:
         loader.dispose()
 
 
-def _walk_yaml(path: Path, root: Node, loader: _TextLoader) -> RawInput:
-    result = RawInput()
+def _lines(root: Node) -> dict[tuple[Any, ...], int]:
+    """The line of each section ``(section,)``, name ``(section, name)`` and record
+    ``(section, name, index)`` of a YAML document."""
+    lines: dict[tuple[Any, ...], int] = {(): root.start_mark.line + 1}
     if not isinstance(root, MappingNode):
-        return _failed(path, "the document must be a mapping with 'nodes' and 'relationships'", 1)
-    for mapping in (root, *(groups for _, groups in root.value if isinstance(groups, MappingNode))):
-        if (duplicate := _duplicate_key(mapping)) is not None:
-            line = duplicate.start_mark.line + 1
-            return _failed(path, f"not valid input: duplicate key {_scalar(duplicate)!r}", line)
+        return lines
     for section_node, groups in root.value:
-        section = _scalar(section_node)
-        line = section_node.start_mark.line + 1
-        if section not in SECTIONS:
-            result.problems.append(_unknown_section(path, section, line))
-            continue
-        if not isinstance(groups, MappingNode):
-            if not _is_null(groups):
-                result.problems.append(
-                    Problem(Location(str(path), line, section), "must map names to lists")
-                )
-            continue
-        for name_node, items in groups.value:
-            name = _scalar(name_node)
-            pointer = f"{section}.{name}"
-            if _is_null(items):
-                continue
-            if not isinstance(items, SequenceNode):
-                result.problems.append(
-                    Problem(
-                        Location(str(path), name_node.start_mark.line + 1, pointer),
-                        "must be a list of records",
-                    )
-                )
-                continue
-            for index, item in enumerate(items.value):
-                location = Location(str(path), item.start_mark.line + 1, f"{pointer}[{index}]")
-                data = loader.construct_object(item, deep=True)
-                result.extend(_record(SECTIONS[section], name, data, location))
-    return result
-
-
-def _duplicate_key(mapping: MappingNode) -> Node | None:
-    seen: set[str] = set()
-    for key, _ in mapping.value:
-        name = _scalar(key)
-        if name in seen:
-            duplicate: Node = key
-            return duplicate
-        seen.add(name)
-    return None
-
-
-def _scalar(node: Node) -> str:
-    return str(node.value) if isinstance(node, ScalarNode) else "<not a name>"
-
-
-def _is_null(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+        section = section_node.value
+        lines[(section,)] = section_node.start_mark.line + 1
+        for name_node, items in groups.value if isinstance(groups, MappingNode) else ():
+            lines[(section, name_node.value)] = name_node.start_mark.line + 1
+            for index, item in enumerate(items.value if isinstance(items, SequenceNode) else ()):
+                lines[(section, name_node.value, index)] = item.start_mark.line + 1
+    return lines
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -154,33 +111,7 @@ def read_json(path: Path) -> RawInput:
         return _failed(path, f"not valid JSON: {error.msg} (column {error.colno})", error.lineno)
     except _DuplicateKey as error:
         return _failed(path, f"not valid input: duplicate key {error.args[0]!r}")
-    if not isinstance(document, dict):
-        return _failed(path, "the document must be an object with 'nodes' and 'relationships'")
-    result = RawInput()
-    for section, groups in document.items():
-        if section not in SECTIONS:
-            result.problems.append(_unknown_section(path, section, None))
-            continue
-        if groups is None:
-            continue
-        if not isinstance(groups, dict):
-            result.problems.append(
-                Problem(Location(str(path), None, section), "must map names to lists")
-            )
-            continue
-        for name, items in groups.items():
-            pointer = f"{section}.{name}"
-            if items is None:
-                continue
-            if not isinstance(items, list):
-                result.problems.append(
-                    Problem(Location(str(path), None, pointer), "must be a list of records")
-                )
-                continue
-            for index, data in enumerate(items):
-                location = Location(str(path), None, f"{pointer}[{index}]")
-                result.extend(_record(SECTIONS[section], name, data, location))
-    return result
+    return _walk(path, document, {})
 
 
 class _DuplicateKey(ValueError):
@@ -193,6 +124,44 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         if key in result:
             raise _DuplicateKey(key)
         result[key] = value
+    return result
+
+
+# --- a document, from either ---------------------------------------------------------------
+
+
+def _walk(path: Path, document: Any, lines: dict[tuple[Any, ...], int]) -> RawInput:
+    """The records of ``{"nodes": {label: [...]}, "relationships": {type: [...]}}``; ``lines``
+    tells where each part starts, where the format knows it."""
+    if not isinstance(document, dict):
+        return _failed(
+            path, "the document must be a mapping of 'nodes' and 'relationships'", lines.get(())
+        )
+    result = RawInput()
+
+    def problem(key: tuple[Any, ...], message: str) -> None:
+        pointer = ".".join(map(str, key))
+        result.problems.append(Problem(Location(str(path), lines.get(key), pointer), message))
+
+    for section, groups in document.items():
+        if section not in SECTIONS:
+            problem((section,), "unknown section: expected 'nodes' or 'relationships'")
+            continue
+        if groups is None:
+            continue
+        if not isinstance(groups, dict):
+            problem((section,), "must map names to lists")
+            continue
+        for name, items in groups.items():
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                problem((section, name), "must be a list of records")
+                continue
+            for index, data in enumerate(items):
+                where = (section, name, index)
+                location = Location(str(path), lines.get(where), f"{section}.{name}[{index}]")
+                result.extend(_record(SECTIONS[section], str(name), data, location))
     return result
 
 
@@ -281,12 +250,6 @@ def _record(kind: Kind, name: str, data: Any, location: Location) -> RawInput:
     if not isinstance(data, dict):
         return RawInput(problems=[Problem(location, "a record must be a mapping of fields")])
     return RawInput(records=[RawRecord(kind, name, data, location)])
-
-
-def _unknown_section(path: Path, section: str, line: int | None) -> Problem:
-    return Problem(
-        Location(str(path), line, section), "unknown section: expected 'nodes' or 'relationships'"
-    )
 
 
 def _failed(path: Path, message: str, line: int | None = None) -> RawInput:

@@ -109,17 +109,6 @@ def test_python_dash_m_graph_loader_loads(data_dir: str, tmp_path: Path) -> None
     assert "Topic" in result.stdout
 
 
-def test_the_loader_runs_while_another_process_holds_the_store(
-    data_dir: str, store: GraphStore, tmp_path: Path
-) -> None:
-    one = tmp_path / "one.yaml"
-    one.write_text("nodes:\n  Topic:\n    - {id: shared, name: Shared}\n", encoding="utf-8")
-
-    result = crm("load", str(one), "--data-dir", data_dir)
-
-    assert result.returncode == 0, result.stderr
-
-
 async def test_what_the_loader_wrote_is_seen_by_the_process_that_holds_the_store(
     data_dir: str, store: GraphStore, tmp_path: Path
 ) -> None:

@@ -237,7 +237,7 @@ def test_json_syntax_error_is_a_problem_with_its_line(tmp_path: Path) -> None:
         ('{"nodes": []}', "nodes", "must map names to lists"),
         ('{"nodes": {"Cluster": {"id": "a"}}}', "nodes.Cluster", "must be a list of records"),
         ('{"nodes": {"Cluster": ["a"]}}', "nodes.Cluster[0]", "must be a mapping"),
-        ("[]", None, "must be an object"),
+        ("[]", None, "must be a mapping"),
     ],
 )
 def test_json_wrong_shape_is_a_problem(
