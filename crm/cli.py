@@ -1,7 +1,8 @@
 """The ``crm`` command.
 
-Exit codes: 0 done; 1 the input has problems and nothing was written; 2 wrong usage;
-3 ``--skip-invalid`` wrote the valid records and skipped the others; 4 the store failed.
+Exit codes: 0 done; 1 the input has problems and nothing was written (or a file could not be
+written); 2 wrong usage or setting; 3 ``--skip-invalid`` wrote the valid records and skipped the
+others; 4 the store failed.
 """
 
 import asyncio
@@ -14,6 +15,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from crm.config import Settings, load_settings
@@ -65,7 +67,7 @@ def _settings(**overrides: Any) -> Settings:
     except ValidationError as error:
         for detail in error.errors(include_url=False):
             name = "CRM_" + "_".join(str(part) for part in detail["loc"]).upper()
-            err.print(f"[red]error:[/red] {name}: {detail['msg']}", highlight=False)
+            err.print(f"[red]error:[/red] {name}: {escape(detail['msg'])}", highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -82,7 +84,7 @@ def _run[T](settings: Settings, work: Callable[[GraphStore], Awaitable[T]]) -> T
     try:
         return asyncio.run(session())
     except CrmError as error:
-        err.print(f"[red]error:[/red] {error}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
         raise typer.Exit(EXIT_STORE) from None
 
 
@@ -142,7 +144,11 @@ def export(
         raise typer.BadParameter("give a .yaml, .yml or .json file", param_hint="PATH")
     settings = _settings(data_dir=data_dir, graph_url=graph_url)
     document = _run(settings, lambda store: export_graph(store, settings.batch_size))
-    write_document(document, path)
+    try:
+        write_document(document, path)
+    except OSError as error:
+        err.print(f"[red]error:[/red] cannot write {escape(str(path))}: {escape(str(error))}")
+        raise typer.Exit(EXIT_PROBLEMS) from None
     nodes = sum(map(len, document["nodes"].values()))
     relationships = sum(map(len, document["relationships"].values()))
     err.print(f"wrote {nodes} nodes and {relationships} relationships to {path}", highlight=False)

@@ -114,7 +114,7 @@ class EmbeddedEngine:
         """Start the server unless it runs, and take a lease on it."""
         if self._lease is not None:
             return
-        self.files.data_dir.mkdir(parents=True, exist_ok=True)
+        self.files.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # personal data
         self.files.leases.mkdir(exist_ok=True)
         with self._locked():
             if not self._answers():
@@ -190,6 +190,8 @@ class EmbeddedEngine:
                 f"see {self.files.log}"
             )
         if not self._wait_until_loaded():
+            for process in engine_processes(self.files.data_dir):
+                process.terminate()  # nobody will hold a lease on it
             raise StoreUnavailable(
                 f"the embedded engine did not answer within {self._start_timeout_s:g} s; "
                 f"see {self.files.log}"

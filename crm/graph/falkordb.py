@@ -1,7 +1,6 @@
 """The FalkorDB adapter: embedded or a server, through falkordb-py's async client."""
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import date, datetime, time
@@ -20,8 +19,6 @@ from crm.graph.dialect import FALKORDB, FalkorDBDialect
 from crm.graph.embedded import EmbeddedEngine
 from crm.graph.schema import GraphSchema
 from crm.graph.store import Parameters, Record
-
-logger = logging.getLogger(__name__)
 
 URL_SCHEMES = {"falkordb": "redis", "falkordbs": "rediss"}
 _CONSTRAINT_WAIT_S = 60.0
