@@ -125,6 +125,9 @@ def load(
         )
         raise typer.Exit(EXIT_PROBLEMS)
     _print_summary(report.summary)
+    if missing := report.summary.relationship_total.missing:
+        err.print(f"{missing} relationships were not written: an end was deleted while loading.")
+        raise typer.Exit(EXIT_SKIPPED)
     if report.problems:
         err.print(
             f"{len(report.problems)} problems: {report.invalid} records were skipped.",
@@ -198,9 +201,6 @@ def _print_summary(summary: Summary) -> None:
             style=style,
         )
     out.print(table)
-    missing = summary.node_total.missing + summary.relationship_total.missing
-    if missing:
-        err.print(f"{missing} relationships were not written: an end was deleted while loading.")
 
 
 def main() -> None:

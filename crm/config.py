@@ -1,11 +1,15 @@
 """Settings, read once from the environment (prefix ``CRM_``); command-line options win."""
 
+import logging
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+logger = logging.getLogger(__name__)
 
 
 class Fsync(StrEnum):
@@ -40,5 +44,13 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read the settings from the environment; non-None ``overrides`` (command-line options) win."""
+    """Read the settings from the environment; non-None ``overrides`` (command-line options) win.
+
+    A ``CRM_`` variable that is no setting (a typo, say) is logged, not silently ignored."""
+    known = {f"CRM_{name.upper()}" for name in Settings.model_fields}
+    for name in sorted(set(os.environ) - known):
+        if name.startswith("CRM_"):
+            logger.warning(
+                "%s is not a setting; the settings are %s", name, ", ".join(sorted(known))
+            )
     return Settings(**{key: value for key, value in overrides.items() if value is not None})

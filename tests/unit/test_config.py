@@ -110,3 +110,14 @@ def test_settings_are_frozen() -> None:
 
 def test_settings_can_be_built_directly() -> None:
     assert Settings(graph_name="other").graph_name == "other"
+
+
+def test_a_crm_variable_that_is_no_setting_is_logged(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("CRM_DATADIR", "typo")
+
+    load_settings()
+
+    assert "CRM_DATADIR is not a setting" in caplog.text
+    assert "CRM_DATA_DIR" in caplog.text
