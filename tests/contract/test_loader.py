@@ -63,6 +63,9 @@ async def test_the_dataset_holds_the_articles_figures(store: GraphStore) -> None
     await load([INTRANET], store, batch_size=BATCH)
 
     impact = await project_impact(store, "intranet")
+    sectors = await store.read(
+        "MATCH (:Project {id: 'intranet'})-[:ACTIVE_IN]->(s:Sector) RETURN s.name AS name"
+    )
 
     assert impact.workshops == 3
     assert impact.network_meetings == 2
@@ -73,6 +76,12 @@ async def test_the_dataset_holds_the_articles_figures(store: GraphStore) -> None
     assert float(impact.cofinancing_rate) == 0.65
     assert impact.topics == 4
     assert impact.sectors == 4
+    assert sorted(row["name"] for row in sectors) == [
+        "Energy",
+        "Experience economy",
+        "Health",
+        "Social services",
+    ]
 
 
 async def test_the_dataset_is_a_living_demo_and_marks_what_is_invented(store: GraphStore) -> None:
