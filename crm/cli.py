@@ -97,6 +97,9 @@ def load(
     skip_invalid: Annotated[
         bool, typer.Option(help="Write the valid records and report the others.")
     ] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="Only validate (against the graph too); write nothing.")
+    ] = False,
     batch_size: BatchSize = None,
     data_dir: DataDir = None,
     graph_url: GraphUrl = None,
@@ -112,12 +115,20 @@ def load(
                 store,
                 batch_size=settings.batch_size,
                 skip_invalid=skip_invalid,
+                dry_run=dry_run,
                 progress=progress,
             )
 
     report = _run(settings, work)
     for problem in report.problems:
         err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+    if dry_run:
+        err.print(
+            f"{report.valid} records are valid, {report.invalid} have problems; "
+            "nothing was written (dry run).",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_PROBLEMS if report.problems else 0)
     if report.summary is None:
         err.print(
             f"{len(report.problems)} problems in {report.invalid} records; nothing was written.",

@@ -13,10 +13,12 @@ from graph_loader.writer import Progress, Summary, write_plan
 
 @dataclass
 class LoadReport:
-    """The problems found, how many records they concern, and what was written (if anything)."""
+    """The problems found, how many records they concern and how many are valid, and what was
+    written (None when nothing was)."""
 
     problems: list[Problem] = field(default_factory=list)
     invalid: int = 0
+    valid: int = 0
     summary: Summary | None = None
 
 
@@ -34,13 +36,14 @@ async def load(
     *,
     batch_size: int,
     skip_invalid: bool = False,
+    dry_run: bool = False,
     progress: Progress | None = None,
 ) -> LoadReport:
     """Load ``paths`` all-or-nothing: one problem and nothing is written, unless ``skip_invalid``,
-    which writes the valid records and reports the others."""
+    which writes the valid records and reports the others. ``dry_run`` only validates."""
     plan = await plan_load(paths, store)
-    report = LoadReport(problems=plan.problems, invalid=plan.invalid)
-    if plan.problems and not skip_invalid:
+    report = LoadReport(problems=plan.problems, invalid=plan.invalid, valid=plan.rows)
+    if dry_run or (plan.problems and not skip_invalid):
         return report
     report.summary = await write_plan(store, plan, batch_size, progress)
     return report

@@ -92,6 +92,24 @@ def test_skip_invalid_exits_3_after_writing_the_valid_records(
     assert json.loads(stats.stdout)["nodes"]["Cluster"] == 1
 
 
+def test_a_dry_run_validates_and_writes_nothing(data_dir: str, tmp_path: Path) -> None:
+    mixed = tmp_path / "mixed.yaml"
+    mixed.write_text(
+        "nodes:\n  Cluster:\n    - {id: a, name: A, country: XX}\n"
+        "    - {id: b, name: B, country: DE}\n",
+        encoding="utf-8",
+    )
+
+    checked = crm("load", str(mixed), "--dry-run", "--data-dir", data_dir)
+    clean = crm("load", str(INTRANET), "--dry-run", "--data-dir", data_dir)
+    stats = crm("stats", "--json", "--data-dir", data_dir)
+
+    assert checked.returncode == 1
+    assert "1 records are valid, 1 have problems; nothing was written" in checked.stderr
+    assert clean.returncode == 0, clean.stderr
+    assert set(json.loads(stats.stdout)["nodes"].values()) == {0}
+
+
 def test_python_dash_m_graph_loader_loads(data_dir: str, tmp_path: Path) -> None:
     one = tmp_path / "one.yaml"
     one.write_text("nodes:\n  Topic:\n    - {id: t, name: T}\n", encoding="utf-8")
