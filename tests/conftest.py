@@ -17,10 +17,10 @@ ENGINE_EXIT_WAIT_S = 15.0
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test by its folder: unit, contract or e2e."""
+    """Mark each test by its folder: unit, contract, api or e2e."""
     for item in items:
         folder = item.path.parent.name
-        if folder in {"unit", "contract", "e2e"}:
+        if folder in {"unit", "contract", "api", "e2e"}:
             item.add_marker(getattr(pytest.mark, folder))
 
 
