@@ -19,6 +19,13 @@ class Fsync(StrEnum):
     EVERYSEC = "everysec"
 
 
+class Environment(StrEnum):
+    """Development serves GraphiQL; production does not."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
 class Settings(BaseSettings):
     """Everything the service and its tools can be configured with."""
 
@@ -41,6 +48,12 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=1000, ge=1, le=100_000)
     query_timeout_ms: int = Field(default=30_000, ge=1)
     start_timeout_s: float = Field(default=60.0, gt=0)
+    env: Environment = Environment.DEVELOPMENT
+    host: str = Field(default="127.0.0.1", min_length=1, description="Where `crm serve` listens.")
+    port: int = Field(default=8000, ge=0, le=65535)
+    max_page_size: int = Field(
+        default=1000, ge=1, le=100_000, description="The largest `first` a list accepts."
+    )
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -76,6 +76,10 @@ class Node(Model):
     """What every node carries: a stable id, where it came from, and when it was written."""
 
     label: ClassVar[Label]
+    name_fields: ClassVar[tuple[str, ...]] = ("name",)
+    """The fields that together name the record for people (and for name searches)."""
+    place_field: ClassVar[str | None] = None
+    """The field that says where the record is (for place searches), if it has one."""
 
     id: Identifier
     source: Text
@@ -85,6 +89,14 @@ class Node(Model):
     updated_at: Timestamp | None = Field(
         default=None, description="Set by the store whenever the node changes."
     )
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(str(getattr(self, name)) for name in self.name_fields)
+
+    @property
+    def place_name(self) -> str | None:
+        return None if self.place_field is None else getattr(self, self.place_field)
 
 
 class Cluster(Node):
@@ -109,6 +121,7 @@ class Cluster(Node):
 
 class Organization(Node):
     label = Label.ORGANIZATION
+    place_field = "city"
 
     name: Name
     kind: OrganizationKind
@@ -140,6 +153,7 @@ class Consent(Model):
 
 class Person(Node):
     label = Label.PERSON
+    name_fields = ("given_name", "family_name")
 
     given_name: Name
     family_name: Name
@@ -158,6 +172,8 @@ class Person(Node):
 
 class Event(Node):
     label = Label.EVENT
+    name_fields = ("title",)
+    place_field = "place"
 
     kind: EventKind
     title: Name
@@ -222,6 +238,7 @@ class Region(Node):
 
 class Document(Node):
     label = Label.DOCUMENT
+    name_fields = ("title",)
 
     kind: DocumentKind
     title: Name

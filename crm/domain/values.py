@@ -4,7 +4,7 @@ import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 import phonenumbers
 import pycountry
@@ -65,7 +65,14 @@ def _storable_text(text: str) -> str:
 
 Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_storable_text)]
 Name = Annotated[str, StringConstraints(max_length=300), AfterValidator(_storable_text)]
-Language = Literal["de", "da", "en"]
+
+
+class Language(StrEnum):
+    """The languages the CRM holds text in (ISO 639-1)."""
+
+    DE = "de"
+    DA = "da"
+    EN = "en"
 
 
 def _country(code: str) -> str:

@@ -5,6 +5,8 @@ a nested record's fields get their parent's name as a prefix (``description.de``
 ``descriptionDe``, ``consent.basis`` as ``consentBasis``), money is stored as an exact integer
 number of cents (``totalInvestmentEur`` as ``totalInvestmentEurCents``), dates and times as ISO
 8601 text (which sorts and compares correctly on every engine), enums as their value.
+Nodes also get ``searchName`` (and ``searchPlace`` where they have a place): their name folded
+for case- and accent-insensitive search.
 """
 
 from dataclasses import dataclass
@@ -15,9 +17,14 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from crm.domain.nodes import Node
+from crm.domain.search import fold
 from crm.domain.values import Model
 
 TIMESTAMPS = ("createdAt", "updatedAt")
+SEARCH_NAME = "searchName"
+SEARCH_PLACE = "searchPlace"
+"""Derived from the record, never read back into it."""
 """Written by the store, not by the caller; kept apart from the record's own properties."""
 
 Properties = dict[str, Any]
@@ -60,6 +67,10 @@ def property_names(model: type[Model]) -> tuple[str, ...]:
             names.extend(field.alias + _capital(sub.alias) for sub in _fields(field.nested))
         else:
             names.append(_stored_name(field))
+    if issubclass(model, Node):
+        names.append(SEARCH_NAME)
+        if model.place_field is not None:
+            names.append(SEARCH_PLACE)
     return tuple(names)
 
 
@@ -80,6 +91,11 @@ def to_properties(record: Model) -> Properties:
             properties[_stored_name(field)] = None if value is None else _cents(value)
         else:
             properties[field.alias] = value
+    if isinstance(record, Node):
+        properties[SEARCH_NAME] = fold(record.display_name)
+        if record.place_field is not None:
+            place = record.place_name
+            properties[SEARCH_PLACE] = None if place is None else fold(place)
     return properties
 
 
@@ -91,6 +107,12 @@ def timestamps(record: Model) -> Properties:
 
 def from_properties[M: Model](model: type[M], properties: Properties) -> M:
     """Rebuild a record from what the graph holds (the inverse of ``to_properties``)."""
+    return model.model_validate(record_data(model, properties))
+
+
+def record_data(model: type[Model], properties: Properties) -> dict[str, Any]:
+    """What the graph holds in the shape of ``model``'s fields (by alias), not validated:
+    nested records rebuilt, cents back to amounts, absent values left out."""
     data: dict[str, Any] = {}
     for field in _fields(model):
         if field.nested is not None:
@@ -107,7 +129,7 @@ def from_properties[M: Model](model: type[M], properties: Properties) -> M:
                 data[field.alias] = Decimal(cents).scaleb(-2)
         elif properties.get(field.alias) is not None:
             data[field.alias] = properties[field.alias]
-    return model.model_validate(data)
+    return data
 
 
 def _stored_name(field: _Field) -> str:

@@ -1,0 +1,1 @@
+"""The GraphQL API: strawberry schema, resolvers, loaders and the Starlette app."""

@@ -1,0 +1,29 @@
+"""What every resolver gets: the store, fresh loaders, the settings; made anew per request."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import strawberry
+
+from crm.api.loaders import Loaders
+from crm.config import Settings
+from crm.domain.values import format_timestamp
+from crm.graph.store import GraphStore
+
+
+@dataclass
+class Context:
+    store: GraphStore
+    settings: Settings
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.store)
+
+    @staticmethod
+    def now() -> str:
+        """The moment written as ``createdAt``/``updatedAt`` by this request's changes."""
+        return format_timestamp(datetime.now(UTC))
+
+
+Info = strawberry.Info[Context, None]

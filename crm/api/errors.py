@@ -1,0 +1,100 @@
+"""How the API answers what goes wrong.
+
+Expected failures of a mutation (invalid fields, unknown ends, conflicts) are data: a list of
+``UserError`` in its payload, each naming the input field a form can show it next to. Failures
+of a query are GraphQL errors with an ``extensions.code``. Anything unexpected is logged and
+answered as ``INTERNAL_SERVER_ERROR`` without details.
+"""
+
+import logging
+from collections.abc import Iterator, Sequence
+from enum import Enum
+
+import strawberry
+from graphql import GraphQLError
+from pydantic import ValidationError
+from strawberry.extensions import SchemaExtension
+
+from crm.errors import Conflict, CrmError, InvalidInput, NotFound, StoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+@strawberry.enum(description="Why a mutation refused its input.")
+class ErrorCode(Enum):
+    INVALID = "invalid"
+    REQUIRED = "required"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    NOT_ALLOWED = "not_allowed"
+
+
+@strawberry.type(description="A problem with one input field, for a form to show beside it.")
+class UserError:
+    field: list[str] = strawberry.field(
+        description="The path of the input field, from the argument's name down."
+    )
+    code: ErrorCode
+    message: str
+
+
+def validation_errors(
+    error: ValidationError, path: Sequence[str], renames: dict[str, str] | None = None
+) -> list[UserError]:
+    """A pydantic error as user errors under ``path`` (the argument), fields renamed to the
+    names the input uses."""
+    renames = renames or {}
+    errors = []
+    for detail in error.errors(include_url=False):
+        location = [renames.get(str(part), str(part)) for part in detail["loc"]]
+        code = ErrorCode.REQUIRED if detail["type"] == "missing" else ErrorCode.INVALID
+        message = detail["msg"].removeprefix("Value error, ")
+        errors.append(UserError(field=[*path, *location], code=code, message=message))
+    return errors
+
+
+_CODES: tuple[tuple[type[CrmError], str], ...] = (
+    (InvalidInput, "BAD_USER_INPUT"),
+    (NotFound, "NOT_FOUND"),
+    (Conflict, "CONFLICT"),
+    (StoreUnavailable, "STORE_UNAVAILABLE"),
+)
+
+
+def query_error(message: str, code: str) -> GraphQLError:
+    """A GraphQL error a client can act on by its code."""
+    return GraphQLError(message, extensions={"code": code})
+
+
+class ErrorCodes(SchemaExtension):
+    """Give every error a code; mask and log the unexpected ones."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [_coded(error) for error in result.errors]
+
+
+def _coded(error: GraphQLError) -> GraphQLError:
+    if error.extensions and "code" in error.extensions:
+        return error
+    original = error.original_error
+    if original is None:  # the request itself: it does not parse, validate or coerce
+        return _with_code(error, error.message, "GRAPHQL_VALIDATION_FAILED")
+    for kind, code in _CODES:
+        if isinstance(original, kind):
+            return _with_code(error, str(original), code)
+    logger.error("unexpected error at %s", error.path, exc_info=original)
+    return _with_code(error, "internal error", "INTERNAL_SERVER_ERROR")
+
+
+def _with_code(error: GraphQLError, message: str, code: str) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={**(error.extensions or {}), "code": code},
+    )

@@ -1,0 +1,356 @@
+"""GraphQL over HTTP (https://graphql.github.io/graphql-over-http/draft/) for one schema.
+
+Strawberry's own ASGI view cannot answer in ``application/graphql-response+json``, the media type
+whose status codes tell a request error (400, no ``data``) from an executed operation (200), so
+this endpoint reads the request, negotiates the media type and calls ``schema.execute`` itself.
+"""
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError, OperationDefinitionNode, parse
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocketClose
+from strawberry.exceptions import MissingQueryError
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.execution import ExecutionResult, PreExecutionError
+from strawberry.types.graphql import OperationType
+
+logger = logging.getLogger(__name__)
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+
+_OFFERED = (JSON, GRAPHQL_RESPONSE_JSON)
+"""The response media types, in the order that breaks a tie in the ``Accept`` header: like a
+missing ``Accept`` (the spec's legacy rule), ``*/*`` gets ``application/json``."""
+
+_NO_OPERATION_NAME = "Must provide operation name if query contains multiple operations."
+_UTF8 = frozenset({"utf-8", "utf8"})
+_OPERATIONS_BY_METHOD = {
+    "GET": frozenset({OperationType.QUERY}),
+    "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
+}
+
+
+@dataclass(frozen=True)
+class _Params:
+    """A well-formed GraphQL-over-HTTP request."""
+
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+    extensions: dict[str, Any] | None
+
+
+class _BadRequest(Exception):
+    """The request is not a well-formed GraphQL-over-HTTP request; ``status`` says how."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class GraphQLEndpoint:
+    """ASGI app for one GraphQL schema at one path."""
+
+    def __init__(
+        self,
+        schema: strawberry.Schema,
+        context: Callable[[Request], Awaitable[Any]],
+        *,
+        graphiql: bool,
+        max_body_bytes: int = 1_000_000,
+    ) -> None:
+        self._schema = schema
+        self._context = context
+        self._graphiql_html = get_graphql_ide_html("graphiql") if graphiql else None
+        self._max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":  # a Mount passes them on; subscriptions are not served
+            await WebSocketClose()(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self._respond(request)
+        except Exception:
+            logger.exception("GraphQL %s request failed", request.method)
+            response = _json_response(500, {"errors": [{"message": "internal error"}]}, JSON)
+        await response(scope, receive, send)
+
+    async def _respond(self, request: Request) -> Response:
+        if request.method not in _OPERATIONS_BY_METHOD:
+            return _error(405, f"{request.method} is not supported", JSON, {"Allow": "GET, POST"})
+        accept = request.headers.get("accept")
+        if (
+            self._graphiql_html is not None
+            and request.method == "GET"
+            and "query" not in request.query_params
+            and _accepts_html(accept)
+        ):
+            return HTMLResponse(self._graphiql_html)
+        media_type = _negotiate(accept)
+        if media_type is None:
+            message = f"the response can only be {GRAPHQL_RESPONSE_JSON} or {JSON}"
+            return _error(406, message, JSON)
+        try:
+            params = _params(await self._read_raw_params(request))
+        except _BadRequest as error:
+            return _error(error.status, str(error), media_type)
+        return await self._execute(request, params, media_type)
+
+    async def _read_raw_params(self, request: Request) -> Mapping[str, Any]:
+        if request.method == "GET":
+            return _query_params(request.query_params)
+        if not _is_json_utf8(request.headers.get("content-type")):
+            raise _BadRequest(f"the body must be {JSON} in UTF-8", status=415)
+        body = _loads(await self._read_body(request), "the body")
+        if not isinstance(body, dict):
+            raise _BadRequest("the body must be a JSON object")
+        return body
+
+    async def _read_body(self, request: Request) -> bytes:
+        """The body, refused (413) past ``max_body_bytes`` before or while it is read."""
+        too_large = _BadRequest(f"the body is larger than {self._max_body_bytes} bytes", 413)
+        declared = request.headers.get("content-length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > self._max_body_bytes:
+            raise too_large
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > self._max_body_bytes:
+                raise too_large
+        return bytes(body)
+
+    async def _execute(self, request: Request, params: _Params, media_type: str) -> Response:
+        if _leaves_the_operation_open(params):
+            return _request_error(_NO_OPERATION_NAME, media_type)
+        try:
+            result = await self._schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=await self._context(request),
+                operation_name=params.operation_name,
+                allowed_operation_types=_OPERATIONS_BY_METHOD[request.method],
+                operation_extensions=params.extensions,
+            )
+        except InvalidOperationTypeError as error:
+            message = error.as_http_error_reason(request.method)
+            if request.method == "GET" and error.operation_type is OperationType.MUTATION:
+                return _error(405, message, media_type, {"Allow": "POST"})
+            return _request_error(message, media_type)
+        except CannotGetOperationTypeError as error:
+            return _request_error(error.as_http_error_reason(), media_type)
+        except MissingQueryError as error:  # an empty query string
+            return _request_error(str(error), media_type)
+        return _result_response(result, media_type)
+
+
+def _leaves_the_operation_open(params: _Params) -> bool:
+    """Whether the document has several operations and no name picks one.
+
+    GraphQL's GetOperation() makes that a request error, but strawberry runs the first one, so
+    the document is parsed here too (only when no name is given; strawberry reports bad syntax).
+    """
+    if params.operation_name is not None:
+        return False
+    try:
+        document = parse(params.query)
+    except GraphQLError:
+        return False
+    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1
+
+
+def _params(raw: Mapping[str, Any]) -> _Params:
+    query = raw.get("query")
+    if query is None:
+        raise _BadRequest('the request has no "query"')
+    if not isinstance(query, str):
+        raise _BadRequest('"query" must be a string')
+    return _Params(
+        query=query,
+        variables=_optional(raw, "variables", dict, "an object"),
+        operation_name=_optional(raw, "operationName", str, "a string"),
+        extensions=_optional(raw, "extensions", dict, "an object"),
+    )
+
+
+def _optional[T](raw: Mapping[str, Any], name: str, kind: type[T], what: str) -> T | None:
+    value = raw.get(name)
+    if value is None or isinstance(value, kind):
+        return value
+    raise _BadRequest(f'"{name}" must be {what} or null')
+
+
+def _query_params(query_params: QueryParams) -> dict[str, Any]:
+    """GET parameters: ``variables`` and ``extensions`` are JSON text, and an empty
+    ``operationName`` is no operation name (both by the spec)."""
+    raw: dict[str, Any] = {
+        "query": query_params.get("query"),
+        "operationName": query_params.get("operationName") or None,
+    }
+    for name in ("variables", "extensions"):
+        if text := query_params.get(name):
+            raw[name] = _loads(text.encode(), f'"{name}"')
+    return raw
+
+
+def _loads(data: bytes, what: str) -> Any:
+    try:
+        return json.loads(data.decode())
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON; nesting too deep
+        raise _BadRequest(f"{what} is not valid UTF-8 JSON") from None
+
+
+def _is_json_utf8(content_type: str | None) -> bool:
+    if content_type is None:
+        return False
+    media_type, *params = content_type.split(";")
+    return (
+        media_type.strip().lower() == JSON and _parameters(params).get("charset", "utf-8") in _UTF8
+    )
+
+
+@dataclass(frozen=True)
+class _MediaRange:
+    """One entry of an ``Accept`` header."""
+
+    type: str
+    subtype: str
+    quality: float
+    position: int
+
+    def specificity(self, media_type: str) -> int | None:
+        """2 when this range names ``media_type``, 1 for ``type/*``, 0 for ``*/*``, else None."""
+        type_, _, subtype = media_type.partition("/")
+        if self.type == "*":
+            return 0
+        if self.type != type_:
+            return None
+        if self.subtype == "*":
+            return 1
+        return 2 if self.subtype == subtype else None
+
+
+def _parse_accept(accept: str) -> list[_MediaRange]:
+    """The ranges of an ``Accept`` header; one with a bad ``q`` or a charset other than UTF-8
+    (the only one answered in) matches nothing, so it is left out."""
+    ranges = []
+    for position, entry in enumerate(accept.split(",")):
+        media_range, *params = entry.split(";")
+        type_, _, subtype = media_range.strip().lower().partition("/")
+        parameters = _parameters(params)
+        quality = _quality(parameters.get("q", "1"))
+        if (
+            type_
+            and subtype
+            and quality is not None
+            and parameters.get("charset", "utf-8") in _UTF8
+        ):
+            ranges.append(_MediaRange(type_, subtype, quality, position))
+    return ranges
+
+
+def _parameters(params: list[str]) -> dict[str, str]:
+    """``name=value`` media type parameters by lower-case name, values lower-cased and unquoted."""
+    return {
+        name.strip().lower(): value.strip().strip('"').lower()
+        for name, _, value in (param.partition("=") for param in params)
+    }
+
+
+def _quality(text: str) -> float | None:
+    try:
+        quality = float(text)
+    except ValueError:
+        return None
+    return quality if 0 <= quality <= 1 else None
+
+
+def _negotiate(accept: str | None) -> str | None:
+    """The response media type, or None when the client accepts none of them.
+
+    Each media type takes the quality of the most specific range naming it (RFC 9110 12.5.1);
+    the higher quality wins, then the range listed first, then the order of ``_OFFERED``.
+    """
+    if accept is None or not accept.strip():
+        return JSON
+    ranges = _parse_accept(accept)
+    best: tuple[float, int] | None = None
+    chosen = None
+    for media_type in _OFFERED:
+        match = _most_specific(ranges, media_type)
+        if match is None or match.quality == 0:
+            continue
+        rank = (match.quality, -match.position)
+        if best is None or rank > best:
+            best, chosen = rank, media_type
+    return chosen
+
+
+def _most_specific(ranges: list[_MediaRange], media_type: str) -> _MediaRange | None:
+    """The range that sets the quality of ``media_type``: the most specific naming it."""
+    scored = [(s, r) for r in ranges if (s := r.specificity(media_type)) is not None]
+    return max(scored, key=lambda pair: pair[0])[1] if scored else None
+
+
+def _accepts_html(accept: str | None) -> bool:
+    return accept is not None and any(
+        r.specificity("text/html") == 2 and r.quality > 0 for r in _parse_accept(accept)
+    )
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """Whether the operation never started executing, so the response must have no ``data``.
+
+    Strawberry marks parse and validation errors; graphql-core answers variables it cannot
+    coerce with no data and errors that have no path (a field error always has one).
+    """
+    if isinstance(result, PreExecutionError):
+        return True
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(e.path is None for e in errors)
+
+
+def _request_error_status(media_type: str) -> int:
+    """400 in the spec's own media type; 200 in ``application/json``, where a client can only
+    trust a 200 to come from the GraphQL server rather than from an intermediary."""
+    return 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+
+
+def _result_response(result: ExecutionResult, media_type: str) -> Response:
+    request_error = _is_request_error(result)
+    body: dict[str, Any] = {} if request_error else {"data": result.data}
+    if result.errors:
+        body["errors"] = [error.formatted for error in result.errors]
+    if result.extensions:
+        body["extensions"] = result.extensions
+    return _json_response(
+        _request_error_status(media_type) if request_error else 200, body, media_type
+    )
+
+
+def _request_error(message: str, media_type: str) -> Response:
+    return _error(_request_error_status(media_type), message, media_type)
+
+
+def _error(
+    status: int, message: str, media_type: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    return _json_response(status, {"errors": [{"message": message}]}, media_type, headers)
+
+
+def _json_response(
+    status: int, body: Any, media_type: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    content = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return Response(content.encode(), status, headers, media_type=f"{media_type}; charset=utf-8")

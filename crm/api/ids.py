@@ -1,0 +1,53 @@
+"""Global ids (Relay): a node's label and record id in one opaque string.
+
+Arguments that name a node take either its global id or, where the label is clear from the
+field, its record id as the loader's files give it (``project(id: "intranet")``).
+"""
+
+import base64
+import binascii
+
+from pydantic import TypeAdapter, ValidationError
+
+from crm.domain import Label
+from crm.domain.values import Identifier
+from crm.errors import InvalidInput
+
+_RECORD_ID = TypeAdapter(Identifier)
+
+
+def global_id(label: Label, record_id: str) -> str:
+    return base64.b64encode(f"{label.value}:{record_id}".encode()).decode("ascii")
+
+
+def decode_global_id(value: str) -> tuple[Label, str] | None:
+    """The label and record id in a global id; ``None`` if ``value`` is not one."""
+    try:
+        text = base64.b64decode(value, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    name, sep, record_id = text.partition(":")
+    if not sep or name not in Label.__members__.values() or not record_id:
+        return None
+    return Label(name), record_id
+
+
+def node_ref(value: str, labels: tuple[Label, ...]) -> tuple[Label | None, str]:
+    """The node that ``value`` names among ``labels``: the label is ``None`` when a record id
+    was given and more than one label could hold it."""
+    decoded = decode_global_id(value)
+    if decoded is not None:
+        label, record_id = decoded
+        if label not in labels:
+            raise InvalidInput(f"{value!r} is a {label.value}; expected {_one_of(labels)}")
+        return label, record_id
+    try:
+        record_id = _RECORD_ID.validate_python(value)
+    except ValidationError:
+        raise InvalidInput(f"{value!r} is neither a global id nor a record id") from None
+    return (labels[0] if len(labels) == 1 else None), record_id
+
+
+def _one_of(labels: tuple[Label, ...]) -> str:
+    names = [label.value for label in labels]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]

@@ -1,0 +1,39 @@
+"""The GraphQL schema, assembled once from the domain model, the tie table and the resolvers."""
+
+from typing import Any
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+
+from crm.api.errors import ErrorCodes
+from crm.api.mutations import mutation_fields
+from crm.api.nodes import node_types, query_fields
+from crm.graph.schema import SCHEMA_DIR
+
+SDL_PATH = SCHEMA_DIR / "crm.graphql"
+"""The checked-in SDL that clients generate code from; a test keeps it equal to ``SCHEMA``."""
+
+
+def resolve_default(obj: Any, name: str) -> Any:
+    """Records travel as dicts keyed by field name; everything else as attributes."""
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name)
+
+
+def build_schema() -> strawberry.Schema:
+    types = node_types()
+    query = type("Query", (), {"__annotations__": {}, **query_fields(types)})
+    mutation = type("Mutation", (), {"__annotations__": {}, **mutation_fields(types)})
+    return strawberry.Schema(
+        query=strawberry.type(query),
+        mutation=strawberry.type(mutation) if mutation_fields(types) else None,
+        types=list(types.values()),
+        extensions=[ErrorCodes],
+        config=StrawberryConfig(default_resolver=resolve_default),
+    )
+
+
+def sdl(schema: strawberry.Schema) -> str:
+    return schema.as_str() + "\n"
+
+
+SCHEMA = build_schema()

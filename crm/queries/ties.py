@@ -1,0 +1,124 @@
+"""Walking ties from many nodes at once: one statement per walk, whatever the number of nodes.
+
+This is what keeps nested GraphQL selections from costing a round trip per parent: the API
+collects the parents of one level and asks for all their neighbours in one go.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import LiteralString
+
+from crm.domain import RELATIONSHIPS, Label, RelType
+from crm.graph.cypher import render
+from crm.graph.store import GraphStore, Record
+
+
+class Direction(StrEnum):
+    OUT = "out"
+    IN = "in"
+    BOTH = "both"
+
+
+_PATTERNS: dict[Direction, LiteralString] = {
+    Direction.OUT: "(p:%near% {id: pid})-[r:%type%]->(n)",
+    Direction.IN: "(p:%near% {id: pid})<-[r:%type%]-(n)",
+    Direction.BOTH: "(p:%near% {id: pid})-[r:%type%]-(n)",
+}
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Following ``rel_type`` from a node of ``near`` in ``direction``."""
+
+    rel_type: RelType
+    direction: Direction
+    near: Label
+
+    @property
+    def far(self) -> tuple[Label, ...]:
+        """The labels at the other end."""
+        spec = RELATIONSHIPS[self.rel_type]
+        return spec.sources if self.direction == Direction.IN else spec.targets
+
+    @property
+    def sort_key(self) -> LiteralString:
+        """Neighbours come in a natural order: interactions and events by date, documents by
+        publication, everything else by name; ties broken by id."""
+        if RELATIONSHIPS[self.rel_type].keyed:
+            return "r.date"
+        if self.far == (Label.EVENT,):
+            return "n.date"
+        if self.far == (Label.DOCUMENT,):
+            return "n.publishedOn"
+        return "n.searchName"
+
+    @property
+    def tie_breaker(self) -> LiteralString:
+        return "r.id" if RELATIONSHIPS[self.rel_type].keyed else "n.id"
+
+    def _match(self) -> LiteralString:
+        return "UNWIND $ids AS pid MATCH " + _PATTERNS[self.direction]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One neighbour: its label and properties, the tie's properties, and the sort key."""
+
+    label: Label
+    node: Record
+    tie: Record
+    sort_key: str
+    tie_breaker: str
+
+
+async def neighbours(
+    store: GraphStore,
+    walk: Walk,
+    parent_ids: Sequence[str],
+    *,
+    first: int,
+    after: tuple[str, str] | None = None,
+) -> dict[str, list[Step]]:
+    """For each parent, up to ``first + 1`` neighbours after the cursor, in the walk's order."""
+    key = f"coalesce({walk.sort_key}, '')"
+    condition: LiteralString = ""
+    if after is not None:
+        condition = (
+            f"WHERE {key} > $afterKey OR ({key} = $afterKey AND {walk.tie_breaker} > $afterId) "
+        )
+    statement = render(
+        walk._match()
+        + " "
+        + condition
+        + f"WITH pid, r, n, {key} AS sortKey, {walk.tie_breaker} AS tieBreaker "
+        "ORDER BY sortKey, tieBreaker "
+        "WITH pid, collect({label: labels(n)[0], n: properties(n), r: properties(r), "
+        "sortKey: sortKey, tieBreaker: tieBreaker}) AS steps "
+        "RETURN pid, steps[0..$limit] AS steps",
+        near=walk.near,
+        type=walk.rel_type,
+    )
+    parameters = {"ids": list(dict.fromkeys(parent_ids)), "limit": first + 1}
+    if after is not None:
+        parameters |= {"afterKey": after[0], "afterId": after[1]}
+    found: dict[str, list[Step]] = {parent: [] for parent in parent_ids}
+    for row in await store.read(statement, parameters):
+        found[row["pid"]] = [
+            Step(Label(s["label"]), s["n"], s["r"], s["sortKey"], s["tieBreaker"])
+            for s in row["steps"]
+        ]
+    return found
+
+
+async def count_neighbours(
+    store: GraphStore, walk: Walk, parent_ids: Sequence[str]
+) -> dict[str, int]:
+    """For each parent, how many neighbours the walk reaches."""
+    statement = render(
+        walk._match() + " RETURN pid, count(r) AS count", near=walk.near, type=walk.rel_type
+    )
+    counts = dict.fromkeys(parent_ids, 0)
+    for row in await store.read(statement, {"ids": list(dict.fromkeys(parent_ids))}):
+        counts[row["pid"]] = int(row["count"])
+    return counts
