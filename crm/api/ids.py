@@ -16,6 +16,10 @@ from crm.errors import InvalidInput
 _RECORD_ID = TypeAdapter(Identifier)
 
 
+class WrongLabel(InvalidInput):
+    """A global id of a label the argument does not take."""
+
+
 def global_id(label: Label, record_id: str) -> str:
     return base64.b64encode(f"{label.value}:{record_id}".encode()).decode("ascii")
 

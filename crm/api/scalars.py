@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NewType
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 from crm.domain.values import format_timestamp
 
@@ -23,19 +24,9 @@ def _parse_date(value: Any) -> date:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-Date = strawberry.scalar(
-    NewType("Date", date),
-    description="A calendar date, ISO 8601: YYYY-MM-DD.",
-    serialize=_iso,
-    parse_value=_parse_date,
-)
-
-DateTime = strawberry.scalar(
-    NewType("DateTime", str),
-    description="A moment in UTC, ISO 8601 with milliseconds: 2015-12-16T09:30:00.000Z.",
-    serialize=lambda value: value if isinstance(value, str) else format_timestamp(value),
-    parse_value=_iso,
-)
+Date = NewType("Date", date)
+DateTime = NewType("DateTime", str)
+Money = NewType("Money", Decimal)
 
 
 def _serialize_money(amount: Decimal) -> int | float:
@@ -54,10 +45,25 @@ def _parse_money(value: Any) -> Decimal:
     return amount
 
 
-Money = strawberry.scalar(
-    NewType("Money", Decimal),
-    description="An exact amount in EUR with at most two decimals; a JSON number "
-    "(or its decimal text on input).",
-    serialize=_serialize_money,
-    parse_value=_parse_money,
-)
+SCALARS: dict[object, ScalarDefinition] = {
+    Date: strawberry.scalar(
+        name="Date",
+        description="A calendar date, ISO 8601: YYYY-MM-DD.",
+        serialize=_iso,
+        parse_value=_parse_date,
+    ),
+    DateTime: strawberry.scalar(
+        name="DateTime",
+        description="A moment in UTC, ISO 8601 with milliseconds: 2015-12-16T09:30:00.000Z.",
+        serialize=lambda value: value if isinstance(value, str) else format_timestamp(value),
+        parse_value=_iso,
+    ),
+    Money: strawberry.scalar(
+        name="Money",
+        description="An exact amount in EUR with at most two decimals; a JSON number "
+        "(or its decimal text on input).",
+        serialize=_serialize_money,
+        parse_value=_parse_money,
+    ),
+}
+"""The scalars' definitions, for the schema's ``scalar_map``."""

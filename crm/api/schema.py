@@ -8,6 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 from crm.api.errors import ErrorCodes
 from crm.api.mutations import mutation_fields
 from crm.api.nodes import node_types, query_fields
+from crm.api.scalars import SCALARS
 from crm.graph.schema import SCHEMA_DIR
 
 SDL_PATH = SCHEMA_DIR / "crm.graphql"
@@ -25,10 +26,10 @@ def build_schema() -> strawberry.Schema:
     mutation = type("Mutation", (), {"__annotations__": {}, **mutation_fields(types)})
     return strawberry.Schema(
         query=strawberry.type(query),
-        mutation=strawberry.type(mutation) if mutation_fields(types) else None,
+        mutation=strawberry.type(mutation),
         types=list(types.values()),
         extensions=[ErrorCodes],
-        config=StrawberryConfig(default_resolver=resolve_default),
+        config=StrawberryConfig(default_resolver=resolve_default, scalar_map=SCALARS),
     )
 
 

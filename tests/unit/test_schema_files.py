@@ -1,7 +1,9 @@
-"""The per-engine DDL in schema/ is what the dialect renders from schema/graph.yaml."""
+"""The contracts in schema/ are what the code serves: the per-engine DDL is what the dialect
+renders from schema/graph.yaml, and crm.graphql is the GraphQL schema."""
 
 import os
 
+from crm.api.schema import SCHEMA, SDL_PATH, sdl
 from crm.graph.dialect import FALKORDB
 from crm.graph.schema import SCHEMA_DIR, load_schema
 
@@ -19,3 +21,15 @@ def test_the_falkordb_ddl_in_schema_matches_the_dialect() -> None:
         SNAPSHOT.write_text(rendered, encoding="utf-8")
 
     assert SNAPSHOT.read_text(encoding="utf-8") == rendered
+
+
+def test_the_checked_in_sdl_is_the_schema_the_code_serves() -> None:
+    """Clients generate code from schema/crm.graphql; it must not drift from the code."""
+    rendered = sdl(SCHEMA)
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        SDL_PATH.write_text(rendered, encoding="utf-8")
+
+    assert SDL_PATH.read_text(encoding="utf-8") == rendered, (
+        "the schema changed: review it, then run "
+        "UPDATE_SNAPSHOTS=1 uv run pytest tests/unit/test_schema_files.py"
+    )
