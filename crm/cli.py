@@ -1,8 +1,9 @@
 """The ``crm`` command.
 
-Exit codes: 0 done; 1 the input has problems and nothing was written (or a file could not be
-written); 2 wrong usage or setting; 3 ``--skip-invalid`` wrote the valid records and skipped the
-others; 4 the store failed.
+Exit codes: 0 done (for ``serve`` and ``demo``: stopped with Ctrl-C); 1 the input has problems and
+nothing was written (or a file could not be written); 2 wrong usage or setting (``serve``: also an
+address it cannot listen on); 3 ``--skip-invalid`` wrote the valid records and skipped the others;
+4 the store failed; 130 ``demo`` was interrupted while loading.
 """
 
 import asyncio
@@ -18,20 +19,26 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from crm.config import Settings, load_settings
-from crm.errors import CrmError
+from crm.config import Environment, Settings, load_settings
+from crm.domain import Label
+from crm.errors import CrmError, InvalidInput
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
+from crm.queries.nodes import nodes_by_id
 from crm.queries.stats import count_nodes, count_relationships
 from crm.queries.upsert import Outcome
+from graph_loader.datasets import INTRANET
 from graph_loader.export import export_graph, write_document
+from graph_loader.load import LoadReport
 from graph_loader.load import load as load_paths
 from graph_loader.progress import progress_for
 from graph_loader.writer import Summary
 
 EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
 EXIT_SKIPPED = 3
 EXIT_STORE = 4
+EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
     help="A cross-border relationship CRM kept as a knowledge graph.",
@@ -45,18 +52,34 @@ err = Console(stderr=True)
 DataDir = Annotated[
     Path | None,
     typer.Option(
-        help="Where the embedded engine keeps its files [env: CRM_DATA_DIR].", show_default=False
+        help="Where the embedded engine keeps its files \\[env: CRM_DATA_DIR].", show_default=False
     ),
 ]
 GraphUrl = Annotated[
     str | None,
     typer.Option(
-        help="The engine to use; unset: the embedded one [env: CRM_GRAPH_URL].", show_default=False
+        help="The engine to use; unset: the embedded one \\[env: CRM_GRAPH_URL].",
+        show_default=False,
+    ),
+]
+Host = Annotated[
+    str | None,
+    typer.Option(help="Where to listen; default 127.0.0.1 \\[env: CRM_HOST].", show_default=False),
+]
+Port = Annotated[
+    int | None,
+    typer.Option(
+        min=0,
+        max=65535,
+        help="The port to listen on; default 8000 \\[env: CRM_PORT].",
+        show_default=False,
     ),
 ]
 BatchSize = Annotated[
     int | None,
-    typer.Option(min=1, help="Rows per write statement [env: CRM_BATCH_SIZE].", show_default=False),
+    typer.Option(
+        min=1, help="Rows per write statement \\[env: CRM_BATCH_SIZE].", show_default=False
+    ),
 ]
 
 
@@ -68,7 +91,7 @@ def _settings(**overrides: Any) -> Settings:
         for detail in error.errors(include_url=False):
             name = "CRM_" + "_".join(str(part) for part in detail["loc"]).upper()
             err.print(f"[red]error:[/red] {name}: {escape(detail['msg'])}", highlight=False)
-        raise typer.Exit(2) from None
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _run[T](settings: Settings, work: Callable[[GraphStore], Awaitable[T]]) -> T:
@@ -192,6 +215,95 @@ def stats(
             table.add_row(name, str(count))
         table.add_row("total", str(sum(by_name.values())), style="bold")
         out.print(table)
+
+
+DEMO_PROJECT = "intranet"
+"""The record id of the InTra-Net project: when it is in the graph, the demo is loaded."""
+DEMO_QUERY = (
+    '{ project(id: "intranet") { name impact { workshops initiatives totalInvestmentEur } } }'
+)
+
+
+@app.command()
+def serve(
+    host: Host = None,
+    port: Port = None,
+    data_dir: DataDir = None,
+    graph_url: GraphUrl = None,
+) -> None:
+    """Serve the GraphQL API (at /graphql, with /healthz and /readyz) until Ctrl-C."""
+    settings = _settings(data_dir=data_dir, graph_url=graph_url, host=host, port=port)
+    _serve(settings)
+
+
+@app.command()
+def demo(
+    host: Host = None,
+    port: Port = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Load the InTra-Net demo unless it is there already, then serve the GraphQL API on it."""
+    settings = _settings(data_dir=data_dir, host=host, port=port)
+
+    async def work(store: GraphStore) -> LoadReport | None:
+        if await nodes_by_id(store, Label.PROJECT, [DEMO_PROJECT]):
+            return None
+        return await load_paths([INTRANET], store, batch_size=settings.batch_size)
+
+    try:
+        report = _run(settings, work)  # closes its store: the server opens its own
+    except KeyboardInterrupt:
+        err.print(
+            f"interrupted while loading the demo; `crm load {INTRANET}` completes it",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    if report is None:
+        err.print("the InTra-Net demo is already loaded", highlight=False)
+    elif report.summary is None:
+        for problem in report.problems:
+            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_PROBLEMS)
+    else:
+        nodes, relationships = report.summary.node_total, report.summary.relationship_total
+        err.print(
+            f"loaded the InTra-Net demo: {_rows(nodes)} nodes, "
+            f"{_rows(relationships)} relationships",
+            highlight=False,
+        )
+    where = (
+        "in GraphiQL (open the URL in a browser) "
+        if settings.env == Environment.DEVELOPMENT
+        else ""
+    )
+    _serve(settings, hint=f"try this query {where}or POST it as JSON: {DEMO_QUERY}")
+
+
+def _rows(outcome: Outcome) -> int:
+    return outcome.created + outcome.updated + outcome.unchanged
+
+
+def _serve(settings: Settings, hint: str | None = None) -> None:
+    """Run the API until Ctrl-C; a failure to start ends the command with a clear message."""
+    # Here, not at the top: building the GraphQL schema takes a second that the other commands
+    # should not pay.
+    from crm.api.server import StartupFailed, run  # noqa: PLC0415
+
+    def ready(url: str) -> None:
+        err.print(f"serving the GraphQL API at {url}", highlight=False)
+        if hint is not None:
+            err.print(hint, highlight=False, markup=False, soft_wrap=True)
+
+    try:
+        run(settings, ready)
+    except StartupFailed as failure:
+        err.print(f"[red]error:[/red] {escape(str(failure))}", highlight=False, soft_wrap=True)
+        store_failed = isinstance(failure.cause, CrmError) and not isinstance(
+            failure.cause, InvalidInput
+        )
+        raise typer.Exit(EXIT_STORE if store_failed else EXIT_USAGE) from None
 
 
 def _print_summary(summary: Summary) -> None:

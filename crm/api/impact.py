@@ -23,8 +23,8 @@ class ProjectImpact:
     )
     topics: int = strawberry.field(description="Topics its workshops and network meetings covered.")
     sectors: int = strawberry.field(description="Sectors it is active in.")
-    total_investment_eur: Money  # type: ignore[valid-type]
-    eu_contribution_eur: Money  # type: ignore[valid-type]
+    total_investment_eur: Money
+    eu_contribution_eur: Money
     cofinancing_rate: float = strawberry.field(
         description="The EU contribution's share of the total investment (0.65 is 65 %)."
     )
@@ -40,7 +40,7 @@ async def resolve_impact(root: strawberry.Parent[dict[str, Any]], info: Info) ->
         conference_attendees=impact.conference_attendees,
         topics=impact.topics,
         sectors=impact.sectors,
-        total_investment_eur=impact.total_investment_eur,
-        eu_contribution_eur=impact.eu_contribution_eur,
+        total_investment_eur=Money(impact.total_investment_eur),
+        eu_contribution_eur=Money(impact.eu_contribution_eur),
         cofinancing_rate=float(impact.cofinancing_rate),
     )

@@ -133,7 +133,7 @@ def _node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
         description=f"{_a(name).capitalize()} after a write, or why it was refused.",
     )
 
-    async def create(info: Info, input: Any) -> dict[str, Any]:  # noqa: A002
+    async def create(info: Info, input: Any) -> dict[str, Any]:
         data = {key: value for key, value in input_data(input).items() if value is not None}
         data["id"] = data.pop(RECORD_ID, None) or _new_id(label, data)
         data["source"] = data.get("source") or API_SOURCE
@@ -148,7 +148,7 @@ def _node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
             )
         return {field: api_node(label, stored), "created": created}
 
-    async def update(info: Info, id: strawberry.ID, input: Any) -> dict[str, Any]:  # noqa: A002
+    async def update(info: Info, id: strawberry.ID, input: Any) -> dict[str, Any]:
         record_id = _ref(id, (label,), ["id"])[1]
         store = info.context.store
         current = (await nodes_by_id(store, label, [record_id])).get(record_id)
@@ -157,14 +157,14 @@ def _node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
         data = _patched(record_data(model, current), input_data(input))
         properties = to_properties(_validated(model, data, ["input"]))
         changes = _changes(current, properties)
-        stored = current
+        stored: Record | None = current
         if changes:
             stored = await patch_node(store, label, record_id, changes, _now(info))
-            if stored is None:
-                raise _not_found(["id"], label, record_id)
+        if stored is None:
+            raise _not_found(["id"], label, record_id)
         return {field: api_node(label, stored), "created": False}
 
-    async def delete(info: Info, id: strawberry.ID) -> dict[str, Any]:  # noqa: A002
+    async def delete(info: Info, id: strawberry.ID) -> dict[str, Any]:
         record_id = _ref(id, (label,), ["id"])[1]
         ties = await delete_node(info.context.store, label, record_id)
         if ties is None:
@@ -301,7 +301,9 @@ async def _end(context: Context, value: str, labels: tuple[Label, ...], field: l
     return End(candidates[0], record_id)
 
 
-async def _write_tie(info: Info, rel_type: RelType, source: End, target: End, tie: Model) -> Any:
+async def _write_tie(
+    info: Info, rel_type: RelType, source: End, target: End, tie: Model
+) -> dict[str, Any]:
     row = {"from": source.id, "to": target.id, "props": to_properties(tie)}
     outcome = await upsert_relationships(
         info.context.store, rel_type, source.label, target.label, rows=[row], now=_now(info)
@@ -318,16 +320,18 @@ async def _write_tie(info: Info, rel_type: RelType, source: End, target: End, ti
     return await _tie_payload(info, source, target, result, getattr(tie, "id", None))
 
 
-async def _patch_tie(info: Info, ref: TieRef, current: Record, patch: dict[str, Any]) -> Any:
+async def _patch_tie(
+    info: Info, ref: TieRef, current: Record, patch: dict[str, Any]
+) -> dict[str, Any]:
     model = RELATIONSHIPS[ref.rel_type].properties
     old = current["r"]
     tie = _validated(model, _patched(record_data(model, old), patch), ["properties"])
     changes = _changes(old, to_properties(tie))
-    stored = current
+    stored: Record | None = current
     if changes:
         stored = await patch_tie(info.context.store, ref, changes, _now(info))
-        if stored is None:
-            raise _refuse(["from"], ErrorCode.NOT_FOUND, "the tie was deleted meanwhile")
+    if stored is None:
+        raise _refuse(["from"], ErrorCode.NOT_FOUND, "the tie was deleted meanwhile")
     spec = RELATIONSHIPS[ref.rel_type]
     source = ref.source or End(spec.sources[0], stored["from"])
     target = ref.target or End(spec.targets[0], stored["to"])
@@ -383,14 +387,14 @@ def _interaction_mutations() -> dict[str, Any]:
             )
         return await _write_tie(info, rel_type, source, target, tie)
 
-    async def update(info: Info, id: str, properties: Any) -> dict[str, Any]:  # noqa: A002
+    async def update(info: Info, id: str, properties: Any) -> dict[str, Any]:
         ref = TieRef(rel_type, id=id)
         current = await read_tie(info.context.store, ref)
         if current is None:
             raise _refuse(["id"], ErrorCode.NOT_FOUND, f"no interaction with id {id!r}")
         return await _patch_tie(info, ref, current, input_data(properties))
 
-    async def delete(info: Info, id: str) -> dict[str, Any]:  # noqa: A002
+    async def delete(info: Info, id: str) -> dict[str, Any]:
         return {"removed": await delete_tie(info.context.store, TieRef(rel_type, id=id))}
 
     record.__annotations__["interaction"] = interaction_input

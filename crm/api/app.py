@@ -1,0 +1,94 @@
+"""The ASGI app: GraphQL at ``/graphql``, liveness at ``/healthz``, readiness at ``/readyz``.
+
+Building the app starts nothing and reads no environment: the caller passes the settings, and
+the store is opened in the app's lifespan (when the server starts) and closed when it stops.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import TypedDict, cast
+
+from starlette.applications import Starlette
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from crm.api.context import Context
+from crm.api.http import GraphQLEndpoint
+from crm.api.schema import SCHEMA
+from crm.config import Environment, Settings
+from crm.errors import CrmError, StoreUnavailable
+from crm.graph import connect
+from crm.graph.store import GraphStore
+
+logger = logging.getLogger(__name__)
+
+READY_TIMEOUT_S = 5.0
+"""How long ``/readyz`` waits for the store to answer."""
+
+OpenStore = Callable[[Settings], Awaitable[GraphStore]]
+
+
+class AppState(TypedDict):
+    """What the lifespan hands to every request."""
+
+    store: GraphStore
+
+
+def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -> Starlette:
+    """The API on the store that ``open_store`` opens from ``settings`` at start-up.
+
+    If the store cannot be opened, start-up fails with the store's error (which names the
+    setting when one is wrong), so the server exits instead of serving without a store."""
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[AppState]:
+        store = await open_store(settings)
+        logger.info("the graph store is open (graph %s)", settings.graph_name)
+        try:
+            yield {"store": store}
+        finally:
+            await store.close()
+            logger.info("the graph store is closed (graph %s)", settings.graph_name)
+
+    async def context(request: Request) -> Context:
+        return Context(_store(request), settings)
+
+    graphql = GraphQLEndpoint(
+        SCHEMA, context=context, graphiql=settings.env == Environment.DEVELOPMENT
+    )
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=None),
+            Route("/healthz", _healthz, methods=["GET"]),
+            Route("/readyz", _readyz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def _store(connection: HTTPConnection) -> GraphStore:
+    return cast("HTTPConnection[AppState]", connection).state["store"]
+
+
+async def _healthz(_: Request) -> JSONResponse:
+    """The process is alive; the store is not asked."""
+    return JSONResponse({"status": "ok"})
+
+
+async def _readyz(request: Request) -> JSONResponse:
+    """The store answers within ``READY_TIMEOUT_S``."""
+    try:
+        await asyncio.wait_for(_store(request).ping(), READY_TIMEOUT_S)
+    except TimeoutError:
+        reason = f"the graph store did not answer within {READY_TIMEOUT_S:g} s"
+    except StoreUnavailable:
+        reason = "the graph store is unavailable"
+    except CrmError as error:
+        reason = f"the graph store failed ({type(error).__name__})"
+    else:
+        return JSONResponse({"status": "ready"})
+    logger.warning("not ready: %s", reason)
+    return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)

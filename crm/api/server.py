@@ -1,0 +1,89 @@
+"""Running the app under uvicorn: until Ctrl-C, with a clear failure when it cannot start."""
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+import uvicorn
+
+from crm.api.app import create_app
+from crm.config import Settings
+from crm.errors import CrmError
+from crm.graph.connect import open_store
+from crm.graph.store import GraphStore
+
+
+class StartupFailed(Exception):
+    """The server did not start; ``cause`` is the store's error, or None when it could not
+    listen."""
+
+    def __init__(self, message: str, cause: Exception | None) -> None:
+        super().__init__(message)
+        self.cause = cause
+
+
+def run(settings: Settings, ready: Callable[[str], None]) -> None:
+    """Serve until Ctrl-C; ``ready`` gets the GraphQL URL once the server listens. The app opens
+    the store at start-up and closes it (stopping the embedded engine unless another process
+    uses it) when the server stops."""
+    failures: list[Exception] = []
+
+    async def open_recorded(settings: Settings) -> GraphStore:
+        try:
+            return await open_store(settings)
+        except Exception as error:
+            failures.append(error)
+            raise
+
+    config = uvicorn.Config(
+        create_app(settings, open_recorded),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    quiet = _ExpectedStartupFailure(failures)
+    uvicorn_logger = logging.getLogger("uvicorn.error")
+    uvicorn_logger.addFilter(quiet)
+    try:
+        asyncio.run(_serve_until_stopped(server, settings, ready))
+    except KeyboardInterrupt:
+        return  # Ctrl-C: uvicorn has shut down and the app has closed the store
+    except SystemExit:  # uvicorn's way to say that it could not start
+        if failures:
+            raise StartupFailed(str(failures[0]), failures[0]) from None
+        address = f"{settings.host}:{settings.port}"
+        raise StartupFailed(f"cannot listen on {address} (see above)", None) from None
+    finally:
+        uvicorn_logger.removeFilter(quiet)
+
+
+async def _serve_until_stopped(
+    server: uvicorn.Server, settings: Settings, ready: Callable[[str], None]
+) -> None:
+    async def announce() -> None:
+        while not server.started:
+            await asyncio.sleep(0.05)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        host = f"[{settings.host}]" if ":" in settings.host else settings.host
+        ready(f"http://{host}:{port}/graphql")
+
+    announcer = asyncio.create_task(announce())
+    try:
+        await server.serve()
+    finally:
+        announcer.cancel()
+
+
+class _ExpectedStartupFailure(logging.Filter):
+    """Leaves out the traceback uvicorn logs when the store could not be opened for a reason
+    the CRM names itself (a wrong setting, an unreachable engine): the command prints it."""
+
+    def __init__(self, failures: list[Exception]) -> None:
+        super().__init__()
+        self._failures = failures
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        expected = any(isinstance(failure, CrmError) for failure in self._failures)
+        return not (expected and record.getMessage().startswith("Traceback"))
