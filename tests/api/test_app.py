@@ -60,7 +60,10 @@ def test_not_ready_while_the_engine_is_gone_but_still_alive(settings: Settings) 
         ready = client.get("/readyz")
         waited = time.monotonic() - started
         health = client.get("/healthz")
+        answer = client.post("/graphql", json={"query": "{ clusters { totalCount } }"}).json()
 
+    assert answer["data"] is None
+    assert [e["extensions"]["code"] for e in answer["errors"]] == ["STORE_UNAVAILABLE"]
     assert ready.status_code == 503
     assert ready.json()["status"] == "unavailable"
     assert "graph store" in ready.json()["reason"]
