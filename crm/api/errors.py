@@ -61,9 +61,9 @@ _CODES: tuple[tuple[type[CrmError], str], ...] = (
 )
 
 
-def query_error(message: str, code: str) -> GraphQLError:
-    """A GraphQL error a client can act on by its code."""
-    return GraphQLError(message, extensions={"code": code})
+def indefinite(noun: str) -> str:
+    """``Organization`` -> ``an Organization``, for messages that name a label."""
+    return ("an " if noun[:1] in "AEIOU" else "a ") + noun
 
 
 class ErrorCodes(SchemaExtension):
@@ -73,14 +73,17 @@ class ErrorCodes(SchemaExtension):
         yield
         result = self.execution_context.result
         if result is not None and result.errors:
-            result.errors = [_coded(error) for error in result.errors]
+            # Variables that do not coerce: no data, and errors without a path (a field error
+            # always has one), whose original error is the scalar's or the enum's refusal.
+            unexecuted = result.data is None and all(error.path is None for error in result.errors)
+            result.errors = [_coded(error, unexecuted) for error in result.errors]
 
 
-def _coded(error: GraphQLError) -> GraphQLError:
+def _coded(error: GraphQLError, unexecuted: bool) -> GraphQLError:
     if error.extensions and "code" in error.extensions:
         return error
     original = error.original_error
-    if original is None:  # the request itself: it does not parse, validate or coerce
+    if original is None or unexecuted:  # the request itself: it does not parse, validate or coerce
         return _with_code(error, error.message, "GRAPHQL_VALIDATION_FAILED")
     for kind, code in _CODES:
         if isinstance(original, kind):

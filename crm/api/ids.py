@@ -9,6 +9,7 @@ import binascii
 
 from pydantic import TypeAdapter, ValidationError
 
+from crm.api.errors import indefinite
 from crm.domain import Label
 from crm.domain.values import Identifier
 from crm.errors import InvalidInput
@@ -43,7 +44,7 @@ def node_ref(value: str, labels: tuple[Label, ...]) -> tuple[Label | None, str]:
     if decoded is not None:
         label, record_id = decoded
         if label not in labels:
-            raise InvalidInput(f"{value!r} is a {label.value}; expected {_one_of(labels)}")
+            raise WrongLabel(f"{value!r} is {indefinite(label.value)}; expected {_one_of(labels)}")
         return label, record_id
     try:
         record_id = _RECORD_ID.validate_python(value)

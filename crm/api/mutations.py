@@ -16,7 +16,7 @@ import strawberry
 from pydantic import ValidationError
 
 from crm.api.context import Context, Info
-from crm.api.errors import ErrorCode, UserError, validation_errors
+from crm.api.errors import ErrorCode, UserError, indefinite, validation_errors
 from crm.api.fields import input_data, input_type
 from crm.api.ids import WrongLabel, global_id, node_ref
 from crm.api.nodes import Node, singular
@@ -130,7 +130,7 @@ def _node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
                 "errors": strawberry.field(graphql_type=list[UserError]),
             },
         ),
-        description=f"{_a(name).capitalize()} after a write, or why it was refused.",
+        description=f"{indefinite(name).capitalize()} after a write, or why it was refused.",
     )
 
     async def create(info: Info, input: Any) -> dict[str, Any]:
@@ -174,12 +174,14 @@ def _node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
     create.__annotations__["input"] = create_input
     update.__annotations__["input"] = patch_input
     return {
-        f"create{name}": _mutation(create, payload, f"Create {_a(name)} (idempotent by id)."),
+        f"create{name}": _mutation(
+            create, payload, f"Create {indefinite(name)} (idempotent by id)."
+        ),
         f"update{name}": _mutation(
-            update, payload, f"Change fields of {_a(name)}; null removes an optional field."
+            update, payload, f"Change fields of {indefinite(name)}; null removes an optional field."
         ),
         f"delete{name}": _mutation(
-            delete, DeletePayload, f"Delete {_a(name)} and every tie it has."
+            delete, DeletePayload, f"Delete {indefinite(name)} and every tie it has."
         ),
     }
 
@@ -458,10 +460,6 @@ def _not_found(field: list[str], label: Label, record_id: str) -> _Refused:
 
 def _now(info: Info) -> str:
     return info.context.now()
-
-
-def _a(name: str) -> str:
-    return ("an " if name[0] in "AEIOU" else "a ") + name
 
 
 def _pascal(rel_type: RelType) -> str:
