@@ -385,7 +385,8 @@ def _interaction_mutations() -> dict[str, Any]:
             raise _refuse(
                 ["interaction", RECORD_ID],
                 ErrorCode.CONFLICT,
-                f"interaction {tie.id!r} is between other people",
+                f"interaction {tie.id!r} is already recorded from {ends[tie.id][0]!r} "
+                f"to {ends[tie.id][1]!r}",
             )
         return await _write_tie(info, rel_type, source, target, tie)
 

@@ -80,8 +80,9 @@ class NodeFilter:
         add("(n)-[:ACTIVE_IN]->(:Sector {id: $sector})", "sector", self.sector)
         if label in DATE_FIELDS:
             date_field = DATE_FIELDS[label]
-            add("n." + date_field + " >= $dateFrom", "dateFrom", _iso(self.date_from))
-            add("n." + date_field + " <= $dateTo", "dateTo", _iso(self.date_to))
+            day = _unindexed("n." + date_field)
+            add(day + " >= $dateFrom", "dateFrom", _iso(self.date_from))
+            add(day + " <= $dateTo", "dateTo", _iso(self.date_to))
         return ("WHERE " + " AND ".join(clauses) if clauses else ""), parameters
 
 
@@ -102,7 +103,7 @@ class Order:
             case OrderField.UPDATED_AT:
                 return "coalesce(n.updatedAt, '')"
             case OrderField.RECORD_ID:
-                return "n.id"
+                return _unindexed("n.id")
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,9 @@ async def page_nodes(store: GraphStore, label: Label, request: PageRequest) -> l
     direction: LiteralString = "DESC" if request.order.descending else "ASC"
     if request.after is not None:
         beyond: LiteralString = "<" if request.order.descending else ">"
+        record_id = _unindexed("n.id")
         cursor: LiteralString = (
-            f"({key} {beyond} $afterKey OR ({key} = $afterKey AND n.id {beyond} $afterId))"
+            f"({key} {beyond} $afterKey OR ({key} = $afterKey AND {record_id} {beyond} $afterId))"
         )
         where = (where + " AND " if where else "WHERE ") + cursor
         parameters |= {"afterKey": request.after[0], "afterId": request.after[1]}
@@ -172,6 +174,13 @@ async def labels_of(store: GraphStore, record_id: str, labels: Iterable[Label]) 
         if await nodes_by_id(store, label, [record_id]):
             found.append(label)
     return found
+
+
+def _unindexed(expression: LiteralString) -> LiteralString:
+    """``expression`` in a form the engine compares row by row, not through a range index:
+    FalkorDB's range index on a text property drops ``<`` and ``<=`` conditions and answers every
+    row (FalkorDB/FalkorDB#2239). ``toString`` gives text back unchanged and null as null."""
+    return "toString(" + expression + ")"
 
 
 def _folded(text: str | None) -> str | None:
