@@ -114,6 +114,15 @@ def _far_type(walk: Walk, node_types: dict[Label, Any]) -> Any:
 _UNIONS: dict[tuple[Any, ...], Any] = {}
 
 
+_OUTGOING = {
+    "outgoing": strawberry.field(
+        graphql_type=bool,
+        description="True when the tie goes from this node to the other (for an interaction: "
+        "this person reached out), false when it comes from the other.",
+    )
+}
+
+
 def _connection(name: str, walk: Walk, node_types: dict[Label, Any]) -> Any:
     far = _far_type(walk, node_types)
     edge = object_type(
@@ -122,6 +131,7 @@ def _connection(name: str, walk: Walk, node_types: dict[Label, Any]) -> Any:
         extra={
             "cursor": strawberry.field(graphql_type=str),
             "node": strawberry.field(graphql_type=far),
+            **(_OUTGOING if walk.direction == Direction.BOTH else {}),
         },
     )
     edge_type = strawberry.type(edge, description=f"A {walk.rel_type.value} tie and its far end.")
@@ -161,7 +171,8 @@ def _resolver(walk: Walk, connection: Any) -> Callable[..., Any]:
         steps = await loaders.walk(walk, size, decode_cursor(after, scope)).load(root[RECORD_ID])
 
         def edge(step: Step) -> dict[str, Any]:
-            return api_tie(walk.rel_type, step.tie) | {"node": api_node(step.label, step.node)}
+            node = api_node(step.label, step.node)
+            return api_tie(walk.rel_type, step.tie) | {"node": node, "outgoing": step.outgoing}
 
         return make_page(
             steps,

@@ -63,11 +63,13 @@ class Walk:
 
 @dataclass(frozen=True)
 class Step:
-    """One neighbour: its label and properties, the tie's properties, and the sort key."""
+    """One neighbour: its label and properties, the tie's properties and direction (from the
+    parent or to it), and the sort key."""
 
     label: Label
     node: Record
     tie: Record
+    outgoing: bool
     sort_key: str
     tie_breaker: str
 
@@ -91,10 +93,10 @@ async def neighbours(
         walk._match()
         + " "
         + condition
-        + f"WITH pid, r, n, {key} AS sortKey, {walk.tie_breaker} AS tieBreaker "
+        + f"WITH pid, p, r, n, {key} AS sortKey, {walk.tie_breaker} AS tieBreaker "
         "ORDER BY sortKey, tieBreaker "
         "WITH pid, collect({label: labels(n)[0], n: properties(n), r: properties(r), "
-        "sortKey: sortKey, tieBreaker: tieBreaker}) AS steps "
+        "outgoing: startNode(r) = p, sortKey: sortKey, tieBreaker: tieBreaker}) AS steps "
         "RETURN pid, steps[0..$limit] AS steps",
         near=walk.near,
         type=walk.rel_type,
@@ -105,7 +107,7 @@ async def neighbours(
     found: dict[str, list[Step]] = {parent: [] for parent in parent_ids}
     for row in await store.read(statement, parameters):
         found[row["pid"]] = [
-            Step(Label(s["label"]), s["n"], s["r"], s["sortKey"], s["tieBreaker"])
+            Step(Label(s["label"]), s["n"], s["r"], s["outgoing"], s["sortKey"], s["tieBreaker"])
             for s in row["steps"]
         ]
     return found

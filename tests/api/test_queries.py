@@ -750,7 +750,7 @@ def test_initiatives_and_their_events_agree_both_ways(intranet: Api) -> None:
 
 INTERACTIONS = """
 { people(first: 1000) { nodes { recordId interactions(first: 1000) {
-    totalCount edges { id kind date note node { recordId } } } } } }
+    totalCount edges { id kind date note outgoing node { recordId } } } } } }
 """
 
 
@@ -758,13 +758,17 @@ def test_interactions_show_on_both_people_in_date_order(intranet: Api) -> None:
     people = intranet.data(INTERACTIONS)["people"]["nodes"]
     expected: dict[str, list[Row]] = defaultdict(list)
     for tie in sorted(ties("INTERACTED"), key=lambda tie: (tie["date"], tie["id"])):
-        for near, far in ((tie["from"], tie["to"]), (tie["to"], tie["from"])):
+        for near, far, outgoing in (
+            (tie["from"], tie["to"], True),
+            (tie["to"], tie["from"], False),
+        ):
             expected[near].append(
                 {
                     "id": tie["id"],
                     "kind": tie["kind"].upper(),
                     "date": tie["date"],
                     "note": tie.get("note"),
+                    "outgoing": outgoing,
                     "node": {"recordId": far},
                 }
             )
