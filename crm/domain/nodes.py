@@ -7,6 +7,7 @@ from typing import ClassVar, Self
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from crm.domain.values import (
+    PHONE_HELP,
     Contact,
     Country,
     Email,
@@ -82,7 +83,9 @@ class Node(Model):
     """The field that says where the record is (for place searches), if it has one."""
 
     id: Identifier
-    source: Text
+    source: Text = Field(
+        description="Where the record came from: a file, `graphql`, `synthetic`, ..."
+    )
     created_at: Timestamp | None = Field(
         default=None, description="Set by the store when the node is created."
     )
@@ -160,7 +163,7 @@ class Person(Node):
     title: Name | None = None
     country: Country
     email: Email | None = None
-    phone: str | None = None
+    phone: str | None = Field(default=None, description=PHONE_HELP)
     languages: list[Language] = []
     consent: Consent
 

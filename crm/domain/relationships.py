@@ -38,7 +38,7 @@ class InteractionKind(StrEnum):
 class Tie(Model):
     """What every relationship carries besides its ends: where it came from, when it was written."""
 
-    source: Text
+    source: Text = Field(description="Where the tie came from: a file, `graphql`, `synthetic`, ...")
     created_at: Timestamp | None = None
     updated_at: Timestamp | None = None
 

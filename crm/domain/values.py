@@ -82,7 +82,11 @@ def _country(code: str) -> str:
     return upper
 
 
-Country = Annotated[str, AfterValidator(_country)]
+Country = Annotated[
+    str,
+    AfterValidator(_country),
+    Field(description="ISO 3166-1 alpha-2 country code (DK, DE, ...)."),
+]
 Url = Annotated[HttpUrl, PlainSerializer(str, return_type=str)]
 Email = EmailStr
 Money = Annotated[
@@ -115,11 +119,14 @@ class LocalizedText(Model):
         return self
 
 
+PHONE_HELP = "In E.164 (+4574123456); given national to the record's country, or international."
+
+
 class Contact(Model):
     """How to reach a cluster's office."""
 
     email: Email | None = None
-    phone: str | None = None
+    phone: str | None = Field(default=None, description=PHONE_HELP)
     website: Url | None = None
     address: Text | None = None
 
