@@ -101,17 +101,13 @@ def tie_fields(label: Label, node_types: dict[Label, Any]) -> dict[str, Any]:
 
 
 def _far_type(walk: Walk, node_types: dict[Label, Any]) -> Any:
-    """The node type at the far end; a union (one per set of labels) where several may be."""
+    """The node type at the far end; a union where several labels may be (strawberry takes
+    the same union, declared again, as one type)."""
     if len(walk.far) == 1:
         return node_types[walk.far[0]]
-    key = tuple(node_types[label] for label in walk.far)
-    if key not in _UNIONS:
-        name = "Or".join(label.value for label in walk.far)
-        _UNIONS[key] = Annotated[Union[key], strawberry.union(name)]  # noqa: UP007
-    return _UNIONS[key]
-
-
-_UNIONS: dict[tuple[Any, ...], Any] = {}
+    members = tuple(node_types[label] for label in walk.far)
+    name = "Or".join(label.value for label in walk.far)
+    return Annotated[Union[members], strawberry.union(name)]  # noqa: UP007
 
 
 _OUTGOING = {
