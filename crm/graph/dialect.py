@@ -23,6 +23,10 @@ class Dialect(Protocol):
         """Everything that sets ``schema`` up on an empty graph, one step a line."""
         ...
 
+    def ordered_text(self, expression: LiteralString) -> LiteralString:
+        """``expression`` (a text property) in a form that ``<`` and ``<=`` compare right."""
+        ...
+
 
 class FalkorDBDialect:
     """FalkorDB: range indexes in Cypher; unique constraints by the ``GRAPH.CONSTRAINT`` command,
@@ -61,6 +65,12 @@ class FalkorDBDialect:
             *(self.relationship_index(target) for target in schema.relationship_indexes),
             *(" ".join(self.unique_constraint(target, graph)) for target in schema.unique),
         ]
+
+    def ordered_text(self, expression: LiteralString) -> LiteralString:
+        """FalkorDB's range index on a text property drops ``<`` and ``<=`` conditions and
+        answers every row (FalkorDB/FalkorDB#2239); ``toString`` keeps the comparison off the
+        index and gives text back unchanged (and null as null)."""
+        return "toString(" + expression + ")"
 
 
 def _with_property(head: LiteralString, prop: str) -> LiteralString:

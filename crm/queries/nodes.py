@@ -13,6 +13,7 @@ from typing import Any, LiteralString
 from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelType
 from crm.domain.search import fold
 from crm.graph.cypher import render
+from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore, Record
 
 DATE_FIELDS: dict[Label, LiteralString] = {
@@ -62,7 +63,7 @@ class NodeFilter:
     date_from: date | None = None
     date_to: date | None = None
 
-    def where(self, label: Label) -> tuple[LiteralString, dict[str, Any]]:
+    def where(self, label: Label, dialect: Dialect) -> tuple[LiteralString, dict[str, Any]]:
         """The ``WHERE`` clause (or ``""``) over ``n`` and its parameters."""
         clauses: list[LiteralString] = []
         parameters: dict[str, Any] = {}
@@ -80,7 +81,7 @@ class NodeFilter:
         add("(n)-[:ACTIVE_IN]->(:Sector {id: $sector})", "sector", self.sector)
         if label in DATE_FIELDS:
             date_field = DATE_FIELDS[label]
-            day = _unindexed("n." + date_field)
+            day = dialect.ordered_text("n." + date_field)
             add(day + " >= $dateFrom", "dateFrom", _iso(self.date_from))
             add(day + " <= $dateTo", "dateTo", _iso(self.date_to))
         return ("WHERE " + " AND ".join(clauses) if clauses else ""), parameters
@@ -91,7 +92,7 @@ class Order:
     field: OrderField = OrderField.NAME
     descending: bool = False
 
-    def key(self, label: Label) -> LiteralString:
+    def key(self, label: Label, dialect: Dialect) -> LiteralString:
         """The Cypher expression rows of ``label`` are sorted by (then by id)."""
         match self.field:
             case OrderField.NAME:
@@ -103,7 +104,7 @@ class Order:
             case OrderField.UPDATED_AT:
                 return "coalesce(n.updatedAt, '')"
             case OrderField.RECORD_ID:
-                return _unindexed("n.id")
+                return dialect.ordered_text("n.id")
 
 
 @dataclass(frozen=True)
@@ -125,12 +126,12 @@ class PageRequest:
 
 async def page_nodes(store: GraphStore, label: Label, request: PageRequest) -> list[Row]:
     """Up to ``first + 1`` rows after the cursor (the extra row says whether there is more)."""
-    where, parameters = request.where.where(label)
-    key = request.order.key(label)
+    where, parameters = request.where.where(label, store.dialect)
+    key = request.order.key(label, store.dialect)
     direction: LiteralString = "DESC" if request.order.descending else "ASC"
     if request.after is not None:
         beyond: LiteralString = "<" if request.order.descending else ">"
-        record_id = _unindexed("n.id")
+        record_id = store.dialect.ordered_text("n.id")
         cursor: LiteralString = (
             f"({key} {beyond} $afterKey OR ({key} = $afterKey AND {record_id} {beyond} $afterId))"
         )
@@ -148,7 +149,7 @@ async def page_nodes(store: GraphStore, label: Label, request: PageRequest) -> l
 
 
 async def count_nodes_where(store: GraphStore, label: Label, where: NodeFilter) -> int:
-    clause, parameters = where.where(label)
+    clause, parameters = where.where(label, store.dialect)
     rows = await store.read(
         render("MATCH (n:%label%) " + clause + " RETURN count(n) AS count", label=label),
         parameters,
@@ -174,13 +175,6 @@ async def labels_of(store: GraphStore, record_id: str, labels: Iterable[Label]) 
         if await nodes_by_id(store, label, [record_id]):
             found.append(label)
     return found
-
-
-def _unindexed(expression: LiteralString) -> LiteralString:
-    """``expression`` in a form the engine compares row by row, not through a range index:
-    FalkorDB's range index on a text property drops ``<`` and ``<=`` conditions and answers every
-    row (FalkorDB/FalkorDB#2239). ``toString`` gives text back unchanged and null as null."""
-    return "toString(" + expression + ")"
 
 
 def _folded(text: str | None) -> str | None:
