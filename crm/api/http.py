@@ -29,9 +29,10 @@ logger = logging.getLogger(__name__)
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 
-_OFFERED = (JSON, GRAPHQL_RESPONSE_JSON)
-"""The response media types, in the order that breaks a tie in the ``Accept`` header: like a
-missing ``Accept`` (the spec's legacy rule), ``*/*`` gets ``application/json``."""
+_OFFERED = (GRAPHQL_RESPONSE_JSON, JSON)
+"""The response media types, in the order that breaks a tie in the ``Accept`` header. Since the
+spec's watershed (2025-01-01), a missing ``Accept`` and ``*/*`` get
+``application/graphql-response+json``; ``application/json`` is for clients that ask for it."""
 
 _NO_OPERATION_NAME = "Must provide operation name if query contains multiple operations."
 _UTF8 = frozenset({"utf-8", "utf8"})
@@ -283,7 +284,7 @@ def _negotiate(accept: str | None) -> str | None:
     the higher quality wins, then the range listed first, then the order of ``_OFFERED``.
     """
     if accept is None or not accept.strip():
-        return JSON
+        return GRAPHQL_RESPONSE_JSON
     ranges = _parse_accept(accept)
     best: tuple[float, int] | None = None
     chosen = None

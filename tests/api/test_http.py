@@ -388,12 +388,12 @@ def test_other_methods_are_refused_with_405(client: TestClient, method: str) -> 
 @pytest.mark.parametrize(
     ("accept", "chosen"),
     [
-        (None, JSON),
-        ("", JSON),
+        (None, GRAPHQL_RESPONSE),
+        ("", GRAPHQL_RESPONSE),
         (GRAPHQL_RESPONSE, GRAPHQL_RESPONSE),
         (JSON, JSON),
-        ("*/*", JSON),
-        ("application/*", JSON),
+        ("*/*", GRAPHQL_RESPONSE),
+        ("application/*", GRAPHQL_RESPONSE),
         (f"{GRAPHQL_RESPONSE}; charset=utf-8, {JSON}; charset=utf-8", GRAPHQL_RESPONSE),
         (f"{GRAPHQL_RESPONSE}, {JSON};q=0.9", GRAPHQL_RESPONSE),
         (f"{JSON}, {GRAPHQL_RESPONSE}", JSON),
@@ -403,7 +403,7 @@ def test_other_methods_are_refused_with_405(client: TestClient, method: str) -> 
         (f"{JSON};q=0, */*", GRAPHQL_RESPONSE),
         (f"{JSON}; charset=iso-8859-1, {GRAPHQL_RESPONSE};q=0.2", GRAPHQL_RESPONSE),
         (f"{JSON};q=bad, {GRAPHQL_RESPONSE};q=0.2", GRAPHQL_RESPONSE),
-        ("text/html, application/*;q=0.1", JSON),
+        ("text/html, application/*;q=0.1", GRAPHQL_RESPONSE),
     ],
 )
 def test_the_response_media_type_follows_accept(
