@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Union
 
 import strawberry
+from pydantic.alias_generators import to_pascal
 
 from crm.api.context import Info
 from crm.api.fields import object_type
@@ -89,7 +90,7 @@ def tie_fields(label: Label, node_types: dict[Label, Any]) -> dict[str, Any]:
     near = label.value
     return {
         name: strawberry.field(
-            resolver=_resolver(walk, _connection(near + _capital(name), walk, node_types)),
+            resolver=_resolver(walk, _connection(near + to_pascal(name), walk, node_types)),
             description=_DESCRIPTIONS[walk.direction].format(
                 far=" or ".join(far.value for far in walk.far),
                 rel=walk.rel_type.value,
@@ -181,7 +182,3 @@ def _resolver(walk: Walk, connection: Any) -> Callable[..., Any]:
 
     resolve.__annotations__["return"] = connection
     return resolve
-
-
-def _capital(name: str) -> str:
-    return name[:1].upper() + name[1:]

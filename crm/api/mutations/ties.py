@@ -5,6 +5,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
+from pydantic.alias_generators import to_pascal
 
 from crm.api.context import Context, Info
 from crm.api.errors import ErrorCode, UserError
@@ -61,7 +62,7 @@ def tie_mutations(rel_type: RelType) -> dict[str, Any]:
     spec = RELATIONSHIPS[rel_type]
     if spec.keyed:
         return _interaction_mutations()
-    name = _pascal(rel_type)
+    name = to_pascal(rel_type.value.lower())
     properties_input = input_type(
         name + "Input", spec.properties, skip=STORED_ONLY, optional=frozenset({"source"})
     )
@@ -241,7 +242,3 @@ def _interaction_mutations() -> dict[str, Any]:
         "updateInteraction": mutation(update, TiePayload, "Change a recorded interaction."),
         "deleteInteraction": mutation(delete, UnlinkPayload, "Delete a recorded interaction."),
     }
-
-
-def _pascal(rel_type: RelType) -> str:
-    return "".join(part.capitalize() for part in rel_type.value.split("_"))
