@@ -5,6 +5,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 from crm.config import Settings, load_settings
@@ -33,17 +34,32 @@ def wait_for_engine_exit(data_dir: Path | None = None) -> list[int]:
     return [process.pid for process in left]
 
 
+def engines_under(root: Path) -> list[psutil.Process]:
+    """Engine processes whose data folder (their working directory) lies under ``root``."""
+    found = []
+    for process in engine_processes():
+        try:
+            if Path(process.cwd()).resolve().is_relative_to(root):
+                found.append(process)
+        except psutil.Error:
+            continue  # gone meanwhile, or not ours to inspect
+    return found
+
+
 @pytest.fixture(scope="session", autouse=True)
-def no_engine_outlives_the_tests() -> Iterator[None]:
-    """Every test that starts an engine must stop it: after the session none may be left."""
-    before = {process.pid for process in engine_processes()}
+def no_engine_outlives_the_tests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test that starts an engine must stop it: after the session none may be left.
+
+    Only engines on this session's temporary folders count, so that test runs of other checkouts
+    on the same machine neither fail this check nor get killed by it."""
+    root = tmp_path_factory.getbasetemp().resolve()
     yield
-    left = set(wait_for_engine_exit()) - before
-    for pid in left:
-        for process in engine_processes():
-            if process.pid == pid:
-                process.kill()
-    assert not left, f"engine processes outlived the tests: {sorted(left)}"
+    deadline = time.monotonic() + ENGINE_EXIT_WAIT_S
+    while (left := engines_under(root)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for process in left:
+        process.kill()
+    assert not left, f"engine processes outlived the tests: {sorted(p.pid for p in left)}"
 
 
 @pytest.fixture

@@ -73,6 +73,48 @@ class FalkorDBDialect:
         return "toString(" + expression + ")"
 
 
+class Neo4jDialect:
+    """Neo4j 5: ``IF NOT EXISTS`` indexes and constraints in Cypher; a unique constraint brings
+    its own index."""
+
+    name = "neo4j"
+
+    def node_index(self, target: NodeProperty) -> LiteralString:
+        return _with_property(
+            render("CREATE INDEX IF NOT EXISTS FOR (n:%label%) ON (n.", label=target.label),
+            target.property,
+        )
+
+    def relationship_index(self, target: RelationshipProperty) -> LiteralString:
+        return _with_property(
+            render("CREATE INDEX IF NOT EXISTS FOR ()-[r:%type%]-() ON (r.", type=target.type),
+            target.property,
+        )
+
+    def unique_constraint(self, target: NodeProperty) -> LiteralString:
+        return (
+            _with_property(
+                render(
+                    "CREATE CONSTRAINT IF NOT EXISTS FOR (n:%label%) REQUIRE (n.",
+                    label=target.label,
+                ),
+                target.property,
+            )
+            + " IS UNIQUE"
+        )
+
+    def ddl(self, schema: GraphSchema, graph: str) -> list[str]:
+        unique = set(schema.unique)
+        return [
+            *(self.unique_constraint(target) for target in schema.unique),
+            *(self.node_index(target) for target in schema.node_indexes if target not in unique),
+            *(self.relationship_index(target) for target in schema.relationship_indexes),
+        ]
+
+    def ordered_text(self, expression: LiteralString) -> LiteralString:
+        return expression
+
+
 def _with_property(head: LiteralString, prop: str) -> LiteralString:
     """Close an index statement on ``prop``, which the schema model has checked is a plain name."""
     if not prop.isidentifier():
@@ -81,3 +123,4 @@ def _with_property(head: LiteralString, prop: str) -> LiteralString:
 
 
 FALKORDB = FalkorDBDialect()
+NEO4J = Neo4jDialect()
