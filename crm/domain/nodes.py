@@ -81,6 +81,8 @@ class Node(Model):
     """The fields that together name the record for people (and for name searches)."""
     place_field: ClassVar[str | None] = None
     """The field that says where the record is (for place searches), if it has one."""
+    text_fields: ClassVar[tuple[str, ...]] = ()
+    """Fields searched besides the name: texts, lists of texts, texts in several languages."""
 
     id: Identifier
     source: Text = Field(
@@ -101,9 +103,24 @@ class Node(Model):
     def place_name(self) -> str | None:
         return None if self.place_field is None else getattr(self, self.place_field)
 
+    @property
+    def search_text(self) -> str:
+        """The name and the text fields, every language of each, as one text."""
+        parts = [self.display_name]
+        for name in self.text_fields:
+            value = getattr(self, name)
+            if isinstance(value, LocalizedText):
+                parts.extend(text for text in (value.de, value.da, value.en) if text is not None)
+            elif isinstance(value, list):
+                parts.extend(str(item) for item in value)
+            elif value is not None:
+                parts.append(str(value))
+        return " ".join(parts)
+
 
 class Cluster(Node):
     label = Label.CLUSTER
+    text_fields = ("specialties", "services", "technologies", "description")
 
     name: Name
     country: Country
@@ -125,6 +142,7 @@ class Cluster(Node):
 class Organization(Node):
     label = Label.ORGANIZATION
     place_field = "city"
+    text_fields = ("description",)
 
     name: Name
     kind: OrganizationKind
@@ -177,6 +195,7 @@ class Event(Node):
     label = Label.EVENT
     name_fields = ("title",)
     place_field = "place"
+    text_fields = ("description",)
 
     kind: EventKind
     title: Name
@@ -189,6 +208,7 @@ class Event(Node):
 
 class Initiative(Node):
     label = Label.INITIATIVE
+    text_fields = ("description",)
 
     name: Name
     description: LocalizedText | None = None
@@ -198,6 +218,7 @@ class Initiative(Node):
 
 class Project(Node):
     label = Label.PROJECT
+    text_fields = ("programme", "fund", "description")
 
     name: Name
     programme: Name
@@ -219,6 +240,7 @@ class Project(Node):
 
 class Topic(Node):
     label = Label.TOPIC
+    text_fields = ("labels",)
 
     name: Name
     labels: LocalizedText | None = None
@@ -226,6 +248,7 @@ class Topic(Node):
 
 class Sector(Node):
     label = Label.SECTOR
+    text_fields = ("labels",)
 
     name: Name
     labels: LocalizedText | None = None
@@ -233,6 +256,7 @@ class Sector(Node):
 
 class Region(Node):
     label = Label.REGION
+    text_fields = ("labels",)
 
     name: Name
     country: Country | None = None
@@ -242,6 +266,7 @@ class Region(Node):
 class Document(Node):
     label = Label.DOCUMENT
     name_fields = ("title",)
+    text_fields = ("description",)
 
     kind: DocumentKind
     title: Name

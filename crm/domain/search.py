@@ -1,9 +1,20 @@
-"""Search keys: text folded so that a search typed without accents or capitals still finds it."""
+"""Search keys: text folded so that a search typed without accents or capitals still finds it,
+and the words and stems a full-text search looks for."""
 
+import re
 import unicodedata
+from collections.abc import Callable
+from functools import cache
+
+import snowballstemmer
 
 # Letters that Unicode does not decompose into a base letter and an accent.
 _LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "ł": "l", "þ": "th"})
+_WORD = re.compile(r"[^\W_]+")
+STEMMED_LANGUAGES = ("german", "danish", "english")
+"""The languages the records are written in; a search word is stemmed in each of them."""
+MIN_STEM = 4
+"""Shorter stems are left out: as prefixes they would match too much (``sund`` is the shortest)."""
 
 
 def fold(text: str) -> str:
@@ -11,3 +22,23 @@ def fold(text: str) -> str:
     lowered = text.casefold().translate(_LETTERS)
     decomposed = unicodedata.normalize("NFKD", lowered)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``: letters and digits only, so no query syntax survives."""
+    return _WORD.findall(fold(text))
+
+
+def stems(word: str) -> frozenset[str]:
+    """A folded word and its Snowball stems in German, Danish and English."""
+    return frozenset({word, *(stem for stem in _stems(word) if len(stem) >= MIN_STEM)})
+
+
+@cache
+def _stemmer(language: str) -> Callable[[str], str]:
+    stem: Callable[[str], str] = snowballstemmer.stemmer(language).stemWord
+    return stem
+
+
+def _stems(word: str) -> list[str]:
+    return [_stemmer(language)(word) for language in STEMMED_LANGUAGES]

@@ -87,11 +87,17 @@ class FalkorDBStore:
     async def ensure_schema(self, schema: GraphSchema) -> None:
         # Through write: GRAPH.QUERY creates the graph if it is new, GRAPH.RO_QUERY would refuse.
         indexes = await self.write(
-            "CALL db.indexes() YIELD label, properties, entitytype "
-            "RETURN label, properties, entitytype"
+            "CALL db.indexes() YIELD label, properties, types, entitytype "
+            "RETURN label, properties, types, entitytype"
         )
         have = {
             (row["entitytype"], row["label"], prop) for row in indexes for prop in row["properties"]
+        }
+        fulltext = {
+            (row["label"], prop)
+            for row in indexes
+            for prop in row["properties"]
+            if "FULLTEXT" in row["types"][prop]
         }
         for target in dict.fromkeys((*schema.unique, *schema.node_indexes)):
             if ("NODE", target.label.value, target.property) not in have:
@@ -99,6 +105,9 @@ class FalkorDBStore:
         for edge in schema.relationship_indexes:
             if ("RELATIONSHIP", edge.type.value, edge.property) not in have:
                 await self._create(self.dialect.relationship_index(edge))
+        for target in schema.fulltext:
+            if (target.label.value, target.property) not in fulltext:
+                await self._create(self.dialect.fulltext_index(target))
         await self._ensure_unique(schema)
 
     async def _create(self, *command: str) -> None:

@@ -6,7 +6,9 @@ a nested record's fields get their parent's name as a prefix (``description.de``
 number of cents (``totalInvestmentEur`` as ``totalInvestmentEurCents``), dates and times as ISO
 8601 text (which sorts and compares correctly on every engine), enums as their value.
 Nodes also get ``searchName`` (and ``searchPlace`` where they have a place): their name folded
-for case- and accent-insensitive search.
+for case- and accent-insensitive search; and ``searchText``: the name and every text field, all
+languages, folded the same way, which the full-text indexes hold (the engines' own analysers
+neither lower-case nor fold ``Ø``, ``Ä`` or ``ß``).
 """
 
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from crm.domain.values import Model
 TIMESTAMPS = ("createdAt", "updatedAt")
 SEARCH_NAME = "searchName"
 SEARCH_PLACE = "searchPlace"
+SEARCH_TEXT = "searchText"
 """Derived from the record, never read back into it."""
 """Written by the store, not by the caller; kept apart from the record's own properties."""
 
@@ -68,7 +71,7 @@ def property_names(model: type[Model]) -> tuple[str, ...]:
         else:
             names.append(_stored_name(field))
     if issubclass(model, Node):
-        names.append(SEARCH_NAME)
+        names.extend((SEARCH_NAME, SEARCH_TEXT))
         if model.place_field is not None:
             names.append(SEARCH_PLACE)
     return tuple(names)
@@ -93,6 +96,7 @@ def to_properties(record: Model) -> Properties:
             properties[field.alias] = value
     if isinstance(record, Node):
         properties[SEARCH_NAME] = fold(record.display_name)
+        properties[SEARCH_TEXT] = fold(record.search_text)
         if record.place_field is not None:
             place = record.place_name
             properties[SEARCH_PLACE] = None if place is None else fold(place)

@@ -29,11 +29,13 @@ class RelationshipProperty(_Frozen):
 
 
 class GraphSchema(_Frozen):
-    """Unique node properties, and the node and relationship properties to index."""
+    """Unique node properties, the node and relationship properties to index, and the node
+    properties to index for full-text search (at most one per label)."""
 
     unique: tuple[NodeProperty, ...] = ()
     node_indexes: tuple[NodeProperty, ...] = ()
     relationship_indexes: tuple[RelationshipProperty, ...] = ()
+    fulltext: tuple[NodeProperty, ...] = ()
 
 
 def load_schema(path: Path = SCHEMA_DIR / "graph.yaml") -> GraphSchema:

@@ -1,8 +1,12 @@
 import pytest
 
-from crm.domain.nodes import Event, Person
-from crm.domain.search import fold
+from crm.domain import Label
+from crm.domain.nodes import Cluster, Event, Person
+from crm.domain.search import fold, stems, words
+from crm.graph.dialect import FALKORDB, NEO4J
 from crm.graph.properties import to_properties
+from crm.graph.schema import NodeProperty
+from crm.queries.search import alternatives, translations
 
 
 @pytest.mark.parametrize(
@@ -36,3 +40,76 @@ def test_nodes_carry_their_folded_name() -> None:
     )
     assert to_properties(person)["searchName"] == "soren aerenlund"
     assert to_properties(event)["searchName"] == "mode"
+
+
+def test_nodes_carry_their_folded_texts_in_every_language() -> None:
+    cluster = Cluster.model_validate(
+        {
+            "id": "c-1",
+            "source": "test",
+            "name": "Ærø Klynge",
+            "country": "DK",
+            "specialties": ["Fjernvarme"],
+            "technologies": ["Wärmepumpen"],
+            "description": {"de": "Straße", "en": "Road"},
+        }
+    )
+    assert to_properties(cluster)["searchText"] == "aero klynge fjernvarme warmepumpen strasse road"
+
+
+def test_search_words_are_folded_letters_and_digits_only() -> None:
+    assert words('Gesundheit* | "(@Sønderborg:{x})" -e-Health 2014') == [
+        "gesundheit",
+        "sonderborg",
+        "x",
+        "e",
+        "health",
+        "2014",
+    ]
+
+
+def test_a_word_brings_its_stems_in_three_languages() -> None:
+    assert stems("gesundheit") == {"gesundheit", "gesund"}
+    assert stems("klyngen") == {"klyngen", "klyng"}
+    assert stems("energy") == {"energy", "energi"}
+
+
+def test_sector_and_topic_names_translate_single_words() -> None:
+    health = {
+        "id": "s",
+        "source": "t",
+        "name": "Health",
+        "labelsDe": "Gesundheit",
+        "labelsDa": "Sundhed",
+    }
+    topic = {"id": "t", "source": "t", "name": "Open innovation", "labelsDe": "Offene Innovation"}
+    vocabulary = translations([{"label": "Sector", "n": health}, {"label": "Topic", "n": topic}])
+    assert vocabulary == [{"health", "gesundheit", "sundhed"}]
+    assert alternatives("gesundheit", vocabulary) == [
+        "gesund",
+        "gesundheit",
+        "health",
+        "sund",
+        "sundh",
+        "sundhed",
+    ]
+
+
+def test_each_engine_gets_the_query_in_its_syntax() -> None:
+    groups = [["energi", "energy"], ["klynge"]]
+    assert FALKORDB.fulltext_query(groups) == "(energi|energi*|energy|energy*) (klynge|klynge*)"
+    assert NEO4J.fulltext_query(groups) == "+(energi energi* energy energy*) +(klynge klynge*)"
+    with pytest.raises(ValueError, match="not a search word"):
+        NEO4J.fulltext_query([["a:b"]])
+
+
+def test_neo4j_gets_a_named_fulltext_index_and_query() -> None:
+    target = NodeProperty(label=Label.CLUSTER, property="searchText")
+    assert NEO4J.fulltext_index(target) == (
+        "CREATE FULLTEXT INDEX fulltext_Cluster IF NOT EXISTS FOR (n:Cluster) "
+        "ON EACH [n.searchText] OPTIONS {indexConfig: {`fulltext.analyzer`: "
+        "'standard-no-stop-words'}}"
+    )
+    assert NEO4J.fulltext_search(Label.CLUSTER) == (
+        "CALL db.index.fulltext.queryNodes('fulltext_Cluster', $query) YIELD node, score"
+    )
