@@ -23,7 +23,9 @@ def resolve_default(obj: Any, name: str) -> Any:
 
 def build_schema() -> strawberry.Schema:
     types = node_types()
-    query = type("Query", (), {"__annotations__": {}, **query_fields(types), **insight_fields()})
+    query = type(
+        "Query", (), {"__annotations__": {}, **query_fields(types), **insight_fields(types)}
+    )
     mutation = type("Mutation", (), {"__annotations__": {}, **mutation_fields(types)})
     return strawberry.Schema(
         query=strawberry.type(query),

@@ -2,9 +2,11 @@
 
 from typing import Any
 
+from crm.api.insight.dashboard import stats_field
 from crm.api.insight.search import search_field
+from crm.domain import Label
 
 
-def insight_fields() -> dict[str, Any]:
-    """The ``Query`` fields of this package."""
-    return {"search": search_field()}
+def insight_fields(types: dict[Label, Any]) -> dict[str, Any]:
+    """The ``Query`` fields of this package; ``types`` are the node types."""
+    return {"search": search_field(), "stats": stats_field(types)}

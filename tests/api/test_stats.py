@@ -1,0 +1,168 @@
+"""``stats(asOf:)``: the dashboard's figures on the demo (the article's figures among them) and
+on a hand-built network, as of dates before and after its records."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import Api
+from tests.api.tiny_network import serve_network
+
+STATS = """
+query ($asOf: Date) {
+  stats(asOf: $asOf) {
+    asOf
+    totals { clusters organizations people events initiatives projects topics sectors regions
+             documents interactions crossBorderTies attendances }
+    byCountry { country clusters organizations people }
+    bySector { sector { recordId } clusters organizations initiatives projects }
+    byCountryAndSector { country sector { name } clusters organizations }
+    eventsByYear { year events attendance recordedAttendees }
+    crossBorderTiesByYear { year ties }
+    funding { programme fund projects totalInvestmentEur euContributionEur cofinancingRate
+              events eventsByKind { kind events attendance } attendance initiatives }
+  }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    yield from serve_network(tmp_path_factory)
+
+
+def stats(api: Api, as_of: str | None = None) -> Any:
+    return api.data(STATS, {"asOf": as_of})["stats"]
+
+
+def test_the_demo_reproduces_the_articles_figures(intranet: Api) -> None:
+    funding = {line["programme"]: line for line in stats(intranet)["funding"]}
+    assert funding["Syddanmark-Schleswig K.E.R.N"] == {
+        "programme": "Syddanmark-Schleswig K.E.R.N",
+        "fund": "European Regional Development Fund (ERDF)",
+        "projects": 1,
+        "totalInvestmentEur": 295578,
+        "euContributionEur": 192126,
+        "cofinancingRate": 0.65,
+        "events": 6,
+        "eventsByKind": [
+            {"kind": "CONFERENCE", "events": 1, "attendance": 171},
+            {"kind": "NETWORK_MEETING", "events": 2, "attendance": 64},
+            {"kind": "WORKSHOP", "events": 3, "attendance": 75},
+        ],
+        "attendance": 310,
+        "initiatives": 7,
+    }
+
+
+def test_the_demos_totals_and_trends(intranet: Api) -> None:
+    found = stats(intranet)
+    assert found["asOf"] is None
+    assert found["totals"] == {
+        "clusters": 14, "organizations": 72, "people": 172, "events": 16, "initiatives": 7,
+        "projects": 3, "topics": 9, "sectors": 5, "regions": 2, "documents": 9,
+        "interactions": 460, "crossBorderTies": 147, "attendances": 392,
+    }  # fmt: skip
+    assert found["byCountry"] == [
+        {"country": "DE", "clusters": 7, "organizations": 36, "people": 84},
+        {"country": "DK", "clusters": 7, "organizations": 36, "people": 88},
+    ]
+    assert found["bySector"][0] == {
+        "sector": {"recordId": "sector-energy"},
+        "clusters": 4, "organizations": 30, "initiatives": 4, "projects": 2,
+    }  # fmt: skip
+    assert len(found["byCountryAndSector"]) == 10
+    assert found["byCountryAndSector"][:2] == [
+        {"country": "DE", "sector": {"name": "Energy"}, "clusters": 2, "organizations": 15},
+        {"country": "DK", "sector": {"name": "Energy"}, "clusters": 2, "organizations": 15},
+    ]
+    assert [row["year"] for row in found["eventsByYear"]] == list(range(2011, 2017))
+    assert found["eventsByYear"][2] == {
+        "year": 2013, "events": 4, "attendance": 1531, "recordedAttendees": 92,
+    }  # fmt: skip
+    assert found["crossBorderTiesByYear"] == [
+        {"year": year, "ties": ties}
+        for year, ties in zip(range(2010, 2017), (3, 7, 11, 21, 27, 33, 45), strict=True)
+    ]
+
+
+def test_the_demo_before_the_first_workshop(intranet: Api) -> None:
+    found = stats(intranet, "2012-11-07")
+    kern = [line for line in found["funding"] if line["programme"].endswith("K.E.R.N")]
+    assert (kern[0]["events"], kern[0]["initiatives"]) == (0, 0)
+    after = stats(intranet, "2012-11-08")
+    kern = [line for line in after["funding"] if line["programme"].endswith("K.E.R.N")]
+    assert (kern[0]["events"], kern[0]["initiatives"]) == (1, 1)
+
+
+def test_a_hand_built_network_now(tiny: Api) -> None:
+    found = stats(tiny)
+    assert found["totals"] == {
+        "clusters": 1, "organizations": 1, "people": 3, "events": 2, "initiatives": 2,
+        "projects": 1, "topics": 1, "sectors": 1, "regions": 0, "documents": 0,
+        "interactions": 3, "crossBorderTies": 2, "attendances": 3,
+    }  # fmt: skip
+    assert found["bySector"] == [
+        {"sector": {"recordId": "s-energy"}, "clusters": 1, "organizations": 1,
+         "initiatives": 1, "projects": 0},
+    ]  # fmt: skip
+    assert found["byCountryAndSector"] == [
+        {"country": "DE", "sector": {"name": "Energy"}, "clusters": 0, "organizations": 1},
+        {"country": "DK", "sector": {"name": "Energy"}, "clusters": 1, "organizations": 0},
+    ]
+    assert found["eventsByYear"] == [
+        {"year": 2013, "events": 1, "attendance": 2, "recordedAttendees": 2},
+        {"year": 2014, "events": 1, "attendance": 100, "recordedAttendees": 1},
+    ]
+    assert found["crossBorderTiesByYear"] == [{"year": 2013, "ties": 1}, {"year": 2014, "ties": 1}]
+    assert found["funding"] == [
+        {
+            "programme": "Interreg", "fund": "ERDF", "projects": 1, "totalInvestmentEur": 1000,
+            "euContributionEur": 600, "cofinancingRate": 0.6, "events": 2,
+            "eventsByKind": [
+                {"kind": "CONFERENCE", "events": 1, "attendance": 100},
+                {"kind": "WORKSHOP", "events": 1, "attendance": 2},
+            ],
+            "attendance": 102, "initiatives": 2,
+        }
+    ]  # fmt: skip
+
+
+def test_as_of_a_date_hides_what_came_later(tiny: Api) -> None:
+    found = stats(tiny, "2014-01-01")
+    assert found["asOf"] == "2014-01-01"
+    totals = found["totals"]
+    # The conference, its initiative I, J (started 2015) and the 2014 call are hidden.
+    assert (totals["events"], totals["initiatives"], totals["interactions"]) == (1, 0, 2)
+    assert (totals["crossBorderTies"], totals["attendances"]) == (1, 1 + 1)
+    assert found["bySector"][0]["initiatives"] == 0
+    assert found["crossBorderTiesByYear"] == [{"year": 2013, "ties": 1}]
+    assert [(line["events"], line["attendance"], line["initiatives"])
+            for line in found["funding"]] == [(1, 2, 0)]  # fmt: skip
+
+
+def test_a_started_initiative_shows_from_its_start(tiny: Api) -> None:
+    assert stats(tiny, "2014-12-31")["totals"]["initiatives"] == 1
+    assert stats(tiny, "2015-01-01")["totals"]["initiatives"] == 2
+    assert stats(tiny, "2015-01-01")["funding"][0]["initiatives"] == 2
+
+
+def test_before_its_funding_period_a_project_is_not_there(tiny: Api) -> None:
+    found = stats(tiny, "2011-12-31")
+    assert found["funding"] == []
+    assert (found["totals"]["projects"], found["totals"]["events"]) == (0, 0)
+    # Records without a date of their own count at every date.
+    assert (found["totals"]["people"], found["totals"]["clusters"]) == (3, 1)
+
+
+def test_each_section_costs_one_round_trip(intranet: Api) -> None:
+    assert intranet.round_trips(STATS, {"asOf": "2014-01-01"}) == 7
+    assert intranet.round_trips("{ stats { totals { people } } }") == 1
+
+
+@pytest.mark.parametrize("as_of", ["2014-13-01", "yesterday", "2014-1-1"])
+def test_an_as_of_that_does_not_parse_is_refused(intranet: Api, as_of: str) -> None:
+    response = intranet.post(STATS, {"asOf": as_of})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
