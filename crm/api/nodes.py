@@ -10,6 +10,7 @@ from crm.api.context import Info
 from crm.api.fields import object_type
 from crm.api.ids import decode_global_id, node_ref
 from crm.api.impact import ProjectImpact, resolve_impact
+from crm.api.insight.lineage import lineage_field
 from crm.api.lists import PLURALS, list_field
 from crm.api.records import api_node
 from crm.api.ties import tie_fields
@@ -54,6 +55,7 @@ def node_types() -> dict[Label, Any]:
         description="What the project's events led to, and what it cost.",
     )
     setattr(classes[Label.PROJECT], "impact", impact)  # noqa: B010
+    setattr(classes[Label.INITIATIVE], "lineage", lineage_field(classes))  # noqa: B010
     return {
         label: strawberry.type(cls, description=DESCRIPTIONS[label])
         for label, cls in classes.items()

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from crm.api.errors import ErrorCodes
-from crm.api.insight import insight_fields
+from crm.api.insight.fields import insight_fields
 from crm.api.mutations import mutation_fields
 from crm.api.nodes import node_types, query_fields
 from crm.api.scalars import SCALARS

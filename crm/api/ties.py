@@ -101,7 +101,7 @@ def tie_fields(label: Label, node_types: dict[Label, Any]) -> dict[str, Any]:
     }
 
 
-def _far_type(walk: Walk, node_types: dict[Label, Any]) -> Any:
+def far_type(walk: Walk, node_types: dict[Label, Any]) -> Any:
     """The node type at the far end; a union where several labels may be (strawberry takes
     the same union, declared again, as one type)."""
     if len(walk.far) == 1:
@@ -121,7 +121,7 @@ _OUTGOING = {
 
 
 def _connection(name: str, walk: Walk, node_types: dict[Label, Any]) -> Any:
-    far = _far_type(walk, node_types)
+    far = far_type(walk, node_types)
     edge = object_type(
         name + "Edge",
         RELATIONSHIPS[walk.rel_type].properties,

@@ -1,12 +1,1 @@
 """What the graph tells beyond its records: search, dashboard figures, initiative lineage."""
-
-from typing import Any
-
-from crm.api.insight.dashboard import stats_field
-from crm.api.insight.search import search_field
-from crm.domain import Label
-
-
-def insight_fields(types: dict[Label, Any]) -> dict[str, Any]:
-    """The ``Query`` fields of this package; ``types`` are the node types."""
-    return {"search": search_field(), "stats": stats_field(types)}

@@ -1,0 +1,144 @@
+"""``initiative.lineage``: how an initiative came about, as one dated timeline."""
+
+from datetime import date
+from enum import Enum
+from types import GenericAlias
+from typing import Annotated, Any
+
+import strawberry
+
+from crm.api.context import Info
+from crm.api.records import RECORD_ID, api_node
+from crm.api.scalars import Date
+from crm.api.ties import TIE_FIELDS, far_type
+from crm.domain import Label
+from crm.queries.lineage import EventStep, Lineage
+
+
+@strawberry.enum(description="What a lineage entry records.")
+class LineageKind(Enum):
+    EMERGED_FROM = "emerged_from"
+    STARTED = "started"
+
+
+def _object(name: str, description: str, fields: dict[str, Any]) -> Any:
+    cls = type(name, (), {"__annotations__": {}, **fields})
+    return strawberry.type(cls, description=description)
+
+
+def _list_of(item: Any) -> Any:
+    """``list[item]`` for a type built at run time."""
+    return GenericAlias(list, (item,))
+
+
+def _field(graphql_type: Any, description: str | None = None) -> Any:
+    return strawberry.field(graphql_type=graphql_type, description=description)
+
+
+def lineage_field(types: dict[Label, Any]) -> Any:
+    """The ``lineage`` field of ``Initiative``, given every label's (undecorated) type."""
+    organization = far_type(TIE_FIELDS[Label.INITIATIVE]["partners"], types)
+    employer = _object(
+        "LineageEmployer",
+        "Where an attendee worked on the day of the event.",
+        {"organization": _field(organization), "role": _field(str | None)},
+    )
+    attendee = _object(
+        "LineageAttendee",
+        "A person in the room, with their employers on that day.",
+        {"person": _field(types[Label.PERSON]), "employers": _field(_list_of(employer))},
+    )
+    entry = _object(
+        "LineageEntry",
+        "One dated step: an event the initiative emerged from, or its start.",
+        {
+            "date": _field(Date),
+            "kind": _field(LineageKind),
+            "event": _field(types[Label.EVENT] | None, "The event (EMERGED_FROM entries)."),
+            "topics": _field(_list_of(types[Label.TOPIC]), "What the event covered."),
+            "projects": _field(_list_of(types[Label.PROJECT]), "The projects that organised it."),
+            "attendees": _field(_list_of(attendee), "The people in the room."),
+            "countries": _field(list[str], "The countries of the people in the room."),
+        },
+    )
+    partner = _object(
+        "LineagePartner",
+        "A partner in the initiative.",
+        {"partner": _field(organization), "role": _field(str | None)},
+    )
+    lineage = _object(
+        "Lineage",
+        "How an initiative came about: the events it emerged from in time order, who was in "
+        "the room, what they covered, who organised them, and its partners.",
+        {
+            "timeline": _field(_list_of(entry), "Dated entries, oldest first."),
+            "partners": _field(_list_of(partner), "Its partners (undated: shown at every date)."),
+            "projects": _field(
+                _list_of(types[Label.PROJECT]),
+                "The projects that organised its events.",
+            ),
+            "countries": _field(list[str], "The countries of everyone in its rooms and partners."),
+        },
+    )
+
+    async def resolve(
+        root: strawberry.Parent[dict[str, Any]],
+        info: Info,
+        as_of: Annotated[
+            Date | None,
+            strawberry.argument(description="Only what had happened by this day."),
+        ] = None,
+    ) -> dict[str, Any]:
+        found = await info.context.loaders.lineage(as_of).load(root[RECORD_ID])
+        return _lineage(found, root.get("startedOn"), as_of)
+
+    return strawberry.field(
+        resolver=resolve,
+        graphql_type=lineage,
+        description="How the initiative came about, as one dated timeline.",
+    )
+
+
+def _lineage(found: Lineage, started_on: str | None, as_of: date | None) -> dict[str, Any]:
+    timeline = [_step(step) for step in found.events]
+    if started_on is not None and (as_of is None or date.fromisoformat(started_on) <= as_of):
+        timeline.append(
+            {"date": started_on, "kind": LineageKind.STARTED, "event": None, "topics": [],
+             "projects": [], "attendees": [], "countries": []}
+        )  # fmt: skip
+    timeline.sort(key=lambda entry: (entry["date"], entry["kind"] is LineageKind.STARTED))
+    partners: list[dict[str, Any]] = [
+        {"partner": api_node(partner.label, partner.node), "role": partner.role}
+        for partner in found.partners
+    ]
+    projects = {project["recordId"]: project for entry in timeline for project in entry["projects"]}
+    countries = {country for entry in timeline for country in entry["countries"]}
+    countries |= {partner["partner"]["country"] for partner in partners}
+    return {
+        "timeline": timeline,
+        "partners": partners,
+        "projects": sorted(projects.values(), key=lambda project: project["name"]),
+        "countries": sorted(countries),
+    }
+
+
+def _step(step: EventStep) -> dict[str, Any]:
+    attendees = [
+        {
+            "person": api_node(Label.PERSON, attendee.person),
+            "employers": [
+                {"organization": api_node(employer.label, employer.node), "role": employer.role}
+                for employer in attendee.employers
+            ],
+        }
+        for attendee in step.attendees
+    ]
+    return {
+        "date": step.event["date"],
+        "kind": LineageKind.EMERGED_FROM,
+        "event": api_node(Label.EVENT, step.event),
+        "topics": [api_node(Label.TOPIC, topic) for topic in step.topics],
+        "projects": [api_node(Label.PROJECT, project) for project in step.projects],
+        "attendees": attendees,
+        "countries": sorted({attendee.person["country"] for attendee in step.attendees}),
+    }

@@ -1,0 +1,112 @@
+"""How initiatives came about: the events they emerged from, who was in the room for whom,
+what the events covered, which projects organised them, and who is a partner now."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, LiteralString
+
+from crm.domain import Label
+from crm.graph.store import GraphStore, Record
+
+_EVENTS: LiteralString = """
+UNWIND $ids AS id
+MATCH (n:Initiative {id: id})-[:EMERGED_FROM]->(e:Event)
+WHERE $asOf IS NULL OR %eventDate% <= $asOf
+OPTIONAL MATCH (e)-[:COVERED]->(t:Topic)
+WITH n, e, collect(DISTINCT properties(t)) AS topics
+OPTIONAL MATCH (pr:Project)-[:ORGANIZED]->(e)
+WITH n, e, topics, collect(DISTINCT properties(pr)) AS projects
+OPTIONAL MATCH (p:Person)-[:ATTENDED]->(e)
+OPTIONAL MATCH (p)-[w:WORKS_AT]->(o)
+WHERE (w.since IS NULL OR w.since <= e.date) AND (w.until IS NULL OR w.until >= e.date)
+WITH n, e, topics, projects, p,
+     collect(CASE WHEN o IS NULL THEN null
+             ELSE {label: labels(o)[0], node: properties(o), role: w.role} END) AS employers
+WITH n, e, topics, projects,
+     collect(CASE WHEN p IS NULL THEN null
+             ELSE {person: properties(p), employers: employers} END) AS attendees
+RETURN n.id AS initiative, properties(e) AS event, topics, projects, attendees
+ORDER BY e.date, e.id
+"""
+"""Who works where on the day of the event: jobs whose ``since`` and ``until`` enclose it
+(an end left open counts)."""
+
+_PARTNERS: LiteralString = """
+UNWIND $ids AS id
+MATCH (x)-[r:PARTNER_IN]->(n:Initiative {id: id})
+RETURN n.id AS initiative, labels(x)[0] AS label, properties(x) AS node, r.role AS role
+ORDER BY x.searchName, x.id
+"""
+
+
+@dataclass(frozen=True)
+class Employer:
+    label: Label
+    node: Record
+    role: str | None
+
+
+@dataclass(frozen=True)
+class Attendee:
+    person: Record
+    employers: list[Employer]
+
+
+@dataclass(frozen=True)
+class EventStep:
+    """One event an initiative emerged from, and what was in the room."""
+
+    event: Record
+    topics: list[Record]
+    projects: list[Record]
+    attendees: list[Attendee]
+
+
+@dataclass(frozen=True)
+class Partner:
+    label: Label
+    node: Record
+    role: str | None
+
+
+@dataclass(frozen=True)
+class Lineage:
+    events: list[EventStep]
+    """In time order."""
+    partners: list[Partner]
+
+
+async def lineages(store: GraphStore, ids: Sequence[str], as_of: date | None) -> dict[str, Lineage]:
+    """Each initiative's lineage (two statements, whatever the number of initiatives); events
+    after ``as_of`` are left out, partners (undated ties) are not."""
+    unique = list(dict.fromkeys(ids))
+    found = {initiative: Lineage([], []) for initiative in unique}
+    events = _EVENTS.replace("%eventDate%", store.dialect.ordered_text("e.date"))
+    parameters: dict[str, Any] = {
+        "ids": unique,
+        "asOf": None if as_of is None else as_of.isoformat(),
+    }
+    for row in await store.read(events, parameters):
+        attendees = [_attendee(item) for item in row["attendees"]]
+        attendees.sort(
+            key=lambda a: (a.person["familyName"], a.person["givenName"], a.person["id"])
+        )
+        step = EventStep(
+            row["event"], _by_name(row["topics"]), _by_name(row["projects"]), attendees
+        )
+        found[row["initiative"]].events.append(step)
+    for row in await store.read(_PARTNERS, {"ids": unique}):
+        partner = Partner(Label(row["label"]), row["node"], row["role"])
+        found[row["initiative"]].partners.append(partner)
+    return found
+
+
+def _attendee(item: dict[str, Any]) -> Attendee:
+    employers = [Employer(Label(e["label"]), e["node"], e["role"]) for e in item["employers"]]
+    employers.sort(key=lambda employer: (employer.node["name"], employer.node["id"]))
+    return Attendee(item["person"], employers)
+
+
+def _by_name(records: list[Record]) -> list[Record]:
+    return sorted(records, key=lambda record: (record["name"], record["id"]))
