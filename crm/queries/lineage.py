@@ -9,10 +9,13 @@ from typing import Any, LiteralString
 from crm.domain import Label
 from crm.graph.store import GraphStore, Record
 
-_EVENTS: LiteralString = """
+_EVENTS_AS_OF: LiteralString = """
 UNWIND $ids AS id
 MATCH (n:Initiative {id: id})-[:EMERGED_FROM]->(e:Event)
-WHERE $asOf IS NULL OR %eventDate% <= $asOf
+WHERE $asOf IS NULL OR """
+"""The head of ``_EVENTS``, which the dialect's ordered event date completes."""
+
+_EVENTS: LiteralString = """ <= $asOf
 OPTIONAL MATCH (e)-[:COVERED]->(t:Topic)
 WITH n, e, collect(DISTINCT properties(t)) AS topics
 OPTIONAL MATCH (pr:Project)-[:ORGANIZED]->(e)
@@ -29,8 +32,8 @@ WITH n, e, topics, projects,
 RETURN n.id AS initiative, properties(e) AS event, topics, projects, attendees
 ORDER BY e.date, e.id
 """
-"""Who works where on the day of the event: jobs whose ``since`` and ``until`` enclose it
-(an end left open counts)."""
+"""The rest: what each event covered, who organised it, who was in the room and who employed
+them on the day (jobs whose ``since`` and ``until`` enclose it; an open end counts)."""
 
 _PARTNERS: LiteralString = """
 UNWIND $ids AS id
@@ -82,7 +85,7 @@ async def lineages(store: GraphStore, ids: Sequence[str], as_of: date | None) ->
     after ``as_of`` are left out, partners (undated ties) are not."""
     unique = list(dict.fromkeys(ids))
     found = {initiative: Lineage([], []) for initiative in unique}
-    events = _EVENTS.replace("%eventDate%", store.dialect.ordered_text("e.date"))
+    events = _EVENTS_AS_OF + store.dialect.ordered_text("e.date") + _EVENTS
     parameters: dict[str, Any] = {
         "ids": unique,
         "asOf": None if as_of is None else as_of.isoformat(),

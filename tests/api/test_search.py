@@ -94,6 +94,7 @@ mutation ($id: ID!, $patch: ClusterPatch!) {
 
 
 def test_records_written_through_the_api_are_found_folded(empty: Api) -> None:
+    assert hits(empty, "Ærøskøbing") == []
     empty.data(
         CREATE,
         {

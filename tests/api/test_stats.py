@@ -166,3 +166,10 @@ def test_an_as_of_that_does_not_parse_is_refused(intranet: Api, as_of: str) -> N
     response = intranet.post(STATS, {"asOf": as_of})
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+def test_an_empty_graph_counts_zero(empty: Api) -> None:
+    found = stats(empty, "2014-01-01")
+    assert set(found["totals"].values()) == {0}
+    assert [found[name] for name in ("byCountry", "bySector", "byCountryAndSector",
+            "eventsByYear", "crossBorderTiesByYear", "funding")] == [[]] * 6  # fmt: skip
