@@ -57,7 +57,7 @@ WORKSHOP = {
         {"person": {"recordId": "bo", "country": "DK"}, "employers": []},
     ],
 }
-STARTED = {
+STARTED: dict[str, Any] = {
     "date": "2015-01-01",
     "kind": "STARTED",
     "event": None,
