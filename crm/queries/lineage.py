@@ -44,7 +44,9 @@ ORDER BY x.searchName, x.id
 
 
 @dataclass(frozen=True)
-class Employer:
+class Affiliation:
+    """An organisation or cluster, and the role played there (a job, a partnership)."""
+
     label: Label
     node: Record
     role: str | None
@@ -53,7 +55,7 @@ class Employer:
 @dataclass(frozen=True)
 class Attendee:
     person: Record
-    employers: list[Employer]
+    employers: list[Affiliation]
 
 
 @dataclass(frozen=True)
@@ -67,17 +69,10 @@ class EventStep:
 
 
 @dataclass(frozen=True)
-class Partner:
-    label: Label
-    node: Record
-    role: str | None
-
-
-@dataclass(frozen=True)
 class Lineage:
     events: list[EventStep]
     """In time order."""
-    partners: list[Partner]
+    partners: list[Affiliation]
 
 
 async def lineages(store: GraphStore, ids: Sequence[str], as_of: date | None) -> dict[str, Lineage]:
@@ -100,13 +95,13 @@ async def lineages(store: GraphStore, ids: Sequence[str], as_of: date | None) ->
         )
         found[row["initiative"]].events.append(step)
     for row in await store.read(_PARTNERS, {"ids": unique}):
-        partner = Partner(Label(row["label"]), row["node"], row["role"])
+        partner = Affiliation(Label(row["label"]), row["node"], row["role"])
         found[row["initiative"]].partners.append(partner)
     return found
 
 
 def _attendee(item: dict[str, Any]) -> Attendee:
-    employers = [Employer(Label(e["label"]), e["node"], e["role"]) for e in item["employers"]]
+    employers = [Affiliation(Label(e["label"]), e["node"], e["role"]) for e in item["employers"]]
     employers.sort(key=lambda employer: (employer.node["name"], employer.node["id"]))
     return Attendee(item["person"], employers)
 

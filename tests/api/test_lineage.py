@@ -21,7 +21,8 @@ query ($id: ID!, $asOf: Date) {
                                           ... on Organization { name } } }
         }
       }
-      partners { role partner { ... on Cluster { recordId } ... on Organization { recordId } } }
+      partners { role organization { ... on Cluster { recordId }
+                                    ... on Organization { recordId } } }
       projects { recordId }
       countries
     }
@@ -67,8 +68,8 @@ STARTED: dict[str, Any] = {
     "attendees": [],
 }
 PARTNERS = [
-    {"role": "lead", "partner": {"recordId": "nordklynge"}},
-    {"role": None, "partner": {"recordId": "suedwerk"}},
+    {"role": "lead", "organization": {"recordId": "nordklynge"}},
+    {"role": None, "organization": {"recordId": "suedwerk"}},
 ]
 
 
@@ -121,7 +122,7 @@ def test_an_intranet_initiative(intranet: Api) -> None:
     ]
     assert found["projects"] == [{"recordId": "intranet"}]
     assert found["countries"] == ["DE", "DK"]
-    assert [(p["role"], p["partner"]["recordId"]) for p in found["partners"]] == [
+    assert [(p["role"], p["organization"]["recordId"]) for p in found["partners"]] == [
         ("partner", "cl-beispielhafen-gesundheit"),
         ("partner", "org-demo-gesundheitsdaten"),
         ("partner", "org-fiktivholm-rehab"),

@@ -12,7 +12,7 @@ from crm.api.records import RECORD_ID, api_node
 from crm.api.scalars import Date
 from crm.api.ties import TIE_FIELDS, far_type
 from crm.domain import Label
-from crm.queries.lineage import EventStep, Lineage
+from crm.queries.lineage import Affiliation, EventStep, Lineage
 
 
 @strawberry.enum(description="What a lineage entry records.")
@@ -38,15 +38,16 @@ def _field(graphql_type: Any, description: str | None = None) -> Any:
 def lineage_field(types: dict[Label, Any]) -> Any:
     """The ``lineage`` field of ``Initiative``, given every label's (undecorated) type."""
     organization = far_type(TIE_FIELDS[Label.INITIATIVE]["partners"], types)
-    employer = _object(
-        "LineageEmployer",
-        "Where an attendee worked on the day of the event.",
+    role = _object(
+        "LineageRole",
+        "An organisation or cluster, and the role played there: an attendee's job on the day "
+        "of the event, or a partnership in the initiative.",
         {"organization": _field(organization), "role": _field(str | None)},
     )
     attendee = _object(
         "LineageAttendee",
         "A person in the room, with their employers on that day.",
-        {"person": _field(types[Label.PERSON]), "employers": _field(_list_of(employer))},
+        {"person": _field(types[Label.PERSON]), "employers": _field(_list_of(role))},
     )
     entry = _object(
         "LineageEntry",
@@ -61,18 +62,13 @@ def lineage_field(types: dict[Label, Any]) -> Any:
             "countries": _field(list[str], "The countries of the people in the room."),
         },
     )
-    partner = _object(
-        "LineagePartner",
-        "A partner in the initiative.",
-        {"partner": _field(organization), "role": _field(str | None)},
-    )
     lineage = _object(
         "Lineage",
         "How an initiative came about: the events it emerged from in time order, who was in "
         "the room, what they covered, who organised them, and its partners.",
         {
             "timeline": _field(_list_of(entry), "Dated entries, oldest first."),
-            "partners": _field(_list_of(partner), "Its partners (undated: shown at every date)."),
+            "partners": _field(_list_of(role), "Its partners (undated: shown at every date)."),
             "projects": _field(
                 _list_of(types[Label.PROJECT]),
                 "The projects that organised its events.",
@@ -107,13 +103,10 @@ def _lineage(found: Lineage, started_on: str | None, as_of: date | None) -> dict
              "projects": [], "attendees": [], "countries": []}
         )  # fmt: skip
     timeline.sort(key=lambda entry: (entry["date"], entry["kind"] is LineageKind.STARTED))
-    partners: list[dict[str, Any]] = [
-        {"partner": api_node(partner.label, partner.node), "role": partner.role}
-        for partner in found.partners
-    ]
+    partners = [_role(partner) for partner in found.partners]
     projects = {project["recordId"]: project for entry in timeline for project in entry["projects"]}
     countries = {country for entry in timeline for country in entry["countries"]}
-    countries |= {partner["partner"]["country"] for partner in partners}
+    countries |= {partner.node["country"] for partner in found.partners}
     return {
         "timeline": timeline,
         "partners": partners,
@@ -126,10 +119,7 @@ def _step(step: EventStep) -> dict[str, Any]:
     attendees = [
         {
             "person": api_node(Label.PERSON, attendee.person),
-            "employers": [
-                {"organization": api_node(employer.label, employer.node), "role": employer.role}
-                for employer in attendee.employers
-            ],
+            "employers": [_role(employer) for employer in attendee.employers],
         }
         for attendee in step.attendees
     ]
@@ -141,4 +131,11 @@ def _step(step: EventStep) -> dict[str, Any]:
         "projects": [api_node(Label.PROJECT, project) for project in step.projects],
         "attendees": attendees,
         "countries": sorted({attendee.person["country"] for attendee in step.attendees}),
+    }
+
+
+def _role(affiliation: Affiliation) -> dict[str, Any]:
+    return {
+        "organization": api_node(affiliation.label, affiliation.node),
+        "role": affiliation.role,
     }
