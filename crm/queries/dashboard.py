@@ -2,7 +2,8 @@
 cross-border ties by year, funding against outcomes; each as the graph stood at a date.
 
 As of a date, a record counts when the date it records is on or before it: an event by its
-``date``, an interaction by its ``date``, attendance by its event's date, a project from the
+``date``, an interaction by its ``date``, attendance by its event's date, a membership from its
+``since``, a job from its ``since`` to its ``until`` (open ends count), a project from the
 first year of its funding period, a document from ``publishedOn``, an initiative from
 ``startedOn`` or, without one, from the first event it emerged from. A record without such a
 date (clusters, organisations, people, topics, sectors, regions, an undated document or an
@@ -95,6 +96,8 @@ class Totals:
     interactions: int
     cross_border_ties: int
     attendances: int
+    memberships: int
+    jobs: int
 
 
 async def totals(store: GraphStore, as_of: date | None) -> Totals:
@@ -117,6 +120,14 @@ async def totals(store: GraphStore, as_of: date | None) -> Totals:
         "MATCH (:Person)-[t:ATTENDED]->(x:Event) WHERE "
         + visible(dialect, Label.EVENT, "x")
         + " RETURN 'attendances' AS name, count(t) AS count",
+        "MATCH (:Organization)-[m:MEMBER_OF]->(:Cluster) WHERE $asOf IS NULL OR m.since IS NULL"
+        " OR "
+        + _on_or_before(dialect, "m.since")
+        + " RETURN 'memberships' AS name, count(m) AS count",
+        # A job counts from its `since` to its `until` (open ends count).
+        "MATCH (:Person)-[w:WORKS_AT]->() WHERE $asOf IS NULL OR ((w.since IS NULL OR "
+        + _on_or_before(dialect, "w.since")
+        + ") AND (w.until IS NULL OR w.until >= $asOf)) RETURN 'jobs' AS name, count(w) AS count",
     ]
     rows = await store.read(" UNION ALL ".join(parts), _parameters(as_of))
     # A label the engine has never seen answers no row, hence the zeros.
@@ -126,6 +137,8 @@ async def totals(store: GraphStore, as_of: date | None) -> Totals:
         interactions=counts.get("interactions", 0),
         cross_border_ties=counts.get("crossBorderTies", 0),
         attendances=counts.get("attendances", 0),
+        memberships=counts.get("memberships", 0),
+        jobs=counts.get("jobs", 0),
     )
 
 

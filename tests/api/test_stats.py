@@ -14,7 +14,7 @@ query ($asOf: Date) {
   stats(asOf: $asOf) {
     asOf
     totals { clusters organizations people events initiatives projects topics sectors regions
-             documents interactions crossBorderTies attendances }
+             documents interactions crossBorderTies attendances memberships jobs }
     byCountry { country clusters organizations people }
     bySector { sector { recordId } clusters organizations initiatives projects }
     byCountryAndSector { country sector { name } clusters organizations }
@@ -62,7 +62,8 @@ def test_the_demos_totals_and_trends(intranet: Api) -> None:
     assert found["totals"] == {
         "clusters": 14, "organizations": 72, "people": 172, "events": 16, "initiatives": 7,
         "projects": 3, "topics": 9, "sectors": 5, "regions": 2, "documents": 9,
-        "interactions": 460, "crossBorderTies": 147, "attendances": 392,
+        "interactions": 460, "crossBorderTies": 147, "attendances": 392, "memberships": 114,
+        "jobs": 188,
     }  # fmt: skip
     assert found["byCountry"] == [
         {"country": "DE", "clusters": 7, "organizations": 36, "people": 84},
@@ -87,6 +88,13 @@ def test_the_demos_totals_and_trends(intranet: Api) -> None:
     ]
 
 
+def test_the_demos_memberships_and_jobs_as_of_a_date(intranet: Api) -> None:
+    totals = stats(intranet, "2013-01-01")["totals"]
+    assert (totals["memberships"], totals["jobs"]) == (81, 161)
+    totals = stats(intranet, "2011-01-01")["totals"]
+    assert (totals["memberships"], totals["jobs"]) == (48, 127)
+
+
 def test_the_demo_before_the_first_workshop(intranet: Api) -> None:
     found = stats(intranet, "2012-11-07")
     kern = [line for line in found["funding"] if line["programme"].endswith("K.E.R.N")]
@@ -101,7 +109,7 @@ def test_a_hand_built_network_now(tiny: Api) -> None:
     assert found["totals"] == {
         "clusters": 1, "organizations": 1, "people": 3, "events": 2, "initiatives": 2,
         "projects": 1, "topics": 1, "sectors": 1, "regions": 0, "documents": 0,
-        "interactions": 3, "crossBorderTies": 2, "attendances": 3,
+        "interactions": 3, "crossBorderTies": 2, "attendances": 3, "memberships": 0, "jobs": 2,
     }  # fmt: skip
     assert found["bySector"] == [
         {"sector": {"recordId": "s-energy"}, "clusters": 1, "organizations": 1,
@@ -136,6 +144,7 @@ def test_as_of_a_date_hides_what_came_later(tiny: Api) -> None:
     # The conference, its initiative I, J (started 2015) and the 2014 call are hidden.
     assert (totals["events"], totals["initiatives"], totals["interactions"]) == (1, 0, 2)
     assert (totals["crossBorderTies"], totals["attendances"]) == (1, 1 + 1)
+    assert totals["jobs"] == 2  # Bo's job at Nordklynge starts on the day
     assert found["bySector"][0]["initiatives"] == 0
     assert found["crossBorderTiesByYear"] == [{"year": 2013, "ties": 1}]
     assert [(line["events"], line["attendance"], line["initiatives"])
@@ -154,6 +163,7 @@ def test_before_its_funding_period_a_project_is_not_there(tiny: Api) -> None:
     assert (found["totals"]["projects"], found["totals"]["events"]) == (0, 0)
     # Records without a date of their own count at every date.
     assert (found["totals"]["people"], found["totals"]["clusters"]) == (3, 1)
+    assert found["totals"]["jobs"] == 1  # Anna's, since 2010
 
 
 def test_each_section_costs_one_round_trip(intranet: Api) -> None:

@@ -33,6 +33,11 @@ class StatsTotals:
         "of a cross-border tie)."
     )
     attendances: int = strawberry.field(description="Recorded attendances of events.")
+    memberships: int = strawberry.field(description="Organisations' cluster memberships.")
+    jobs: int = strawberry.field(
+        description="People's jobs at organisations and clusters (as of the date: those held "
+        "on it)."
+    )
 
 
 @strawberry.type(description="What one country holds.")
@@ -141,6 +146,8 @@ async def _totals(root: Root, info: Info) -> StatsTotals:
         interactions=found.interactions,
         cross_border_ties=found.cross_border_ties,
         attendances=found.attendances,
+        memberships=found.memberships,
+        jobs=found.jobs,
     )
 
 
