@@ -113,3 +113,8 @@ def test_records_written_through_the_api_are_found_folded(empty: Api) -> None:
     empty.data(UPDATE, {"id": "cl-1", "patch": {"description": {"de": "Brückenbau"}}})
     assert hits(empty, "BRÜCKENBAU") == ["cl-1"]
     assert hits(empty, "vejbygning") == ["cl-1"]
+
+
+def test_stop_words_of_one_language_are_words_of_another(intranet: Api) -> None:
+    assert hits(intranet, "models for", ["TOPIC"]) == ["topic-business-models-for-clusters"]
+    assert hits(intranet, "und", ["TOPIC"]) == ["topic-network-relationship-management"]
