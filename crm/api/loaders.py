@@ -3,7 +3,8 @@
 Loaders live in the request's context and die with it, so nothing is cached across requests.
 """
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
@@ -23,6 +24,7 @@ class Loaders:
         self._walks: dict[tuple[Walk, int, tuple[str, str] | None], DataLoader[str, list[Step]]]
         self._walks = {}
         self._counts: dict[Walk, DataLoader[str, int]] = {}
+        self._batches: dict[Hashable, DataLoader[str, Any]] = {}
         self.impact = DataLoader(load_fn=self._impacts)
         """Project id -> its impact."""
 
@@ -61,6 +63,15 @@ class Loaders:
 
             self._counts[walk] = DataLoader(load_fn=load)
         return self._counts[walk]
+
+    def batch(
+        self, key: Hashable, load: Callable[[Sequence[str]], Awaitable[list[Any]]]
+    ) -> DataLoader[str, Any]:
+        """Record id -> what ``load`` answers for it; one loader per ``key`` (the question and
+        its arguments), so every parent asking the same question is answered at once."""
+        if key not in self._batches:
+            self._batches[key] = DataLoader(load_fn=load)
+        return self._batches[key]
 
     async def _impacts(self, ids: Sequence[str]) -> list[Impact]:
         impacts = await project_impacts(self._store, list(ids))
