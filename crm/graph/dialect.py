@@ -27,6 +27,19 @@ class Dialect(Protocol):
         """``expression`` (a text property) in a form that ``<`` and ``<=`` compare right."""
         ...
 
+    def betweenness(self) -> LiteralString | None:
+        """The start of a statement that yields rows of ``x`` (a Person) and ``score``, its
+        betweenness centrality among people and their interactions, by the engine's own
+        algorithm; ``None`` where the engine has none (the caller computes it in Cypher)."""
+        ...
+
+    def communities(self) -> LiteralString | None:
+        """The start of a statement that yields rows of ``o`` (an Organization), ``component``
+        (its connected component) and ``community`` (its label-propagation community) in the
+        graph of organisations, their people and the people's interactions; ``None`` where the
+        engine has no such algorithms."""
+        ...
+
 
 class FalkorDBDialect:
     """FalkorDB: range indexes in Cypher; unique constraints by the ``GRAPH.CONSTRAINT`` command,
@@ -72,12 +85,36 @@ class FalkorDBDialect:
         index and gives text back unchanged (and null as null)."""
         return "toString(" + expression + ")"
 
+    def betweenness(self) -> LiteralString:
+        """``algo.betweenness`` counts shortest paths along the interactions' direction."""
+        return (
+            "CALL algo.betweenness({nodeLabels: ['Person'], relationshipTypes: ['INTERACTED']}) "
+            "YIELD node, score WITH node AS x, score "
+        )
+
+    def communities(self) -> LiteralString:
+        return (
+            "CALL algo.WCC({nodeLabels: ['Organization', 'Person'], "
+            "relationshipTypes: ['WORKS_AT', 'INTERACTED']}) YIELD node, componentId "
+            "WITH node, componentId WHERE node:Organization "
+            "WITH collect({o: node, component: componentId}) AS components "
+            "CALL algo.labelPropagation({nodeLabels: ['Organization', 'Person'], "
+            "relationshipTypes: ['WORKS_AT', 'INTERACTED']}) YIELD node, communityId "
+            "WITH components, node, communityId WHERE node:Organization "
+            "UNWIND [c IN components WHERE c.o = node] AS c "
+            "WITH c.o AS o, c.component AS component, communityId AS community "
+        )
+
 
 class Neo4jDialect:
     """Neo4j 5: ``IF NOT EXISTS`` indexes and constraints in Cypher; a unique constraint brings
     its own index."""
 
     name = "neo4j"
+
+    def __init__(self, *, gds: bool = False) -> None:
+        self.gds = gds
+        """Whether the server has the Graph Data Science plugin (its algorithms are used)."""
 
     def node_index(self, target: NodeProperty) -> LiteralString:
         return _with_property(
@@ -113,6 +150,42 @@ class Neo4jDialect:
 
     def ordered_text(self, expression: LiteralString) -> LiteralString:
         return expression
+
+    def betweenness(self) -> LiteralString | None:
+        """Graph Data Science's ``gds.betweenness.stream`` on a projection of the people and
+        their interactions (undirected), dropped again in the same statement; ``None`` without
+        GDS."""
+        if not self.gds:
+            return None
+        return (
+            "MATCH (a:Person)-[:INTERACTED]->(b:Person) "
+            "WITH gds.graph.project('crm-brokers-' + randomUUID(), a, b, {}, "
+            "{undirectedRelationshipTypes: ['*']}) AS g "
+            "CALL gds.betweenness.stream(g.graphName) YIELD nodeId, score "
+            "WITH g, collect({x: gds.util.asNode(nodeId), score: score}) AS rows "
+            "CALL gds.graph.drop(g.graphName, false) YIELD graphName "
+            "UNWIND rows AS row WITH row.x AS x, row.score AS score "
+        )
+
+    def communities(self) -> LiteralString | None:
+        """``gds.wcc.stream`` and ``gds.labelPropagation.stream`` on a projection of the
+        organisations, their people and the people's interactions; ``None`` without GDS."""
+        if not self.gds:
+            return None
+        return (
+            "MATCH (a)-[:WORKS_AT|INTERACTED]->(b) WHERE (a:Person) AND (b:Person OR "
+            "b:Organization) "
+            "WITH gds.graph.project('crm-communities-' + randomUUID(), a, b, {}, "
+            "{undirectedRelationshipTypes: ['*']}) AS g "
+            "CALL gds.wcc.stream(g.graphName) YIELD nodeId, componentId "
+            "WITH g, collect({id: nodeId, component: componentId}) AS components "
+            "CALL gds.labelPropagation.stream(g.graphName) YIELD nodeId, communityId "
+            "WITH g, components, collect({id: nodeId, community: communityId}) AS found "
+            "CALL gds.graph.drop(g.graphName, false) YIELD graphName "
+            "UNWIND found AS f UNWIND [c IN components WHERE c.id = f.id] AS c "
+            "WITH gds.util.asNode(f.id) AS o, c.component AS component, "
+            "f.community AS community WHERE o:Organization "
+        )
 
 
 def _with_property(head: LiteralString, prop: str) -> LiteralString:
