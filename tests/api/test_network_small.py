@@ -90,7 +90,8 @@ def test_a_path_through_the_strongest_ties_wins_and_says_where_it_crosses(api: A
         ["eva", "carl", "dora"],
     ]
     best = paths[0]
-    assert best["crossesBorder"] and best["borderCrossings"] == [1]
+    assert best["crossesBorder"]
+    assert best["borderCrossings"] == [1]
     assert best["score"] == pytest.approx(
         best["hops"][0]["strength"] * best["hops"][1]["strength"] * best["hops"][2]["strength"]
     )
@@ -128,7 +129,8 @@ def test_ties_are_strongest_first_with_their_evidence(api: Api) -> None:
         "organizations": ["DE GmbH"],
     }
     strengths = [t["strength"] for t in ties]
-    assert strengths == sorted(strengths, reverse=True) and 0 < strengths[-1] < 1
+    assert strengths == sorted(strengths, reverse=True)
+    assert 0 < strengths[-1] < 1
 
 
 def test_cross_border_ties_counted_by_year(api: Api) -> None:
@@ -136,7 +138,8 @@ def test_cross_border_ties_counted_by_year(api: Api) -> None:
         "{ crossBorderTies { totalCount interactions byYear { year interactions "
         "newTies } nodes { a { recordId } b { recordId } } } }"
     )["crossBorderTies"]
-    assert data["totalCount"] == 2 and data["interactions"] == 4  # Bert-Carl, Eva-Carl
+    assert data["totalCount"] == 2  # Bert-Carl, Eva-Carl
+    assert data["interactions"] == 4
     assert data["byYear"] == [
         {"year": 2020, "interactions": 3, "newTies": 1},
         {"year": 2021, "interactions": 1, "newTies": 1},
