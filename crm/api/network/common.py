@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import strawberry
+from strawberry.types.field import StrawberryField
 
 from crm.api.context import Info
 from crm.api.fields import graphql_enum
@@ -11,12 +12,23 @@ from crm.api.ids import node_ref
 from crm.api.scalars import Date
 from crm.domain import Label
 from crm.domain.relationships import InteractionKind
-from crm.errors import InvalidInput, NotFound
+from crm.errors import NotFound
 
 AS_OF = (
     "Answer as the graph stood on this day (its end included): what is dated later is left "
     "out. Default: today."
 )
+
+
+def output_type(name: str, description: str, **fields: Any) -> Any:
+    """An object type named ``name`` whose fields are given as GraphQL types or as
+    ``strawberry.field``s (for a description); built when the schema is, as some fields hold
+    the schema's own node types."""
+    namespace: dict[str, Any] = {"__annotations__": {}, "__module__": __name__}
+    for field_name, field in fields.items():
+        is_field = isinstance(field, StrawberryField)
+        namespace[field_name] = field if is_field else strawberry.field(graphql_type=field)
+    return strawberry.type(type(name, (), namespace), description=description)
 
 
 def as_of_text(as_of: date | None) -> str:
@@ -72,9 +84,3 @@ async def resolve_node(info: Info, value: str, labels: tuple[Label, ...]) -> tup
             return candidate, record_id
     names = " or ".join(candidate.value for candidate in candidates)
     raise NotFound(f"no {names} with id {record_id!r}")
-
-
-def check_positive(name: str, value: int, maximum: int) -> int:
-    if not 1 <= value <= maximum:
-        raise InvalidInput(f"{name} must be between 1 and {maximum}, not {value}")
-    return value

@@ -6,7 +6,14 @@ from typing import Annotated, Any
 import strawberry
 
 from crm.api.context import Info
-from crm.api.network.common import AS_OF, TieEvidence, as_of_text, evidence, resolve_node
+from crm.api.network.common import (
+    AS_OF,
+    TieEvidence,
+    as_of_text,
+    evidence,
+    output_type,
+    resolve_node,
+)
 from crm.api.pagination import page_size
 from crm.api.records import api_node
 from crm.api.scalars import Date
@@ -15,146 +22,134 @@ from crm.errors import InvalidInput
 from crm.queries.network.brokers import brokers
 from crm.queries.network.paths import MAX_HOPS, introduction_paths
 
+DEFAULT_HOPS = 3
+DEFAULT_PATHS = 5
+DEFAULT_BROKERS = 10
+
+
+def _hop_type(person: Any) -> Any:
+    return output_type(
+        "IntroductionHop",
+        "One step of an introduction: from the previous person to this one.",
+        person=strawberry.field(graphql_type=person, description="Who is reached."),
+        organization=strawberry.field(
+            graphql_type=str | None,
+            description="Where they work on the day (the first by name).",
+        ),
+        country=str,
+        strength=strawberry.field(
+            graphql_type=float, description="The tie strength of this hop, 0 to 1."
+        ),
+        crosses_border=strawberry.field(
+            graphql_type=bool, description="This hop joins two countries."
+        ),
+        evidence=TieEvidence,
+    )
+
+
+def _path_type(person: Any) -> Any:
+    return output_type(
+        "IntroductionPath",
+        "A chain of people who know each other, from the asker to the target.",
+        score=strawberry.field(
+            graphql_type=float, description="The product of the hops' strengths."
+        ),
+        hops=list[_hop_type(person)],  # type: ignore[misc]
+        crosses_border=bool,
+        border_crossings=strawberry.field(
+            graphql_type=list[int],
+            description="Where the path crosses the border: places in hops, from 0.",
+        ),
+    )
+
+
+def _broker_type(person: Any, organization: Any) -> Any:
+    return output_type(
+        "Broker",
+        "A person or organisation that shortest paths between others run through.",
+        person=person | None,
+        organization=organization | None,
+        score=strawberry.field(
+            graphql_type=float,
+            description="Betweenness centrality (for an organisation: its people's, summed).",
+        ),
+        bridged=strawberry.field(
+            graphql_type=int,
+            description="Pairs of this person's contacts who never interacted with each other.",
+        ),
+        bridges=strawberry.field(
+            graphql_type=list[list[person]],
+            description="Some of those pairs.",
+        ),
+    )
+
+
+async def _resolve_paths(
+    info: Info,
+    *,
+    from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+    to: Annotated[
+        strawberry.ID,
+        strawberry.argument(
+            description="A person, or an organisation or cluster (anyone working there)."
+        ),
+    ],
+    max_hops: int = DEFAULT_HOPS,
+    first: int = DEFAULT_PATHS,
+    as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
+) -> list[dict[str, Any]]:
+    if not 1 <= max_hops <= MAX_HOPS:
+        raise InvalidInput(f"maxHops must be between 1 and {MAX_HOPS}, not {max_hops}")
+    size = page_size(first, info.context.settings.max_page_size)
+    _, source = await resolve_node(info, from_, (Label.PERSON,))
+    label, target = await resolve_node(info, to, (Label.PERSON, Label.ORGANIZATION, Label.CLUSTER))
+    rows = await introduction_paths(
+        info.context.store,
+        source,
+        target,
+        label,
+        max_hops=max_hops,
+        first=size,
+        as_of=as_of_text(as_of),
+    )
+    return [_path(row) for row in rows]
+
+
+async def _resolve_brokers(
+    info: Info,
+    first: int = DEFAULT_BROKERS,
+    organizations: Annotated[
+        bool, strawberry.argument(description="Rank organisations instead of people.")
+    ] = False,
+    cross_border: Annotated[
+        bool, strawberry.argument(description="Count only shortest paths across the border.")
+    ] = False,
+    as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
+) -> list[dict[str, Any]]:
+    rows = await brokers(
+        info.context.store,
+        organizations=organizations,
+        first=page_size(first, info.context.settings.max_page_size),
+        cross_border=cross_border,
+        as_of=None if as_of is None else as_of_text(as_of),
+        today=as_of_text(None),
+    )
+    return [_broker(row) for row in rows]
+
 
 def introduction_fields(types: dict[Label, Any]) -> dict[str, Any]:
     person, organization = types[Label.PERSON], types[Label.ORGANIZATION]
-    hop = strawberry.type(
-        type(
-            "IntroductionHop",
-            (),
-            {
-                "__annotations__": {},
-                "__module__": __name__,
-                "person": strawberry.field(graphql_type=person, description="Who is reached."),
-                "organization": strawberry.field(
-                    graphql_type=str | None,
-                    description="Where they work on the day (the first by name).",
-                ),
-                "country": strawberry.field(graphql_type=str),
-                "strength": strawberry.field(
-                    graphql_type=float, description="The tie strength of this hop, 0 to 1."
-                ),
-                "crosses_border": strawberry.field(
-                    graphql_type=bool, description="This hop joins two countries."
-                ),
-                "evidence": strawberry.field(graphql_type=TieEvidence),
-            },
-        ),
-        description="One step of an introduction: from the previous person to this one.",
-    )
-    path = strawberry.type(
-        type(
-            "IntroductionPath",
-            (),
-            {
-                "__annotations__": {},
-                "__module__": __name__,
-                "score": strawberry.field(
-                    graphql_type=float, description="The product of the hops' strengths."
-                ),
-                "hops": strawberry.field(graphql_type=list[hop]),  # type: ignore[valid-type]
-                "crosses_border": strawberry.field(graphql_type=bool),
-                "border_crossings": strawberry.field(
-                    graphql_type=list[int],
-                    description="Where the path crosses the border: places in hops, from 0.",
-                ),
-            },
-        ),
-        description="A chain of people who know each other, from the asker to the target.",
-    )
-    broker = strawberry.type(
-        type(
-            "Broker",
-            (),
-            {
-                "__annotations__": {},
-                "__module__": __name__,
-                "person": strawberry.field(graphql_type=person | None),
-                "organization": strawberry.field(graphql_type=organization | None),
-                "score": strawberry.field(
-                    graphql_type=float,
-                    description="Betweenness centrality (for an organisation: its people's, "
-                    "summed).",
-                ),
-                "bridged": strawberry.field(
-                    graphql_type=int,
-                    description="Pairs of this person's contacts who have not interacted "
-                    "with each other.",
-                ),
-                "bridges": strawberry.field(
-                    graphql_type=list[list[person]],  # type: ignore[valid-type]
-                    description="Some of those pairs.",
-                ),
-            },
-        ),
-        description="A person or organisation that shortest paths between others run through.",
-    )
-
-    async def resolve_paths(
-        info: Info,
-        *,
-        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
-        to: Annotated[
-            strawberry.ID,
-            strawberry.argument(
-                description="A person, or an organisation or cluster (anyone working there)."
-            ),
-        ],
-        max_hops: int = 3,
-        first: int = 5,
-        as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
-    ) -> list[dict[str, Any]]:
-        if not 1 <= max_hops <= MAX_HOPS:
-            raise InvalidInput(f"maxHops must be between 1 and {MAX_HOPS}, not {max_hops}")
-        size = page_size(first, info.context.settings.max_page_size)
-        _, source = await resolve_node(info, from_, (Label.PERSON,))
-        label, target = await resolve_node(
-            info, to, (Label.PERSON, Label.ORGANIZATION, Label.CLUSTER)
-        )
-        rows = await introduction_paths(
-            info.context.store,
-            source,
-            target,
-            label,
-            max_hops=max_hops,
-            first=size,
-            as_of=as_of_text(as_of),
-        )
-        return [_path(row) for row in rows]
-
-    async def resolve_brokers(
-        info: Info,
-        first: int = 10,
-        organizations: Annotated[
-            bool, strawberry.argument(description="Rank organisations instead of people.")
-        ] = False,
-        cross_border: Annotated[
-            bool,
-            strawberry.argument(description="Count only shortest paths across the border."),
-        ] = False,
-        as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
-    ) -> list[dict[str, Any]]:
-        rows = await brokers(
-            info.context.store,
-            organizations=organizations,
-            first=page_size(first, info.context.settings.max_page_size),
-            cross_border=cross_border,
-            as_of=None if as_of is None else as_of_text(as_of),
-            today=as_of_text(None),
-        )
-        return [_broker(row) for row in rows]
-
-    resolve_paths.__annotations__["return"] = list[path]  # type: ignore[valid-type]
-    resolve_brokers.__annotations__["return"] = list[broker]  # type: ignore[valid-type]
     return {
         "introduction_paths": strawberry.field(
-            resolver=resolve_paths,
-            description=f"Warm introductions: chains of people who have interacted, from one "
-            f"person to another or to anyone at an organisation or cluster, best first (at "
+            resolver=_resolve_paths,
+            graphql_type=list[_path_type(person)],  # type: ignore[misc]
+            description="Warm introductions: chains of people who have interacted, from one "
+            "person to another or to anyone at an organisation or cluster, best first (at "
             f"most {MAX_HOPS} hops).",
         ),
         "brokers": strawberry.field(
-            resolver=resolve_brokers,
+            resolver=_resolve_brokers,
+            graphql_type=list[_broker_type(person, organization)],  # type: ignore[misc]
             description="People (or organisations) ranked by betweenness centrality, with the "
             "ties they bridge.",
         ),

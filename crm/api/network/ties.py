@@ -6,7 +6,7 @@ from typing import Annotated, Any
 import strawberry
 
 from crm.api.context import Info
-from crm.api.network.common import AS_OF, TieEvidence, as_of_text, evidence
+from crm.api.network.common import AS_OF, TieEvidence, as_of_text, evidence, output_type
 from crm.api.pagination import DEFAULT_PAGE_SIZE, page_size
 from crm.api.records import RECORD_ID, api_node
 from crm.api.scalars import Date
@@ -16,25 +16,21 @@ from crm.queries.network.ties import person_ties
 
 def tie_type(person: type) -> Any:
     """The ``Tie`` object type, given the (possibly undecorated) ``Person`` type."""
-    namespace = {
-        "__annotations__": {},
-        "__module__": __name__,
-        "person": strawberry.field(graphql_type=person, description="The other person."),
-        "strength": strawberry.field(
+    return output_type(
+        "Tie",
+        "Two people tied by what the graph records, and how strongly.",
+        person=strawberry.field(graphql_type=person, description="The other person."),
+        strength=strawberry.field(
             graphql_type=float,
             description="From 0 to 1, by the formula in crm/queries/network/strength.py.",
         ),
-        "last_contact": strawberry.field(
+        last_contact=strawberry.field(
             graphql_type=Date | None, description="Their latest interaction or shared event."
         ),
-        "crosses_border": strawberry.field(
+        crosses_border=strawberry.field(
             graphql_type=bool, description="The two live in different countries."
         ),
-        "evidence": strawberry.field(graphql_type=TieEvidence),
-    }
-    return strawberry.type(
-        type("Tie", (), namespace),
-        description="Two people tied by what the graph records, and how strongly.",
+        evidence=TieEvidence,
     )
 
 

@@ -55,13 +55,9 @@ def recency(date: LiteralString) -> LiteralString:
     return f"($floor + (1 - $floor) * 0.5 ^ (({days('$asOf')} - {days(date)}) / $halfLife))"
 
 
-ACTIVE: LiteralString = "coalesce(w.since, '') <= $asOf AND coalesce(w.until, $asOf) >= $asOf"
-"""A ``WORKS_AT`` tie ``w`` that holds on ``$asOf``."""
-
-
 def active(w: LiteralString) -> LiteralString:
-    """``ACTIVE`` for a ``WORKS_AT`` tie named ``w``."""
-    return ACTIVE.replace("w.", w + ".")
+    """The ``WORKS_AT`` tie named ``w`` holds on ``$asOf`` (begun by then, not ended before)."""
+    return f"coalesce({w}.since, '') <= $asOf AND coalesce({w}.until, $asOf) >= $asOf"
 
 
 def tie_strength(carry: LiteralString) -> LiteralString:
