@@ -144,3 +144,22 @@ def test_cross_border_ties_counted_by_year(api: Api) -> None:
         {"year": 2020, "interactions": 3, "newTies": 1},
         {"year": 2021, "interactions": 1, "newTies": 1},
     ]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "raw"),
+    [
+        ("2020-06-01", 1.0 + 1.0),  # a fresh meeting, and a shared employer
+        ("2022-06-01", 0.2 + 0.8 * 0.5 ** (730.5 / 730) + 1.0),  # the meeting two years on
+    ],
+)
+def test_the_formula(api: Api, as_of: str, raw: float) -> None:
+    query = '{ person(id: "dora") { ties(asOf: "%s") { strength person { recordId } } } }'
+    (tie,) = api.data(query % as_of)["person"]["ties"]
+    assert tie["person"]["recordId"] == "carl"
+    assert tie["strength"] == pytest.approx(raw / (raw + 1.0))
+
+
+def test_unmet_clusters_and_lonely_members_need_a_cluster(api: Api) -> None:
+    assert api.codes('{ lonelyMembers(cluster: "org-dk") { people } }') == ["NOT_FOUND"]
+    assert api.data("{ unmetClusters { sectors } }") == {"unmetClusters": []}

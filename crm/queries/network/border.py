@@ -120,25 +120,52 @@ ORDER BY o.searchName, o.id
 """
 )
 
-_UNMET_CLUSTERS: LiteralString = """
-MATCH (c1:Cluster)-[:ACTIVE_IN]->(s:Sector)<-[:ACTIVE_IN]-(c2:Cluster)
-WHERE c1.id < c2.id AND c1.country <> c2.country AND ($sector IS NULL OR s.id = $sector)
-WITH c1, c2, collect(s.name) AS sectors
-OPTIONAL MATCH (c1)<-[:MEMBER_OF*0..1]-()<-[:WORKS_AT]-(:Person)-[i:INTERACTED]-(:Person)
-               -[:WORKS_AT]->()-[:MEMBER_OF*0..1]->(c2)
-WHERE i.date <= $asOf
-WITH c1, c2, sectors, count(i) AS interactions
-OPTIONAL MATCH (c1)<-[:MEMBER_OF*0..1]-()<-[:WORKS_AT]-(:Person)-[:ATTENDED]->(e:Event)
-               <-[:ATTENDED]-(:Person)-[:WORKS_AT]->()-[:MEMBER_OF*0..1]->(c2)
-WHERE e.date <= $asOf
-WITH c1, c2, sectors, interactions, count(e) AS events
-OPTIONAL MATCH (c1)<-[:MEMBER_OF*0..1]-()-[:PARTNER_IN|PARTICIPATES_IN]->(x)
-               <-[:PARTNER_IN|PARTICIPATES_IN]-()-[:MEMBER_OF*0..1]->(c2)
-WITH c1, c2, sectors, interactions, events, count(x) AS shared
-WHERE interactions = 0 AND events = 0 AND shared = 0
+_UNMET_CLUSTERS: LiteralString = (
+    """
+MATCH (c:Cluster)
+OPTIONAL MATCH (c)<-[m:MEMBER_OF]-(o:Organization) WHERE coalesce(m.since, '') <= $asOf
+WITH c, collect(o) + [c] AS units
+UNWIND units AS u
+OPTIONAL MATCH (u)<-[w:WORKS_AT]-(p:Person) WHERE """
+    + active("w")
+    + """
+WITH c, units, collect(DISTINCT p) AS people
+UNWIND units AS u
+OPTIONAL MATCH (u)-[:PARTNER_IN|PARTICIPATES_IN]->(x)
+OPTIONAL MATCH (x)-[:EMERGED_FROM]->(ev:Event)
+WITH c, people, x, min(ev.date) AS born
+WITH c, people, collect(DISTINCT CASE
+       WHEN x.periodStart IS NOT NULL AND toString(x.periodStart) <= substring($asOf, 0, 4)
+       THEN labels(x)[0] + ':' + x.id
+       WHEN x.periodStart IS NULL AND coalesce(x.startedOn, born, '') <= $asOf
+       THEN labels(x)[0] + ':' + x.id END) AS joint
+UNWIND (CASE WHEN size(people) = 0 THEN [null] ELSE people END) AS p
+OPTIONAL MATCH (p)-[i:INTERACTED]-(q:Person) WHERE i.date <= $asOf
+WITH c, people, joint, p, collect(DISTINCT q.id) AS contacted
+OPTIONAL MATCH (p)-[:ATTENDED]->(e:Event) WHERE e.date <= $asOf
+WITH c, people, joint, contacted, collect(DISTINCT e.id) AS attended
+WITH c, people, joint, collect(contacted) AS contactLists, collect(attended) AS eventLists
+WITH c, [p IN people | p.id] AS staff, joint,
+     reduce(acc = [], ids IN contactLists | acc + ids) AS contacts,
+     reduce(acc = [], ids IN eventLists | acc + ids) AS events
+WITH collect({c: c, staff: staff, joint: joint, contacts: contacts, events: events}) AS clusters
+UNWIND clusters AS one
+UNWIND clusters AS two
+WITH one, two, one.c AS c1, two.c AS c2
+WHERE c1.id < c2.id AND c1.country <> c2.country
+MATCH (c1)-[:ACTIVE_IN]->(s:Sector)<-[:ACTIVE_IN]-(c2)
+WHERE $sector IS NULL OR s.id = $sector
+WITH one, two, c1, c2, collect(s.name) AS sectors
+WHERE none(x IN one.joint WHERE x IN two.joint)
+  AND none(q IN one.contacts WHERE q IN two.staff)
+  AND none(e IN one.events WHERE e IN two.events)
 RETURN properties(c1) AS first, properties(c2) AS second, sectors
 ORDER BY c1.id, c2.id
 """
+)
+"""A cluster's people are those working, on ``$asOf``, at the cluster or at an organisation
+that was a member by then; its initiatives and projects, those it or such a member is a
+partner in (an initiative from its start or its first event, a project from its first year)."""
 
 
 async def lonely_members(store: GraphStore, cluster: str, as_of: str) -> list[dict[str, Any]]:

@@ -1,35 +1,49 @@
 """Partner suggestions: organisations across the border not yet tied to one, with reasons.
 
-Not yet tied: none of their people have interacted (up to ``asOf``) and they share no
-initiative or project. Ranked by ``3 * shared sectors + 2 * events both attended (by their
-people) + shared topics of such events + common contacts`` (organisations both have
+Not yet tied: none of their people (working there on ``asOf``) have interacted by then, and
+they share no initiative or project. Ranked by ``3 * shared sectors + 2 * events both attended
+(by their people) + shared topics of such events + common contacts`` (organisations both have
 interacted with), each part also given as reasons in words.
 """
 
 from typing import Any, LiteralString
 
 from crm.graph.store import GraphStore
+from crm.queries.network.strength import active
 
-_SUGGESTIONS: LiteralString = """
-MATCH (o:Organization {id: $organization}), (c:Organization)
-WHERE c.country <> o.country
+_SUGGESTIONS: LiteralString = (
+    """
+MATCH (o:Organization {id: $organization})
+OPTIONAL MATCH (o)<-[w:WORKS_AT]-(p:Person) WHERE """
+    + active("w")
+    + """
+WITH o, collect(p) AS people
+OPTIONAL MATCH (q:Person)-[i:INTERACTED]-(x:Person)-[v:WORKS_AT]->(n:Organization)
+WHERE q IN people AND i.date <= $asOf AND """
+    + active("v")
+    + """
+WITH o, people, collect(DISTINCT n) AS contacted
+OPTIONAL MATCH (q:Person)-[:ATTENDED]->(e:Event) WHERE q IN people AND e.date <= $asOf
+WITH o, people, contacted, collect(DISTINCT e) AS attended
+MATCH (c:Organization)
+WHERE c.country <> o.country AND NOT c IN contacted
   AND NOT (o)-[:PARTNER_IN]->()<-[:PARTNER_IN]-(c)
   AND NOT (o)-[:PARTICIPATES_IN]->()<-[:PARTICIPATES_IN]-(c)
-OPTIONAL MATCH (o)<-[:WORKS_AT]-(:Person)-[i:INTERACTED]-(:Person)-[:WORKS_AT]->(c)
-WHERE i.date <= $asOf
-WITH o, c, count(i) AS tied
-WHERE tied = 0
 OPTIONAL MATCH (o)-[:ACTIVE_IN]->(s:Sector)<-[:ACTIVE_IN]-(c)
-WITH o, c, collect(DISTINCT s.name) AS sectors
-OPTIONAL MATCH (o)<-[:WORKS_AT]-(:Person)-[:ATTENDED]->(e:Event)<-[:ATTENDED]-(:Person)
-               -[:WORKS_AT]->(c)
-WHERE e.date <= $asOf
-WITH o, c, sectors, collect(DISTINCT e) AS events
+WITH o, contacted, attended, c, collect(DISTINCT s.name) AS sectors
+OPTIONAL MATCH (c)<-[w:WORKS_AT]-(:Person)-[:ATTENDED]->(e:Event)
+WHERE e IN attended AND """
+    + active("w")
+    + """
+WITH o, contacted, c, sectors, collect(DISTINCT e) AS events
 OPTIONAL MATCH (t:Topic)<-[:COVERED]-(e:Event) WHERE e IN events
-WITH o, c, sectors, events, collect(DISTINCT t.name) AS topics
-OPTIONAL MATCH (o)<-[:WORKS_AT]-(:Person)-[i1:INTERACTED]-(:Person)-[:WORKS_AT]->(n:Organization)
-               <-[:WORKS_AT]-(:Person)-[i2:INTERACTED]-(:Person)-[:WORKS_AT]->(c)
-WHERE n <> o AND n <> c AND i1.date <= $asOf AND i2.date <= $asOf
+WITH o, contacted, c, sectors, events, collect(DISTINCT t.name) AS topics
+OPTIONAL MATCH (c)<-[w:WORKS_AT]-(:Person)-[i:INTERACTED]-(:Person)-[v:WORKS_AT]->(n)
+WHERE n IN contacted AND n <> o AND i.date <= $asOf AND """
+    + active("w")
+    + " AND "
+    + active("v")
+    + """
 WITH c, sectors, events, topics, collect(DISTINCT n.name) AS common
 WITH c, 3 * size(sectors) + 2 * size(events) + size(topics) + size(common) AS score,
      [s IN sectors | 'both active in ' + toLower(s)]
@@ -40,6 +54,9 @@ WHERE score > 0
 RETURN properties(c) AS organization, score, reasons
 ORDER BY score DESC, c.id LIMIT $first
 """
+)
+"""Its people are those working at it on ``$asOf``; an organisation is tied to it when one of
+their people has interacted with one of its people by then."""
 
 
 async def suggested_partners(
