@@ -77,3 +77,24 @@ def test_an_as_of_that_does_not_parse_is_refused(intranet: Api) -> None:
 
 def test_nested_ties_cost_round_trips_by_depth(intranet: Api) -> None:
     assert intranet.round_trips(NESTED % 2) == intranet.round_trips(NESTED % 10)
+
+
+def test_an_as_of_variable_that_does_not_parse_is_refused(intranet: Api) -> None:
+    response = intranet.post(
+        "query ($day: Date) { brokers(asOf: $day) { score } }", {"day": "yesterday"}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+def test_cross_border_ties_filtered_by_period_and_paged(intranet: Api) -> None:
+    query = """query ($after: String) { crossBorderTies(first: 2, after: $after,
+        dateFrom: "2013-01-01", dateTo: "2013-12-31") { totalCount pageInfo { hasNextPage
+        endCursor } nodes { a { recordId } b { recordId } firstContact lastContact } } }"""
+    first = intranet.data(query)["crossBorderTies"]
+    second = intranet.data(query, {"after": first["pageInfo"]["endCursor"]})["crossBorderTies"]
+    assert first["totalCount"] == 21  # the 21 pairs who interacted in 2013
+    assert first["pageInfo"]["hasNextPage"]
+    pairs = [(t["a"]["recordId"], t["b"]["recordId"]) for t in first["nodes"] + second["nodes"]]
+    assert pairs == sorted(set(pairs))
+    assert all("2013" <= t["firstContact"] <= t["lastContact"] < "2014" for t in first["nodes"])

@@ -100,8 +100,8 @@ async def _resolve_ties(
     size = page_size(first, info.context.settings.max_page_size)
     filters = {
         "asOf": as_of_text(as_of),
-        "from": None if date_from is None else date_from.isoformat(),
-        "to": None if date_to is None else date_to.isoformat(),
+        "dateFrom": None if date_from is None else date_from.isoformat(),
+        "dateTo": None if date_to is None else date_to.isoformat(),
         "kind": None if kind is None else kind.value,
         "sector": await _sector_id(info, sector),
     }

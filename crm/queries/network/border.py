@@ -11,7 +11,7 @@ _TIES: LiteralString = (
     """
 MATCH (a:Person)-[i:INTERACTED]-(b:Person)
 WHERE a.id < b.id AND a.country <> b.country AND i.date <= $asOf
-  AND ($from IS NULL OR i.date >= $from) AND ($to IS NULL OR i.date <= $to)
+  AND ($dateFrom IS NULL OR i.date >= $dateFrom) AND ($dateTo IS NULL OR i.date <= $dateTo)
   AND ($kind IS NULL OR i.kind = $kind)
 WITH a, b, collect(i) AS meetings
 OPTIONAL MATCH (a)-[wa:WORKS_AT]->()-[:ACTIVE_IN]->(sa:Sector) WHERE """
@@ -22,7 +22,7 @@ OPTIONAL MATCH (b)-[wb:WORKS_AT]->()-[:ACTIVE_IN]->(sb:Sector) WHERE """
     + active("wb")
     + """
 WITH a, b, meetings, aSectors, collect(DISTINCT sb) AS bSectors
-WHERE $sector IS NULL OR any(s IN aSectors + bSectors WHERE s.id = $sector)
+WHERE ($sector IS NULL OR any(s IN aSectors + bSectors WHERE s.id = $sector))
 """
 )
 """One row per pair of people ``a``, ``b`` in different countries with the ``meetings``

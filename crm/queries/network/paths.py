@@ -21,10 +21,10 @@ MAX_ROUTES = 5000
 _LENGTHS: dict[int, LiteralString] = {1: "*1..1", 2: "*1..2", 3: "*1..3", 4: "*1..4"}
 
 _TARGETS: dict[Label, LiteralString] = {
-    Label.PERSON: "WITH s, [$to] AS targets",
+    Label.PERSON: "WITH s, [$target] AS targets",
     **{
         label: render(
-            "OPTIONAL MATCH (t0:Person)-[w:WORKS_AT]->(:%label% {id: $to}) WHERE "
+            "OPTIONAL MATCH (t0:Person)-[w:WORKS_AT]->(:%label% {id: $target}) WHERE "
             + active("w")
             + " WITH s, collect(t0.id) AS targets",
             label=label,
@@ -69,7 +69,7 @@ RETURN route, score, hops
 
 def _statement(target: Label, max_hops: int) -> LiteralString:
     return (
-        "MATCH (s:Person {id: $from}) "
+        "MATCH (s:Person {id: $source}) "
         + _TARGETS[target]
         + " MATCH p = (s)-[:INTERACTED"
         + _LENGTHS[max_hops]
@@ -95,8 +95,8 @@ async def introduction_paths(
     ``hops`` (``k`` its place, the reached ``person``, the ``organization`` they work at,
     ``crosses`` the border, and the ``tie``), best first."""
     parameters = PARAMETERS | {
-        "from": source,
-        "to": target,
+        "source": source,
+        "target": target,
         "asOf": as_of,
         "first": first,
         "maxRoutes": MAX_ROUTES,
