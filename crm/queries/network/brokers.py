@@ -40,7 +40,8 @@ WHERE a.id < b.id AND i.date <= $asOf AND j.date <= $asOf
   AND (NOT $crossBorder OR a.country <> b.country) AND NOT (a)-[:INTERACTED]-(b)
 WITH x, score, collect(DISTINCT [a.id, b.id]) AS pairs
 UNWIND (CASE WHEN size(pairs) = 0 THEN [null] ELSE pairs[0..$bridgesShown] END) AS pair
-OPTIONAL MATCH (a:Person {id: pair[0]}), (b:Person {id: pair[1]})
+OPTIONAL MATCH (a:Person {id: pair[0]})
+OPTIONAL MATCH (b:Person {id: pair[1]})
 WITH x, score, size(pairs) AS bridged,
      collect(CASE WHEN a IS NULL THEN null ELSE [properties(a), properties(b)] END) AS bridges
 RETURN properties(x) AS person, score, bridged, bridges

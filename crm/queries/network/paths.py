@@ -41,7 +41,8 @@ UNWIND range(0, size(route) - 2) AS k
 WITH route, k, route[k] AS x, route[k + 1] AS y
 WITH CASE WHEN x < y THEN x ELSE y END AS aid, CASE WHEN x < y THEN y ELSE x END AS bid,
      collect([route, k]) AS uses
-MATCH (a:Person {id: aid}), (b:Person {id: bid})
+MATCH (a:Person {id: aid})
+MATCH (b:Person {id: bid})
 """
     + tie_strength("uses")
     + """
