@@ -98,3 +98,9 @@ def test_cross_border_ties_filtered_by_period_and_paged(intranet: Api) -> None:
     pairs = [(t["a"]["recordId"], t["b"]["recordId"]) for t in first["nodes"] + second["nodes"]]
     assert pairs == sorted(set(pairs))
     assert all("2013" <= t["firstContact"] <= t["lastContact"] < "2014" for t in first["nodes"])
+
+
+def test_ties_under_introduction_hops_are_one_statement_a_level(intranet: Api) -> None:
+    query = """{ introductionPaths(from: "p-jana-fiktivberg", to: "alucluster", first: %d) {
+        hops { person { ties(first: 2) { strength } } } } }"""
+    assert intranet.round_trips(query % 1) == intranet.round_trips(query % 5)
