@@ -163,3 +163,18 @@ def test_the_formula(api: Api, as_of: str, raw: float) -> None:
 def test_unmet_clusters_and_lonely_members_need_a_cluster(api: Api) -> None:
     assert api.codes('{ lonelyMembers(cluster: "org-dk") { people } }') == ["NOT_FOUND"]
     assert api.data("{ unmetClusters { sectors } }") == {"unmetClusters": []}
+
+
+def test_communities_form_when_people_meet(api: Api) -> None:
+    query = '{ communities(asOf: "%s") { size connected countries { dk de } } }'
+    assert api.data(query % "2020-05-01")["communities"] == [
+        {"size": 1, "connected": 1, "countries": {"dk": 0, "de": 1}},
+        {"size": 1, "connected": 1, "countries": {"dk": 1, "de": 0}},
+    ]
+    assert api.data(query % "2020-07-01")["communities"] == [
+        {"size": 2, "connected": 2, "countries": {"dk": 1, "de": 1}}
+    ]
+    # Today, by the engine's algorithms: label propagation keeps the two apart, but they are
+    # one connected component.
+    today = api.data("{ communities { size connected } }")["communities"]
+    assert today == [{"size": 1, "connected": 2}, {"size": 1, "connected": 2}]

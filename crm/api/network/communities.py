@@ -42,6 +42,7 @@ async def _resolve(
     return [
         {
             "size": r["size"],
+            "connected": r["componentSize"],
             "countries": CountryMix(dk=r["dk"], de=r["de"], other=r["other"]),
             "members": [api_node(Label.ORGANIZATION, m) for m in r["members"]],
         }
@@ -55,6 +56,11 @@ def community_fields(types: dict[Label, Any]) -> dict[str, Any]:
         "Community",
         "Organisations tied together through their people's interactions.",
         size=int,
+        connected=strawberry.field(
+            graphql_type=int,
+            description="How many organisations its connected component holds (itself and "
+            "the communities its people's interactions link it with).",
+        ),
         countries=CountryMix,
         members=list[organization],  # type: ignore[valid-type]
     )

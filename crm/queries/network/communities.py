@@ -3,10 +3,9 @@
 Without ``asOf``, the engine's algorithms (``Dialect.communities``: FalkorDB's ``algo.WCC`` and
 ``algo.labelPropagation``, Neo4j's Graph Data Science) run on the organisations, their people
 and the interactions. As of a day, or on an engine without them, one Cypher statement groups
-each organisation with those it reaches within ``MAX_HOPS`` interactions dated up to ``asOf``
-(through people working there on that day): its community is the smallest id among them, so
-it is the connected component wherever components are at most that wide; label propagation
-is not run then.
+each organisation by the smallest id it reaches in two rounds of ``MAX_HOPS`` interactions
+dated up to ``asOf`` (through people working there on that day): the connected components
+wherever they are at most twice that wide; label propagation is not run then.
 """
 
 from typing import Any, LiteralString
@@ -27,19 +26,25 @@ WHERE """
     + active("v")
     + """ AND all(i IN relationships(p)[1..-1] WHERE i.date <= $asOf)
 WITH o, collect(DISTINCT x.id) + [o.id] AS reached
-WITH o, reduce(low = o.id, id IN reached | CASE WHEN id < low THEN id ELSE low END) AS component
+WITH o, reached, reduce(low = o.id, id IN reached | CASE WHEN id < low THEN id ELSE low END)
+     AS lowest
+WITH collect({o: o, reached: reached, lowest: lowest}) AS rows
+UNWIND rows AS row
+WITH row.o AS o, reduce(low = row.lowest, other IN [r IN rows WHERE r.o.id IN row.reached] |
+     CASE WHEN other.lowest < low THEN other.lowest ELSE low END) AS component
 WITH o, component, component AS community
 """
 )
 
 _GROUPS: LiteralString = """
-WITH community, collect({o: o, component: component}) AS members
-WITH community, [m IN members | m.o] AS orgs, members[0].component AS component
-RETURN community, component, size(orgs) AS size,
+WITH component, collect({o: o, community: community}) AS inComponent
+UNWIND inComponent AS m
+WITH m.community AS community, size(inComponent) AS componentSize, collect(m.o) AS orgs
+RETURN community, componentSize, size(orgs) AS size,
        [o IN orgs | properties(o)][0..$membersShown] AS members,
        size([o IN orgs WHERE o.country = 'DK']) AS dk, size([o IN orgs WHERE o.country = 'DE'])
        AS de, size(orgs) - size([o IN orgs WHERE o.country IN ['DK', 'DE']]) AS other
-ORDER BY size DESC, community LIMIT $first
+ORDER BY size DESC, componentSize DESC, community LIMIT $first
 """
 
 
