@@ -113,10 +113,8 @@ class Neo4jDialect:
     its own index."""
 
     name = "neo4j"
-
-    def __init__(self, *, gds: bool = False) -> None:
-        self.gds = gds
-        """Whether the server has the Graph Data Science plugin (its algorithms are used)."""
+    gds = False
+    """Whether the server has the Graph Data Science plugin (see ``Neo4jGdsDialect``)."""
 
     def node_index(self, target: NodeProperty) -> LiteralString:
         return _with_property(
@@ -197,5 +195,13 @@ def _with_property(head: LiteralString, prop: str) -> LiteralString:
     return head + prop + ")"
 
 
+class Neo4jGdsDialect(Neo4jDialect):
+    """Neo4j 5 with the Graph Data Science plugin, whose algorithms the network questions use
+    (a Neo4j store picks it when ``gds.version()`` answers)."""
+
+    gds = True
+
+
 FALKORDB = FalkorDBDialect()
 NEO4J = Neo4jDialect()
+NEO4J_GDS = Neo4jGdsDialect()

@@ -1,6 +1,6 @@
 """The engine-specific statements of the network questions."""
 
-from crm.graph.dialect import FALKORDB, Neo4jDialect
+from crm.graph.dialect import FALKORDB, NEO4J, NEO4J_GDS
 
 
 def test_falkordb_leaves_betweenness_to_cypher_and_runs_its_community_algorithms() -> None:
@@ -11,12 +11,11 @@ def test_falkordb_leaves_betweenness_to_cypher_and_runs_its_community_algorithms
 
 
 def test_neo4j_uses_graph_data_science_only_where_it_is() -> None:
-    assert Neo4jDialect().betweenness() is None
-    assert Neo4jDialect().communities() is None
-    with_gds = Neo4jDialect(gds=True)
+    assert NEO4J.betweenness() is None
+    assert NEO4J.communities() is None
     for statement, procedure in (
-        (with_gds.betweenness(), "gds.betweenness.stream"),
-        (with_gds.communities(), "gds.labelPropagation.stream"),
+        (NEO4J_GDS.betweenness(), "gds.betweenness.stream"),
+        (NEO4J_GDS.communities(), "gds.labelPropagation.stream"),
     ):
         assert statement is not None
         assert procedure in statement
