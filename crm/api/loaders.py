@@ -3,15 +3,14 @@
 Loaders live in the request's context and die with it, so nothing is cached across requests.
 """
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
 from crm.domain import Label
 from crm.graph.store import GraphStore, Record
 from crm.queries.impact import Impact, project_impacts
-from crm.queries.lineage import Lineage, lineages
 from crm.queries.nodes import nodes_by_id
 from crm.queries.ties import Step, Walk, count_neighbours, neighbours
 
@@ -25,9 +24,9 @@ class Loaders:
         self._walks: dict[tuple[Walk, int, tuple[str, str] | None], DataLoader[str, list[Step]]]
         self._walks = {}
         self._counts: dict[Walk, DataLoader[str, int]] = {}
+        self._batches: dict[Hashable, DataLoader[str, Any]] = {}
         self.impact = DataLoader(load_fn=self._impacts)
         """Project id -> its impact."""
-        self._lineages: dict[date | None, DataLoader[str, Lineage]] = {}
 
     def node(self, label: Label) -> DataLoader[str, Record | None]:
         """Record id -> the node's properties, or ``None`` when there is no such node."""
@@ -65,16 +64,14 @@ class Loaders:
             self._counts[walk] = DataLoader(load_fn=load)
         return self._counts[walk]
 
-    def lineage(self, as_of: date | None) -> DataLoader[str, Lineage]:
-        """Initiative id -> how it came about, as of a date."""
-        if as_of not in self._lineages:
-
-            async def load(ids: Sequence[str]) -> list[Lineage]:
-                found = await lineages(self._store, ids, as_of)
-                return [found[initiative] for initiative in ids]
-
-            self._lineages[as_of] = DataLoader(load_fn=load)
-        return self._lineages[as_of]
+    def batch(
+        self, key: Hashable, load: Callable[[Sequence[str]], Awaitable[list[Any]]]
+    ) -> DataLoader[str, Any]:
+        """Record id -> what ``load`` answers for it; one loader per ``key`` (the question and
+        its arguments), so every parent asking the same question is answered at once."""
+        if key not in self._batches:
+            self._batches[key] = DataLoader(load_fn=load)
+        return self._batches[key]
 
     async def _impacts(self, ids: Sequence[str]) -> list[Impact]:
         impacts = await project_impacts(self._store, list(ids))

@@ -12,6 +12,7 @@ from crm.api.ids import decode_global_id, node_ref
 from crm.api.impact import ProjectImpact, resolve_impact
 from crm.api.insight.lineage import lineage_field
 from crm.api.lists import PLURALS, list_field
+from crm.api.network.ties import ties_field
 from crm.api.records import api_node
 from crm.api.ties import tie_fields
 from crm.domain import NODE_MODELS, Label
@@ -56,6 +57,7 @@ def node_types() -> dict[Label, Any]:
     )
     setattr(classes[Label.PROJECT], "impact", impact)  # noqa: B010
     setattr(classes[Label.INITIATIVE], "lineage", lineage_field(classes))  # noqa: B010
+    setattr(classes[Label.PERSON], "ties", ties_field(classes[Label.PERSON]))  # noqa: B010
     return {
         label: strawberry.type(cls, description=DESCRIPTIONS[label])
         for label, cls in classes.items()

@@ -8,6 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 from crm.api.errors import ErrorCodes
 from crm.api.insight.fields import insight_fields
 from crm.api.mutations import mutation_fields
+from crm.api.network import network_fields
 from crm.api.nodes import node_types, query_fields
 from crm.api.scalars import SCALARS
 from crm.graph.schema import SCHEMA_DIR
@@ -24,7 +25,14 @@ def resolve_default(obj: Any, name: str) -> Any:
 def build_schema() -> strawberry.Schema:
     types = node_types()
     query = type(
-        "Query", (), {"__annotations__": {}, **query_fields(types), **insight_fields(types)}
+        "Query",
+        (),
+        {
+            "__annotations__": {},
+            **query_fields(types),
+            **insight_fields(types),
+            **network_fields(types),
+        },
     )
     mutation = type("Mutation", (), {"__annotations__": {}, **mutation_fields(types)})
     return strawberry.Schema(

@@ -1,5 +1,6 @@
 """``initiative.lineage``: how an initiative came about, as one dated timeline."""
 
+from collections.abc import Sequence
 from datetime import date
 from enum import Enum
 from types import GenericAlias
@@ -12,7 +13,7 @@ from crm.api.records import RECORD_ID, api_node
 from crm.api.scalars import Date
 from crm.api.ties import TIE_FIELDS, far_type
 from crm.domain import Label
-from crm.queries.lineage import Affiliation, EventStep, Lineage
+from crm.queries.lineage import Affiliation, EventStep, Lineage, lineages
 
 
 @strawberry.enum(description="What a lineage entry records.")
@@ -85,7 +86,13 @@ def lineage_field(types: dict[Label, Any]) -> Any:
             strawberry.argument(description="Only what had happened by this day."),
         ] = None,
     ) -> dict[str, Any]:
-        found = await info.context.loaders.lineage(as_of).load(root[RECORD_ID])
+        store = info.context.store
+
+        async def load(ids: Sequence[str]) -> list[Lineage]:
+            found = await lineages(store, ids, as_of)
+            return [found[initiative] for initiative in ids]
+
+        found = await info.context.loaders.batch(("lineage", as_of), load).load(root[RECORD_ID])
         return _lineage(found, root.get("startedOn"), as_of)
 
     return strawberry.field(

@@ -1,0 +1,194 @@
+"""``introductionPaths`` and ``brokers``: who can introduce whom, and who holds the network
+together."""
+
+from typing import Annotated, Any
+
+import strawberry
+
+from crm.api.context import Info
+from crm.api.network.common import (
+    AS_OF,
+    TieEvidence,
+    as_of_text,
+    evidence,
+    output_type,
+    resolve_node,
+)
+from crm.api.pagination import page_size
+from crm.api.records import api_node
+from crm.api.scalars import Date
+from crm.domain import Label
+from crm.errors import InvalidInput
+from crm.queries.network.brokers import brokers
+from crm.queries.network.paths import MAX_HOPS, introduction_paths
+
+DEFAULT_HOPS = 3
+DEFAULT_PATHS = 5
+DEFAULT_BROKERS = 10
+
+
+def _hop_type(person: Any) -> Any:
+    return output_type(
+        "IntroductionHop",
+        "One step of an introduction: from the previous person to this one.",
+        person=strawberry.field(graphql_type=person, description="Who is reached."),
+        organization=strawberry.field(
+            graphql_type=str | None,
+            description="Where they work on the day (the first by name).",
+        ),
+        country=str,
+        strength=strawberry.field(
+            graphql_type=float, description="The tie strength of this hop, 0 to 1."
+        ),
+        crosses_border=strawberry.field(
+            graphql_type=bool, description="This hop joins two countries."
+        ),
+        evidence=TieEvidence,
+    )
+
+
+def _path_type(person: Any) -> Any:
+    return output_type(
+        "IntroductionPath",
+        "A chain of people who know each other, from the asker to the target.",
+        score=strawberry.field(
+            graphql_type=float, description="The product of the hops' strengths."
+        ),
+        hops=list[_hop_type(person)],  # type: ignore[misc]
+        crosses_border=bool,
+        border_crossings=strawberry.field(
+            graphql_type=list[int],
+            description="Where the path crosses the border: places in hops, from 0.",
+        ),
+    )
+
+
+def _broker_type(person: Any, organization: Any) -> Any:
+    return output_type(
+        "Broker",
+        "A person or organisation that shortest paths between others run through.",
+        person=person | None,
+        organization=organization | None,
+        score=strawberry.field(
+            graphql_type=float,
+            description="Betweenness centrality (for an organisation: its people's, summed).",
+        ),
+        bridged=strawberry.field(
+            graphql_type=int,
+            description="Pairs of this person's contacts who never interacted with each other.",
+        ),
+        bridges=strawberry.field(
+            graphql_type=list[list[person]],
+            description="Some of those pairs.",
+        ),
+    )
+
+
+async def _resolve_paths(
+    info: Info,
+    *,
+    from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+    to: Annotated[
+        strawberry.ID,
+        strawberry.argument(
+            description="A person, or an organisation or cluster (anyone working there)."
+        ),
+    ],
+    max_hops: int = DEFAULT_HOPS,
+    first: int = DEFAULT_PATHS,
+    as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
+) -> list[dict[str, Any]]:
+    if not 1 <= max_hops <= MAX_HOPS:
+        raise InvalidInput(f"maxHops must be between 1 and {MAX_HOPS}, not {max_hops}")
+    size = page_size(first, info.context.settings.max_page_size)
+    _, source = await resolve_node(info, from_, (Label.PERSON,))
+    label, target = await resolve_node(info, to, (Label.PERSON, Label.ORGANIZATION, Label.CLUSTER))
+    rows = await introduction_paths(
+        info.context.store,
+        source,
+        target,
+        label,
+        max_hops=max_hops,
+        first=size,
+        as_of=as_of_text(as_of),
+    )
+    return [_path(row) for row in rows]
+
+
+async def _resolve_brokers(
+    info: Info,
+    first: int = DEFAULT_BROKERS,
+    organizations: Annotated[
+        bool, strawberry.argument(description="Rank organisations instead of people.")
+    ] = False,
+    cross_border: Annotated[
+        bool, strawberry.argument(description="Count only shortest paths across the border.")
+    ] = False,
+    as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
+) -> list[dict[str, Any]]:
+    rows = await brokers(
+        info.context.store,
+        organizations=organizations,
+        first=page_size(first, info.context.settings.max_page_size),
+        cross_border=cross_border,
+        as_of=None if as_of is None else as_of_text(as_of),
+        today=as_of_text(None),
+    )
+    return [_broker(row) for row in rows]
+
+
+def introduction_fields(types: dict[Label, Any]) -> dict[str, Any]:
+    person, organization = types[Label.PERSON], types[Label.ORGANIZATION]
+    return {
+        "introduction_paths": strawberry.field(
+            resolver=_resolve_paths,
+            graphql_type=list[_path_type(person)],  # type: ignore[misc]
+            description="Warm introductions: chains of people who have interacted, from one "
+            "person to another or to anyone at an organisation or cluster, best first (at "
+            f"most {MAX_HOPS} hops).",
+        ),
+        "brokers": strawberry.field(
+            resolver=_resolve_brokers,
+            graphql_type=list[_broker_type(person, organization)],  # type: ignore[misc]
+            description="People (or organisations) ranked by betweenness centrality, with the "
+            "ties they bridge.",
+        ),
+    }
+
+
+def _path(row: dict[str, Any]) -> dict[str, Any]:
+    hops = [
+        {
+            "person": api_node(Label.PERSON, hop["person"]),
+            "organization": hop["organization"],
+            "country": hop["person"]["country"],
+            "strength": hop["tie"]["strength"],
+            "crosses_border": hop["crosses"],
+            "evidence": evidence(hop["tie"]),
+        }
+        for hop in row["hops"]
+    ]
+    crossings = [place for place, hop in enumerate(hops) if hop["crosses_border"]]
+    return {
+        "score": row["score"],
+        "hops": hops,
+        "crosses_border": bool(crossings),
+        "border_crossings": crossings,
+    }
+
+
+def _broker(row: dict[str, Any]) -> dict[str, Any]:
+    person = row.get("person")
+    organization = row.get("organization")
+    return {
+        "person": None if person is None else api_node(Label.PERSON, person),
+        "organization": None
+        if organization is None
+        else api_node(Label.ORGANIZATION, organization),
+        "score": row["score"],
+        "bridged": row.get("bridged") or 0,
+        "bridges": [
+            [api_node(Label.PERSON, a), api_node(Label.PERSON, b)]
+            for a, b in row.get("bridges") or []
+        ],
+    }

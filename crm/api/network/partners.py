@@ -1,0 +1,60 @@
+"""``suggestedPartners``: organisations across the border worth meeting, with reasons."""
+
+from typing import Annotated, Any
+
+import strawberry
+
+from crm.api.context import Info
+from crm.api.network.common import AS_OF, as_of_text, output_type, resolve_node
+from crm.api.pagination import page_size
+from crm.api.records import api_node
+from crm.api.scalars import Date
+from crm.domain import Label
+from crm.queries.network.partners import suggested_partners
+
+DEFAULT_SUGGESTIONS = 10
+
+
+async def _resolve(
+    info: Info,
+    organization: strawberry.ID,
+    first: int = DEFAULT_SUGGESTIONS,
+    as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
+) -> list[dict[str, Any]]:
+    _, org_id = await resolve_node(info, organization, (Label.ORGANIZATION,))
+    rows = await suggested_partners(
+        info.context.store,
+        org_id,
+        first=page_size(first, info.context.settings.max_page_size),
+        as_of=as_of_text(as_of),
+    )
+    return [
+        {
+            "organization": api_node(Label.ORGANIZATION, r["organization"]),
+            "score": r["score"],
+            "reasons": r["reasons"],
+        }
+        for r in rows
+    ]
+
+
+def partner_fields(types: dict[Label, Any]) -> dict[str, Any]:
+    suggestion = output_type(
+        "PartnerSuggestion",
+        "An organisation across the border not yet tied to the one asked about.",
+        organization=types[Label.ORGANIZATION],
+        score=strawberry.field(
+            graphql_type=int,
+            description="3 a shared sector, 2 a shared event, 1 a shared topic, 1 a common "
+            "contact.",
+        ),
+        reasons=strawberry.field(graphql_type=list[str], description="The score, in words."),
+    )
+    return {
+        "suggested_partners": strawberry.field(
+            resolver=_resolve,
+            graphql_type=list[suggestion],  # type: ignore[valid-type]
+            description="Organisations across the border not yet tied to this one (none of "
+            "their people interacted; no shared initiative or project), best first.",
+        )
+    }

@@ -1,0 +1,83 @@
+"""``person.ties``: the people a person is tied to, strongest first, with the evidence."""
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import strawberry
+
+from crm.api.context import Info
+from crm.api.network.common import AS_OF, TieEvidence, as_of_text, evidence, output_type
+from crm.api.pagination import DEFAULT_PAGE_SIZE, page_size
+from crm.api.records import RECORD_ID, api_node
+from crm.api.scalars import Date
+from crm.domain import Label
+from crm.queries.network.ties import person_ties
+
+
+def tie_type(person: type) -> Any:
+    """The ``Tie`` object type, given the (possibly undecorated) ``Person`` type."""
+    return output_type(
+        "Tie",
+        "Two people tied by what the graph records, and how strongly.",
+        person=strawberry.field(graphql_type=person, description="The other person."),
+        strength=strawberry.field(
+            graphql_type=float,
+            description="From 0 to 1, by the formula in crm/queries/network/strength.py.",
+        ),
+        last_contact=strawberry.field(
+            graphql_type=Date | None, description="Their latest interaction or shared event."
+        ),
+        crosses_border=strawberry.field(
+            graphql_type=bool, description="The two live in different countries."
+        ),
+        evidence=TieEvidence,
+    )
+
+
+def tie(person: dict[str, Any], strength: dict[str, Any], country: str) -> dict[str, Any]:
+    """One tie as its GraphQL object: ``person``'s properties, ``strength`` as
+    ``tie_strength`` computes it, ``country`` the country of the near end."""
+    return {
+        "person": api_node(Label.PERSON, person),
+        "strength": strength["strength"],
+        "last_contact": strength["lastContact"],
+        "crosses_border": person["country"] != country,
+        "evidence": evidence(strength),
+    }
+
+
+def ties_field(person: type) -> Any:
+    """The ``ties`` field of the (undecorated) ``Person`` type."""
+
+    async def resolve(
+        root: strawberry.Parent[dict[str, Any]],
+        info: Info,
+        first: int | None = DEFAULT_PAGE_SIZE,
+        cross_border: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only ties across the border; false: only within the "
+                "person's country; null: all."
+            ),
+        ] = None,
+        as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
+    ) -> list[dict[str, Any]]:
+        size = page_size(first, info.context.settings.max_page_size)
+        day = as_of_text(as_of)
+
+        async def load(ids: Sequence[str]) -> list[list[dict[str, Any]]]:
+            found = await person_ties(
+                info.context.store, ids, first=size, cross_border=cross_border, as_of=day
+            )
+            return [found[person_id] for person_id in ids]
+
+        loader = info.context.loaders.batch(("ties", size, cross_border, day), load)
+        rows = await loader.load(root[RECORD_ID])
+        return [tie(row["person"], row["tie"], root["country"]) for row in rows]
+
+    resolve.__annotations__["return"] = list[tie_type(person)]  # type: ignore[misc]
+    return strawberry.field(
+        resolver=resolve,
+        description="The people this person is tied to, strongest first: by interactions, "
+        "events attended together, shared organisations and shared initiatives.",
+    )

@@ -1,0 +1,183 @@
+"""Cross-border ties (pairs of people in different countries who interacted), counted and
+grouped, and the gaps: cluster members with no tie across the border, and pairs of clusters in
+one sector on both sides that have never met."""
+
+from typing import Any, LiteralString
+
+from crm.graph.store import GraphStore
+from crm.queries.network.strength import active
+
+_TIES: LiteralString = (
+    """
+MATCH (a:Person)-[i:INTERACTED]-(b:Person)
+WHERE a.id < b.id AND a.country <> b.country AND i.date <= $asOf
+  AND ($dateFrom IS NULL OR i.date >= $dateFrom) AND ($dateTo IS NULL OR i.date <= $dateTo)
+  AND ($kind IS NULL OR i.kind = $kind)
+WITH a, b, collect(i) AS meetings
+OPTIONAL MATCH (a)-[wa:WORKS_AT]->()-[:ACTIVE_IN]->(sa:Sector) WHERE """
+    + active("wa")
+    + """
+WITH a, b, meetings, collect(DISTINCT sa) AS aSectors
+OPTIONAL MATCH (b)-[wb:WORKS_AT]->()-[:ACTIVE_IN]->(sb:Sector) WHERE """
+    + active("wb")
+    + """
+WITH a, b, meetings, aSectors, collect(DISTINCT sb) AS bSectors
+WHERE ($sector IS NULL OR any(s IN aSectors + bSectors WHERE s.id = $sector))
+"""
+)
+"""One row per pair of people ``a``, ``b`` in different countries with the ``meetings``
+that match the filters, and each side's sectors (of where they work on ``$asOf``)."""
+
+_PAGE: LiteralString = (
+    _TIES
+    + """
+AND ($afterA IS NULL OR a.id > $afterA OR (a.id = $afterA AND b.id > $afterB))
+RETURN properties(a) AS a, properties(b) AS b, size(meetings) AS interactions,
+       reduce(d = null, m IN meetings | CASE WHEN d IS NULL OR m.date < d THEN m.date ELSE d END)
+       AS firstContact,
+       reduce(d = null, m IN meetings | CASE WHEN d IS NULL OR m.date > d THEN m.date ELSE d END)
+       AS lastContact
+ORDER BY a.id, b.id LIMIT $limit
+"""
+)
+
+_COUNT: LiteralString = _TIES + "RETURN count(*) AS ties, sum(size(meetings)) AS interactions"
+
+_BY_YEAR: LiteralString = (
+    _TIES
+    + """
+WITH a, b, meetings,
+     reduce(d = null, m IN meetings | CASE WHEN d IS NULL OR m.date < d THEN m.date ELSE d END)
+     AS first
+UNWIND meetings AS m
+WITH substring(m.date, 0, 4) AS year, m,
+     CASE WHEN m.date = first THEN a.id + ' ' + b.id END AS newPair
+RETURN year, count(m) AS interactions, count(DISTINCT newPair) AS newTies ORDER BY year
+"""
+)
+
+_BY_SECTOR_PAIR: LiteralString = (
+    _TIES
+    + """
+UNWIND (CASE WHEN size(aSectors) = 0 THEN [null] ELSE aSectors END) AS sa
+UNWIND (CASE WHEN size(bSectors) = 0 THEN [null] ELSE bSectors END) AS sb
+WITH a, b, CASE WHEN coalesce(sa.name, '') <= coalesce(sb.name, '') THEN [sa.name, sb.name]
+     ELSE [sb.name, sa.name] END AS sectors
+RETURN sectors, count(DISTINCT [a.id, b.id]) AS ties ORDER BY ties DESC, sectors
+"""
+)
+
+
+async def cross_border_ties(
+    store: GraphStore, filters: dict[str, Any], *, first: int, after: tuple[str, str] | None
+) -> list[dict[str, Any]]:
+    """Up to ``first + 1`` pairs after the cursor, by the ids of their ends."""
+    parameters = filters | {
+        "limit": first + 1,
+        "afterA": after[0] if after else None,
+        "afterB": after[1] if after else None,
+    }
+    return await store.read(_PAGE, parameters)
+
+
+async def count_cross_border_ties(store: GraphStore, filters: dict[str, Any]) -> dict[str, int]:
+    rows = await store.read(_COUNT, filters)
+    return {"ties": rows[0]["ties"], "interactions": int(rows[0]["interactions"] or 0)}
+
+
+async def cross_border_ties_by_year(
+    store: GraphStore, filters: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Interactions across the border per year, and the pairs who met across it for the first
+    time that year."""
+    return await store.read(_BY_YEAR, filters)
+
+
+async def cross_border_ties_by_sector_pair(
+    store: GraphStore, filters: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Pairs per pair of sectors (of where the two people work; null where one has none)."""
+    return await store.read(_BY_SECTOR_PAIR, filters)
+
+
+_LONELY_MEMBERS: LiteralString = (
+    """
+MATCH (c:Cluster {id: $cluster})<-[m:MEMBER_OF]-(o:Organization)
+WHERE coalesce(m.since, '') <= $asOf
+OPTIONAL MATCH (o)<-[w:WORKS_AT]-(p:Person) WHERE """
+    + active("w")
+    + """
+WITH o, collect(p) AS people
+OPTIONAL MATCH (q:Person)-[i:INTERACTED]-(x:Person)
+WHERE q IN people AND i.date <= $asOf AND x.country <> o.country
+WITH o, people, count(i) AS interactions
+OPTIONAL MATCH (q:Person)-[:ATTENDED]->(e:Event)<-[:ATTENDED]-(x:Person)
+WHERE q IN people AND e.date <= $asOf AND x.country <> o.country
+WITH o, people, interactions, count(e) AS events
+WHERE interactions = 0 AND events = 0
+RETURN properties(o) AS organization, size(people) AS people
+ORDER BY o.searchName, o.id
+"""
+)
+
+_UNMET_CLUSTERS: LiteralString = (
+    """
+MATCH (c:Cluster)
+OPTIONAL MATCH (c)<-[m:MEMBER_OF]-(o:Organization) WHERE coalesce(m.since, '') <= $asOf
+WITH c, collect(o) + [c] AS units
+UNWIND units AS u
+OPTIONAL MATCH (u)<-[w:WORKS_AT]-(p:Person) WHERE """
+    + active("w")
+    + """
+WITH c, units, collect(DISTINCT p) AS people
+UNWIND units AS u
+OPTIONAL MATCH (u)-[:PARTNER_IN|PARTICIPATES_IN]->(x)
+OPTIONAL MATCH (x)-[:EMERGED_FROM]->(ev:Event)
+WITH c, people, x, min(ev.date) AS born
+WITH c, people, collect(DISTINCT CASE
+       WHEN x.periodStart IS NOT NULL AND toString(x.periodStart) <= substring($asOf, 0, 4)
+       THEN labels(x)[0] + ':' + x.id
+       WHEN x.periodStart IS NULL AND coalesce(x.startedOn, born, '') <= $asOf
+       THEN labels(x)[0] + ':' + x.id END) AS joint
+UNWIND (CASE WHEN size(people) = 0 THEN [null] ELSE people END) AS p
+OPTIONAL MATCH (p)-[i:INTERACTED]-(q:Person) WHERE i.date <= $asOf
+WITH c, people, joint, p, collect(DISTINCT q.id) AS contacted
+OPTIONAL MATCH (p)-[:ATTENDED]->(e:Event) WHERE e.date <= $asOf
+WITH c, people, joint, contacted, collect(DISTINCT e.id) AS attended
+WITH c, people, joint, collect(contacted) AS contactLists, collect(attended) AS eventLists
+WITH c, [p IN people | p.id] AS staff, joint,
+     reduce(acc = [], ids IN contactLists | acc + ids) AS contacts,
+     reduce(acc = [], ids IN eventLists | acc + ids) AS events
+WITH collect({c: c, staff: staff, joint: joint, contacts: contacts, events: events}) AS clusters
+UNWIND clusters AS one
+UNWIND clusters AS two
+WITH one, two, one.c AS c1, two.c AS c2
+WHERE c1.id < c2.id AND c1.country <> c2.country
+MATCH (c1)-[:ACTIVE_IN]->(s:Sector)<-[:ACTIVE_IN]-(c2)
+WHERE $sector IS NULL OR s.id = $sector
+WITH one, two, c1, c2, collect(s.name) AS sectors
+WHERE none(x IN one.joint WHERE x IN two.joint)
+  AND none(q IN one.contacts WHERE q IN two.staff)
+  AND none(e IN one.events WHERE e IN two.events)
+RETURN properties(c1) AS first, properties(c2) AS second, sectors
+ORDER BY c1.id, c2.id
+"""
+)
+"""A cluster's people are those working, on ``$asOf``, at the cluster or at an organisation
+that was a member by then; its initiatives and projects, those it or such a member is a
+partner in (an initiative from its start or its first event, a project from its first year)."""
+
+
+async def lonely_members(store: GraphStore, cluster: str, as_of: str) -> list[dict[str, Any]]:
+    """Members of ``cluster`` on ``as_of`` none of whose people has interacted with, or
+    attended an event with, anyone from another country by then."""
+    return await store.read(_LONELY_MEMBERS, {"cluster": cluster, "asOf": as_of})
+
+
+async def unmet_cluster_pairs(
+    store: GraphStore, sector: str | None, as_of: str
+) -> list[dict[str, Any]]:
+    """Pairs of clusters in different countries active in a sector in common (``sector``,
+    if given) whose people (their own or their members') have never interacted or attended an
+    event together by ``as_of``, and that share no initiative or project."""
+    return await store.read(_UNMET_CLUSTERS, {"sector": sector, "asOf": as_of})

@@ -1,0 +1,110 @@
+"""Tie strength between two people: the one formula, evaluated by the engine.
+
+What two people share up to the day ``asOf`` (every date after it is ignored) adds up to a raw
+weight; the strength shown is that weight squashed into 0..1.
+
+- each interaction: its kind's weight (``KIND_WEIGHTS``) times its recency;
+- each event both attended: ``EVENT_WEIGHT`` times ``EVENT_SIZE / max(EVENT_SIZE, attendees)``
+  (meeting in a small workshop counts more than sharing a conference hall) times its recency;
+- each organisation or cluster both worked at in overlapping periods: ``ORGANIZATION_WEIGHT``
+  times the recency of the overlap's end (1 while it lasts);
+- each initiative that organisations they work at are both partners in: ``INITIATIVE_WEIGHT``
+  (an initiative exists from its start, or else from the first event it emerged from).
+
+Recency of something ``d`` days before ``asOf`` is ``FLOOR + (1 - FLOOR) * 0.5 ** (d /
+HALF_LIFE_DAYS)``: it halves every two years and never drops below ``FLOOR`` (a tie once made
+is weakened by time, not erased). Strength is ``raw / (raw + SATURATION)``: one fresh meeting
+gives 0.5, four give 0.8. Days are counted as ``year * 365.25 + month * 30.44 + day`` (within two
+days of the calendar), so the formula runs the same on every engine.
+"""
+
+from typing import Any, LiteralString
+
+KIND_WEIGHTS = {"meeting": 1.0, "introduction": 0.8, "call": 0.6, "email": 0.3}
+EVENT_WEIGHT = 0.5
+EVENT_SIZE = 10
+ORGANIZATION_WEIGHT = 1.0
+INITIATIVE_WEIGHT = 0.3
+HALF_LIFE_DAYS = 730
+FLOOR = 0.2
+SATURATION = 1.0
+
+PARAMETERS: dict[str, Any] = {
+    "kindWeights": KIND_WEIGHTS,
+    "eventWeight": EVENT_WEIGHT,
+    "eventSize": EVENT_SIZE,
+    "organizationWeight": ORGANIZATION_WEIGHT,
+    "initiativeWeight": INITIATIVE_WEIGHT,
+    "halfLife": HALF_LIFE_DAYS,
+    "floor": FLOOR,
+    "saturation": SATURATION,
+}
+"""The constants, as the parameters every statement using ``tie_strength`` is sent with."""
+
+
+def days(date: LiteralString) -> LiteralString:
+    """An ISO date (text) as a day number; see the module's note on its precision."""
+    return (
+        f"(toInteger(substring({date}, 0, 4)) * 365.25 + toInteger(substring({date}, 5, 2)) "
+        f"* 30.44 + toInteger(substring({date}, 8, 2)))"
+    )
+
+
+def recency(date: LiteralString) -> LiteralString:
+    """How much something dated ``date`` still counts on ``$asOf``."""
+    return f"($floor + (1 - $floor) * 0.5 ^ (({days('$asOf')} - {days(date)}) / $halfLife))"
+
+
+def active(w: LiteralString) -> LiteralString:
+    """The ``WORKS_AT`` tie named ``w`` holds on ``$asOf`` (begun by then, not ended before)."""
+    return f"coalesce({w}.since, '') <= $asOf AND coalesce({w}.until, $asOf) >= $asOf"
+
+
+def tie_strength(carry: LiteralString) -> LiteralString:
+    """Cypher that, for rows with two people ``a`` and ``b`` (and the variables in ``carry``,
+    a comma-separated list, possibly empty), adds ``tie``: a map of ``raw``, ``strength``,
+    ``lastContact``, ``interactions`` (kind and count), ``events`` (title and date),
+    ``organizations`` and ``initiatives`` (names). Needs ``$asOf`` and ``PARAMETERS``."""
+    keep: LiteralString = carry + ", a, b" if carry else "a, b"
+    return f"""
+OPTIONAL MATCH (a)-[i:INTERACTED]-(b) WHERE i.date <= $asOf
+WITH {keep}, collect(i) AS meetings
+OPTIONAL MATCH (a)-[:ATTENDED]->(e:Event)<-[:ATTENDED]-(b) WHERE e.date <= $asOf
+OPTIONAL MATCH (e)<-[:ATTENDED]-(x:Person)
+WITH {keep}, meetings, e, count(x) AS attendees
+WITH {keep}, meetings, collect(CASE WHEN e IS NULL THEN null ELSE
+     {{title: e.title, date: e.date, attendees: attendees}} END) AS events
+OPTIONAL MATCH (a)-[wa:WORKS_AT]->(o)<-[wb:WORKS_AT]-(b)
+WHERE coalesce(wa.since, '') <= $asOf AND coalesce(wb.since, '') <= $asOf
+  AND coalesce(wa.since, '') <= coalesce(wb.until, $asOf)
+  AND coalesce(wb.since, '') <= coalesce(wa.until, $asOf)
+WITH {keep}, meetings, events, collect(CASE WHEN o IS NULL THEN null ELSE
+     {{name: o.name, end: CASE WHEN coalesce(wa.until, $asOf) < coalesce(wb.until, $asOf)
+      THEN coalesce(wa.until, $asOf) ELSE coalesce(wb.until, $asOf) END}} END) AS shared
+OPTIONAL MATCH (a)-[va:WORKS_AT]->()-[:PARTNER_IN]->(n:Initiative)<-[:PARTNER_IN]-()
+               <-[vb:WORKS_AT]-(b)
+WHERE {active("va")} AND {active("vb")}
+OPTIONAL MATCH (n)-[:EMERGED_FROM]->(ev:Event)
+WITH {keep}, meetings, events, shared, n, min(ev.date) AS born
+WITH {keep}, meetings, events, shared,
+     collect(DISTINCT CASE WHEN coalesce(n.startedOn, born, '') <= $asOf THEN n.name END)
+     AS initiatives
+WITH {keep}, meetings, events, shared, initiatives,
+     reduce(s = 0.0, m IN meetings | s + $kindWeights[m.kind] * {recency("m.date")})
+     + reduce(s = 0.0, v IN events | s + $eventWeight * $eventSize
+              / CASE WHEN v.attendees > $eventSize THEN v.attendees ELSE $eventSize END
+              * {recency("v.date")})
+     + reduce(s = 0.0, v IN shared | s + $organizationWeight * {recency("v.end")})
+     + $initiativeWeight * size(initiatives) AS raw
+WITH {keep}, {{
+  raw: raw,
+  strength: raw / (raw + $saturation),
+  lastContact: reduce(last = null, d IN [m IN meetings | m.date] + [v IN events | v.date] |
+                      CASE WHEN last IS NULL OR d > last THEN d ELSE last END),
+  interactions: [k IN keys($kindWeights) WHERE size([m IN meetings WHERE m.kind = k]) > 0 |
+                 {{kind: k, count: size([m IN meetings WHERE m.kind = k])}}],
+  events: [v IN events | {{title: v.title, date: v.date}}],
+  organizations: [v IN shared | v.name],
+  initiatives: initiatives
+}} AS tie
+"""

@@ -1,0 +1,106 @@
+"""The network questions on the InTra-Net demo: answers, bad input, round trips."""
+
+import pytest
+
+from tests.api.conftest import Api
+
+NESTED = """{ people(first: %d) { nodes { ties(first: 3) { person { ties(first: 2) {
+    strength person { recordId } } } } } } }"""
+
+
+def test_ties_of_michael_nedergaard(intranet: Api) -> None:
+    ties = intranet.data(
+        '{ person(id: "p-michael-nedergaard") { ties(first: 3, '
+        "crossBorder: true) { strength crossesBorder person { country } "
+        "evidence { events { title } } } } }"
+    )["person"]["ties"]
+    assert len(ties) == 3
+    assert all(t["crossesBorder"] and t["person"]["country"] == "DE" for t in ties)
+
+
+def test_introductions_to_a_cluster_are_ranked(intranet: Api) -> None:
+    paths = intranet.data(
+        '{ introductionPaths(from: "p-jana-fiktivberg", to: "alucluster", '
+        "maxHops: 3, first: 3) { score hops { person { recordId } } } }"
+    )["introductionPaths"]
+    assert paths[0]["hops"][-1]["person"]["recordId"] == "p-michael-nedergaard"
+    scores = [p["score"] for p in paths]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_every_question_answers(intranet: Api) -> None:
+    data = intranet.data("""{
+      brokers(first: 1, organizations: true) { organization { recordId } score }
+      crossBorderTies(first: 1, kind: MEETING, sector: "sector-energy") { totalCount
+        bySectorPair { sectors ties } }
+      lonelyMembers(cluster: "alucluster", asOf: "2012-01-01") { organization { recordId } }
+      unmetClusters { sectors }
+      suggestedPartners(organization: "org-fiktivsen-automation", first: 1) { reasons }
+      communities(first: 1) { size countries { dk de } }
+    }""")
+    assert data["brokers"][0]["score"] > 0
+    assert data["crossBorderTies"]["totalCount"] > 0
+    assert len(data["lonelyMembers"]) == 4
+    assert data["unmetClusters"] == []  # InTra-Net brought every cluster together
+    assert "both active in energy" in data["suggestedPartners"][0]["reasons"]
+    assert data["communities"][0]["countries"] == {"dk": 36, "de": 36}
+
+
+@pytest.mark.parametrize(
+    ("document", "code"),
+    [
+        (
+            '{ introductionPaths(from: "p-jana-fiktivberg", to: "alucluster", maxHops: 5) '
+            "{ score } }",
+            "BAD_USER_INPUT",
+        ),
+        ('{ introductionPaths(from: "p-nobody", to: "alucluster") { score } }', "NOT_FOUND"),
+        ('{ introductionPaths(from: "alucluster", to: "alucluster") { score } }', "NOT_FOUND"),
+        (
+            '{ introductionPaths(from: "Q2x1c3RlcjphbHVjbHVzdGVy", to: "alucluster") { score } }',
+            "BAD_USER_INPUT",
+        ),
+        ("{ brokers(first: 100000) { score } }", "BAD_USER_INPUT"),
+        ('{ suggestedPartners(organization: "alucluster") { score } }', "NOT_FOUND"),
+        ('{ crossBorderTies(after: "nonsense") { totalCount } }', "BAD_USER_INPUT"),
+    ],
+)
+def test_bad_input_is_a_typed_error(intranet: Api, document: str, code: str) -> None:
+    assert intranet.codes(document) == [code]
+
+
+def test_an_as_of_that_does_not_parse_is_refused(intranet: Api) -> None:
+    response = intranet.post('{ brokers(asOf: "2013-13-01") { score } }')
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+def test_nested_ties_cost_round_trips_by_depth(intranet: Api) -> None:
+    assert intranet.round_trips(NESTED % 2) == intranet.round_trips(NESTED % 10)
+
+
+def test_an_as_of_variable_that_does_not_parse_is_refused(intranet: Api) -> None:
+    response = intranet.post(
+        "query ($day: Date) { brokers(asOf: $day) { score } }", {"day": "yesterday"}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+def test_cross_border_ties_filtered_by_period_and_paged(intranet: Api) -> None:
+    query = """query ($after: String) { crossBorderTies(first: 2, after: $after,
+        dateFrom: "2013-01-01", dateTo: "2013-12-31") { totalCount pageInfo { hasNextPage
+        endCursor } nodes { a { recordId } b { recordId } firstContact lastContact } } }"""
+    first = intranet.data(query)["crossBorderTies"]
+    second = intranet.data(query, {"after": first["pageInfo"]["endCursor"]})["crossBorderTies"]
+    assert first["totalCount"] == 21  # the 21 pairs who interacted in 2013
+    assert first["pageInfo"]["hasNextPage"]
+    pairs = [(t["a"]["recordId"], t["b"]["recordId"]) for t in first["nodes"] + second["nodes"]]
+    assert pairs == sorted(set(pairs))
+    assert all("2013" <= t["firstContact"] <= t["lastContact"] < "2014" for t in first["nodes"])
+
+
+def test_ties_under_introduction_hops_are_one_statement_a_level(intranet: Api) -> None:
+    query = """{ introductionPaths(from: "p-jana-fiktivberg", to: "alucluster", first: %d) {
+        hops { person { ties(first: 2) { strength } } } } }"""
+    assert intranet.round_trips(query % 1) == intranet.round_trips(query % 5)
