@@ -104,3 +104,16 @@ def test_ties_under_introduction_hops_are_one_statement_a_level(intranet: Api) -
     query = """{ introductionPaths(from: "p-jana-fiktivberg", to: "alucluster", first: %d) {
         hops { person { ties(first: 2) { strength } } } } }"""
     assert intranet.round_trips(query % 1) == intranet.round_trips(query % 5)
+
+
+def test_as_of_leaves_out_later_events(intranet: Api) -> None:
+    """Event dates are indexed text: FalkorDB's range index must not answer ``<=`` for them
+    (FalkorDB#2239), or every event would count on every day."""
+    as_of = "2013-06-01"
+    people = intranet.data(
+        '{ people(first: 200) { nodes { ties(first: 50, asOf: "%s") { evidence { events '
+        "{ date } } } } } }" % as_of
+    )["people"]["nodes"]
+    dates = {e["date"] for p in people for t in p["ties"] for e in t["evidence"]["events"]}
+    assert dates
+    assert max(dates) <= as_of
