@@ -6,6 +6,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from crm.api.errors import ErrorCodes
+from crm.api.gdpr import gdpr_query_fields
 from crm.api.mutations import mutation_fields
 from crm.api.nodes import node_types, query_fields
 from crm.api.scalars import SCALARS
@@ -22,7 +23,7 @@ def resolve_default(obj: Any, name: str) -> Any:
 
 def build_schema() -> strawberry.Schema:
     types = node_types()
-    query = type("Query", (), {"__annotations__": {}, **query_fields(types)})
+    query = type("Query", (), {"__annotations__": {}, **query_fields(types), **gdpr_query_fields()})
     mutation = type("Mutation", (), {"__annotations__": {}, **mutation_fields(types)})
     return strawberry.Schema(
         query=strawberry.type(query),
