@@ -1,7 +1,6 @@
 """GDPR through the API: consent, the export of a person's data, and erasure that leaves no
 trace of the person while every figure of the demo stays the same."""
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from crm.graph.store import GraphStore
 from crm.queries.stats import count_nodes, count_relationships
 from graph_loader.datasets import INTRANET
 from tests.api.conftest import Api
+from tests.api.direct import on_store
 
 ERASED = "p-birgit-erfundenberg"
 """A demo person with an e-mail, a phone, two jobs, events and a noted interaction."""
@@ -39,13 +39,6 @@ _EVERY_VALUE = """
 MATCH (n) RETURN properties(n) AS p
 UNION ALL MATCH ()-[r]->() RETURN properties(r) AS p
 """
-
-
-def on_store[T](api: Api, work: Callable[[GraphStore], Awaitable[T]]) -> T:
-    """Run ``work`` on the app's store, in the app's event loop."""
-    portal = api.client.portal
-    assert portal is not None
-    return portal.call(work, api.store)
 
 
 def dataset_rows(person_id: str) -> dict[str, list[dict[str, Any]]]:
