@@ -9,16 +9,12 @@ from typing import Any
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
-from starlette.testclient import TestClient
 
-from crm.api.app import create_app
 from crm.api.ids import global_id
-from crm.config import Settings, load_settings
+from crm.config import load_settings
 from crm.domain import Label
-from crm.graph.connect import open_store
-from crm.graph.store import GraphStore
 from graph_loader.datasets import INTRANET
-from tests.api.conftest import GRAPHQL_RESPONSE, Api, load_files
+from tests.api.conftest import GRAPHQL_RESPONSE, Api, load_files, serve
 from tests.hostile import ATTACKS, hostile_text, record_ids, storable_text, valid_ids
 from tests.statements import RecordingStore
 
@@ -43,14 +39,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """The API over the demo, on a store that records every statement."""
     settings = load_settings(data_dir=tmp_path_factory.mktemp("abuse") / "crm-data")
     load_files(settings, INTRANET)
-    opened: list[RecordingStore] = []
-
-    async def recording(settings: Settings) -> GraphStore:
-        opened.append(RecordingStore(await open_store(settings)))
-        return opened[0]
-
-    with TestClient(create_app(settings, open_store=recording)) as client:
-        yield Api(client, opened[0])
+    yield from serve(settings, RecordingStore)
 
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,9 @@ class Loader:
         return int(rows[0]["n"])
 
     def clear(self) -> None:
+        """An empty graph, and no statement seen yet."""
         self.runner.run(self.store.inner.write("MATCH (n) DETACH DELETE n"))
+        self.store.statements.clear()
 
     def close(self) -> None:
         self.runner.run(self.store.close())
@@ -68,8 +70,9 @@ def known_statements(loader: Loader, tmp_path_factory: pytest.TempPathFactory) -
     path.write_text(json.dumps(document(topics)), encoding="utf-8")
     report = loader.load(path)
     assert not report.problems, report.problems
+    known = set(loader.store.statements)
     loader.clear()
-    return set(loader.store.statements)
+    return known
 
 
 def document(topics: list[dict[str, Any]]) -> dict[str, Any]:
@@ -123,7 +126,6 @@ def test_hostile_json_rows(
     loader: Loader, known_statements: set[str], tmp_path: Path, rows: list[dict[str, Any]]
 ) -> None:
     loader.clear()
-    loader.store.statements.clear()
     path = tmp_path / "hostile.json"
     path.write_text(json.dumps(document(rows)), encoding="utf-8")
 
@@ -137,7 +139,6 @@ def test_hostile_csv_rows(
     loader: Loader, known_statements: set[str], tmp_path: Path, rows: list[dict[str, Any]]
 ) -> None:
     loader.clear()
-    loader.store.statements.clear()
     folder = tmp_path / "csv"
     folder.mkdir(exist_ok=True)
     doc = document(rows)
