@@ -27,17 +27,16 @@ RETURN properties(p) AS person, type(r) AS type, startNode(r) = p AS outgoing,
 
 _REMOVE: LiteralString = "REMOVE " + ", ".join(f"copy.{name}" for name in PERSONAL_TIE_PROPERTIES)
 # A subquery per direction and type: relationship types cannot be parameters. Each returns one
-# row (a count), so the person's row goes on once. A tie from the person to themselves is
-# copied once, as a tie from the placeholder to itself.
+# row (a count), so the person's row goes on once. (The model refuses a tie from a person to
+# themselves, so no tie is seen from both ends.)
 _OUTGOING: LiteralString = (
     "CALL { WITH p, a MATCH (p)-[r:%type%]->(o) "
-    "WITH a, r, CASE WHEN o = p THEN a ELSE o END AS other "
-    "CREATE (a)-[copy:%type%]->(other) SET copy = properties(r), copy.updatedAt = $now "
+    "CREATE (a)-[copy:%type%]->(o) SET copy = properties(r), copy.updatedAt = $now "
     + _REMOVE
     + " RETURN count(*) AS n } WITH p, a, moved + n AS moved "
 )
 _INCOMING: LiteralString = (
-    "CALL { WITH p, a MATCH (o)-[r:%type%]->(p) WHERE o <> p "
+    "CALL { WITH p, a MATCH (o)-[r:%type%]->(p) "
     "CREATE (o)-[copy:%type%]->(a) SET copy = properties(r), copy.updatedAt = $now "
     + _REMOVE
     + " RETURN count(*) AS n } WITH p, a, moved + n AS moved "

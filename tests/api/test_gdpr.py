@@ -236,3 +236,55 @@ def test_erasure_needs_a_reason(writable: Api, reason: str, code: str) -> None:
     answer = writable.data(ERASE, {"p": EXPORTED, "r": reason})["erasePerson"]
     assert [(error["field"], error["code"]) for error in answer["errors"]] == [(["reason"], code)]
     assert writable.store.writes == writes
+
+
+def test_erasure_moves_every_kind_of_tie_once(writable: Api) -> None:
+    """Ties in both directions and to several labels: each moves once."""
+    person = writable.data(
+        """mutation { createPerson(input: {recordId: "p-ties", givenName: "Tove",
+          familyName: "Forbindelse", country: "DK", email: "tove@ties.example",
+          consent: {basis: CONSENT, date: "2020-02-01"}}) { person { id } } }"""
+    )["createPerson"]["person"]["id"]
+    other = global_id(Label.PERSON, EXPORTED)
+    record = """mutation($from: ID!, $to: ID!, $id: String!) { recordInteraction(from: $from,
+      to: $to, interaction: {recordId: $id, kind: CALL, date: "2021-01-01", note: "private"})
+      { errors { code message } } }"""
+    for number, (source, target) in enumerate([(person, other), (other, person)]):
+        answer = writable.data(record, {"from": source, "to": target, "id": f"i-ties-{number}"})
+        assert answer["recordInteraction"]["errors"] == []
+    link = """mutation($p: ID!) { linkWorksAt(from: $p, to: "alucluster",
+      properties: {role: "spokesperson", since: "2019-01-01"}) { errors { code } }
+      linkAttended(from: $p, to: "ev-intranet-workshop-1") { errors { code } } }"""
+    assert writable.data(link, {"p": person}) == {
+        "linkWorksAt": {"errors": []},
+        "linkAttended": {"errors": []},
+    }
+    before = on_store(writable, figures_of)
+
+    erased = writable.data(ERASE, {"p": person, "r": "asked"})["erasePerson"]
+
+    assert erased["errors"] == []
+    assert erased["movedTies"] == 4
+    assert on_store(writable, figures_of) == before
+    placeholder = erased["placeholder"]["recordId"]
+    ties = on_store(
+        writable,
+        lambda store: store.read(
+            "MATCH (a:Person {id: $id})-[r]-(b) "
+            "RETURN type(r) AS type, startNode(r).id AS from, b.id AS other, properties(r) AS r",
+            {"id": placeholder},
+        ),
+    )
+    seen = sorted((t["type"], t["from"] == placeholder, t["other"]) for t in ties)
+    assert seen == sorted(
+        [
+            ("INTERACTED", True, EXPORTED),
+            ("INTERACTED", False, EXPORTED),
+            ("WORKS_AT", True, "alucluster"),
+            ("ATTENDED", True, "ev-intranet-workshop-1"),
+        ]
+    )
+    kept = [tie["r"] for tie in ties]
+    assert not any(key in tie for tie in kept for key in ("note", "role", "since", "until"))
+    assert {tie["r"].get("kind") for tie in ties if tie["type"] == "INTERACTED"} == {"call"}
+    assert traces(writable, ["p-ties", "Forbindelse", "tove@ties.example", "private"]) == []
