@@ -8,7 +8,8 @@ engine's file lock) and waits for it at most ``store_wait_s``: a read is then ru
 so is a write that failed while connecting (it never reached the engine); a write that failed
 later may have been applied before the engine died, so it answers ``StoreUnavailable`` for the
 caller to repeat (the API's writes are idempotent by id). A server reached by URL is
-reconnected to on the next call once it is back.
+reconnected to on the next call once it is back. A read (or ping) that gets no answer within
+the engine's own timeout plus ``store_wait_s`` is a ``StoreUnavailable`` too (a hung engine).
 """
 
 import asyncio
@@ -90,7 +91,9 @@ class FalkorDBStore:
         self, query: LiteralString, parameters: Parameters | None = None
     ) -> list[Record]:
         result = await self._call(
-            lambda: self._graph.ro_query(query, dict(parameters or {}), timeout=self._timeout_ms),
+            lambda: self._answer(
+                self._graph.ro_query(query, dict(parameters or {}), timeout=self._timeout_ms)
+            ),
             again=True,
         )
         return _records(result.header, result.result_set)
@@ -106,7 +109,7 @@ class FalkorDBStore:
     async def explain(self, query: LiteralString, parameters: Parameters | None = None) -> str:
         # GRAPH.EXPLAIN plans without running; an "EXPLAIN" prefix sent as a query would run it.
         plan = await self._call(
-            lambda: self._graph.explain(query, dict(parameters or {})), again=True
+            lambda: self._answer(self._graph.explain(query, dict(parameters or {}))), again=True
         )
         return str(plan)
 
@@ -168,7 +171,17 @@ class FalkorDBStore:
             await asyncio.sleep(0.05)
 
     async def ping(self) -> None:
-        await self._call(self._db.connection.ping, again=True)
+        await self._call(lambda: self._answer(self._db.connection.ping()), again=True)
+
+    async def _answer[T](self, request: Awaitable[T]) -> T:
+        """A read's answer, due when the engine's own timeout has passed and ``wait_s`` more: an
+        engine that hangs (stopped, overloaded) is unavailable, not waited for forever. Writes
+        are not cut short: the engine may still apply them."""
+        limit = self._timeout_ms / 1000 + self._wait_s
+        try:
+            return await asyncio.wait_for(request, limit)
+        except TimeoutError:
+            raise StoreUnavailable(f"the graph engine did not answer within {limit:g} s") from None
 
     async def _call[T](self, run: Callable[[], Awaitable[T]], again: bool) -> T:
         """``run()`` with the engine's errors translated; when the embedded engine's server is

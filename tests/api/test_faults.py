@@ -142,3 +142,22 @@ def _eventually(check: Callable[[], bool]) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_an_engine_that_hangs_is_unavailable_until_it_answers_again(quick: Settings) -> None:
+    settings = quick.model_copy(update={"query_timeout_ms": 500})
+    with TestClient(create_app(settings)) as client:
+        assert client.post("/graphql", json=CREATE).json()["data"]["createTopic"]["created"]
+        (engine,) = engine_processes(settings.data_dir)
+        engine.suspend()
+        try:
+            started = time.monotonic()
+            hung = client.post("/graphql", json=COUNT).json()
+            waited = time.monotonic() - started
+        finally:
+            engine.resume()
+        after = topics(client)
+
+    assert codes(hung) == ["STORE_UNAVAILABLE"]
+    assert waited < 0.5 + WAIT_S + 2
+    assert after == {"data": {"topics": {"totalCount": 1}}}
