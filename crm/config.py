@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=1000, ge=1, le=100_000)
     query_timeout_ms: int = Field(default=30_000, ge=1)
     start_timeout_s: float = Field(default=60.0, gt=0)
+    store_wait_s: float = Field(
+        default=3.0,
+        gt=0,
+        description="How long a request waits for a store that went away (a new connection, "
+        "or the embedded engine started again) before it is answered STORE_UNAVAILABLE.",
+    )
     env: Environment = Environment.DEVELOPMENT
     host: str = Field(default="127.0.0.1", min_length=1, description="Where `crm serve` listens.")
     port: int = Field(default=8000, ge=0, le=65535)

@@ -1,17 +1,34 @@
 """Shared fixtures: settings on a fresh data folder, an open store on the embedded engine, and a
 session-wide check that no engine process outlives the tests."""
 
+import os
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import psutil
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from crm.config import Settings, load_settings
 from crm.graph.connect import open_store
 from crm.graph.embedded import engine_processes
 from crm.graph.store import GraphStore
+
+# Property-based tests: few examples by default, so that each runs in seconds; more with
+# HYPOTHESIS_PROFILE=crm-thorough. No example database: nothing is written into the checkout.
+hypothesis_settings.register_profile(
+    "crm",
+    max_examples=25,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "crm-thorough", parent=hypothesis_settings.get_profile("crm"), max_examples=500
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "crm"))
 
 ENGINE_EXIT_WAIT_S = 15.0
 """The engine's module takes a second or two to unload after a shutdown."""

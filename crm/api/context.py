@@ -15,6 +15,7 @@ from crm.graph.store import GraphStore
 class Context:
     store: GraphStore
     settings: Settings
+    touched: list[str] = field(default_factory=list)  # ids a mutation changed, for the audit trail
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

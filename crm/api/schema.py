@@ -6,6 +6,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 
 from crm.api.errors import ErrorCodes
+from crm.api.gdpr import gdpr_query_fields
 from crm.api.insight.fields import insight_fields
 from crm.api.mutations import mutation_fields
 from crm.api.network import network_fields
@@ -32,6 +33,7 @@ def build_schema() -> strawberry.Schema:
             **query_fields(types),
             **insight_fields(types),
             **network_fields(types),
+            **gdpr_query_fields(),
         },
     )
     mutation = type("Mutation", (), {"__annotations__": {}, **mutation_fields(types)})

@@ -13,6 +13,8 @@ stale ``<db>.settings`` registry behind. This module starts the same bundled bin
   The last lease to go shuts the server down; leases of dead processes do not count.
 - **Recovers**: what a killed server leaves behind (pid file, socket) is recognised as stale by
   asking the socket, not by trusting the files, and the new server replays the append-only file.
+  A server that dies while processes use it is started again by the first of them to notice
+  (``revive``).
 """
 
 import atexit
@@ -123,6 +125,16 @@ class EmbeddedEngine:
             lease.touch()
             self._lease = lease
         atexit.register(self.release)
+
+    def revive(self) -> None:
+        """Start the server again if it stopped answering while this process held a lease
+        (killed, crashed); another process may have done so already."""
+        with self._locked():
+            if not self._answers():
+                logger.warning(
+                    "the embedded engine on %s is gone; starting it again", self.files.data_dir
+                )
+                self._start()
 
     def release(self) -> None:
         """Give the lease back; the last live holder shuts the server down."""

@@ -1,7 +1,19 @@
-"""The FalkorDB adapter: embedded or a server, through falkordb-py's async client."""
+"""The FalkorDB adapter: embedded or a server, through falkordb-py's async client.
+
+A store that goes away is answered fast: the client does not retry on its own (redis-py's
+retries took about 1.5 s to give up on a dead engine), connecting waits at most
+``Settings.store_wait_s``, and a failure is a ``StoreUnavailable``. When the embedded engine's
+server has died, the first caller to notice starts it again (once for all callers, under the
+engine's file lock) and waits for it at most ``store_wait_s``: a read is then run once more, and
+so is a write that failed while connecting (it never reached the engine); a write that failed
+later may have been applied before the engine died, so it answers ``StoreUnavailable`` for the
+caller to repeat (the API's writes are idempotent by id). A server reached by URL is
+reconnected to on the next call once it is back. A read (or ping) that gets no answer within
+the engine's own timeout plus ``store_wait_s`` is a ``StoreUnavailable`` too (a hung engine).
+"""
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import date, datetime, time
 from typing import Any, LiteralString, Self
@@ -12,6 +24,8 @@ from falkordb.asyncio import FalkorDB
 from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path as GraphPath
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from crm.config import Settings
 from crm.errors import Conflict, StoreError, StoreUnavailable
@@ -23,6 +37,8 @@ from crm.graph.store import Parameters, Record
 URL_SCHEMES = {"falkordb": "redis", "falkordbs": "rediss"}
 _CONSTRAINT_WAIT_S = 60.0
 _ALREADY_THERE = ("already indexed", "already exists")
+_CONNECTING = " connecting to "
+"""In redis-py's message for a connection that could not be made: nothing was sent on it."""
 
 
 class FalkorDBStore:
@@ -33,30 +49,39 @@ class FalkorDBStore:
         db: FalkorDB,
         graph_name: str,
         timeout_ms: int,
+        wait_s: float,
         engine: EmbeddedEngine | None = None,
     ) -> None:
         self._db = db
         self._graph = db.select_graph(graph_name)
         self._graph_name = graph_name
         self._timeout_ms = timeout_ms
+        self._wait_s = wait_s
         self._engine = engine
+        self._revival: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, settings: Settings) -> Self:
         """Connect to ``settings.graph_url``, or start (or join) the embedded engine."""
+        # No retries of the client's own: a store that is gone is answered at once.
+        options = {
+            "socket_connect_timeout": settings.store_wait_s,
+            "retry": Retry(NoBackoff(), retries=0),
+        }
+        timeouts = (settings.graph_name, settings.query_timeout_ms, settings.store_wait_s)
         if settings.graph_url is None:
             engine = EmbeddedEngine(settings.data_dir, settings.fsync, settings.start_timeout_s)
             await asyncio.to_thread(engine.acquire)
             try:
-                db = await _connect(FalkorDB, unix_socket_path=str(engine.socket))
+                db = await _connect(FalkorDB, unix_socket_path=str(engine.socket), **options)
             except BaseException:
                 await asyncio.to_thread(engine.release)
                 raise
-            return cls(db, settings.graph_name, settings.query_timeout_ms, engine)
+            return cls(db, *timeouts, engine)
         parts = urlsplit(settings.graph_url)
         url = URL_SCHEMES[parts.scheme] + settings.graph_url[len(parts.scheme) :]
-        db = await _connect(FalkorDB.from_url, url)
-        return cls(db, settings.graph_name, settings.query_timeout_ms)
+        db = await _connect(FalkorDB.from_url, url, **options)
+        return cls(db, *timeouts)
 
     @property
     def dialect(self) -> FalkorDBDialect:
@@ -65,23 +90,27 @@ class FalkorDBStore:
     async def read(
         self, query: LiteralString, parameters: Parameters | None = None
     ) -> list[Record]:
-        async with _translated():
-            result = await self._graph.ro_query(
-                query, dict(parameters or {}), timeout=self._timeout_ms
-            )
+        result = await self._call(
+            lambda: self._answer(
+                self._graph.ro_query(query, dict(parameters or {}), timeout=self._timeout_ms)
+            ),
+            again=True,
+        )
         return _records(result.header, result.result_set)
 
     async def write(
         self, query: LiteralString, parameters: Parameters | None = None
     ) -> list[Record]:
-        async with _translated():
-            result = await self._graph.query(query, dict(parameters or {}))
+        result = await self._call(
+            lambda: self._graph.query(query, dict(parameters or {})), again=False
+        )
         return _records(result.header, result.result_set)
 
     async def explain(self, query: LiteralString, parameters: Parameters | None = None) -> str:
         # GRAPH.EXPLAIN plans without running; an "EXPLAIN" prefix sent as a query would run it.
-        async with _translated():
-            plan = await self._graph.explain(query, dict(parameters or {}))
+        plan = await self._call(
+            lambda: self._answer(self._graph.explain(query, dict(parameters or {}))), again=True
+        )
         return str(plan)
 
     async def ensure_schema(self, schema: GraphSchema) -> None:
@@ -151,10 +180,62 @@ class FalkorDBStore:
             await asyncio.sleep(0.05)
 
     async def ping(self) -> None:
+        await self._call(lambda: self._answer(self._db.connection.ping()), again=True)
+
+    async def _answer[T](self, request: Awaitable[T]) -> T:
+        """A read's answer, due when the engine's own timeout has passed and ``wait_s`` more: an
+        engine that hangs (stopped, overloaded) is unavailable, not waited for forever. Writes
+        are not cut short: the engine may still apply them."""
+        limit = self._timeout_ms / 1000 + self._wait_s
+        try:
+            return await asyncio.wait_for(request, limit)
+        except TimeoutError:
+            raise StoreUnavailable(f"the graph engine did not answer within {limit:g} s") from None
+
+    async def _call[T](self, run: Callable[[], Awaitable[T]], again: bool) -> T:
+        """``run()`` with the engine's errors translated; when the embedded engine's server is
+        gone, start it again (a server by URL: connect anew) and run once more if ``again`` or if
+        ``run`` never reached it."""
+        try:
+            async with _translated():
+                return await run()
+        except StoreUnavailable as error:
+            cause = error.__cause__
+            if not isinstance(cause, redis.exceptions.ConnectionError):
+                raise
+            if self._engine is None:
+                await self._disconnect()
+            else:
+                await self._revive(self._engine)
+            if not (again or _CONNECTING in str(cause)):
+                raise
         async with _translated():
-            await self._db.connection.ping()
+            return await run()
+
+    async def _revive(self, engine: EmbeddedEngine) -> None:
+        """Start the engine again, once for all callers; wait for it at most ``wait_s``."""
+        if self._revival is None or self._revival.done():
+            self._revival = asyncio.create_task(self._restart(engine))
+            # Its failure reaches the callers waiting then; none may be left to hear it.
+            self._revival.add_done_callback(lambda task: task.cancelled() or task.exception())
+        try:
+            await asyncio.wait_for(asyncio.shield(self._revival), self._wait_s)
+        except TimeoutError:
+            raise StoreUnavailable(
+                f"the embedded engine did not come back within {self._wait_s:g} s"
+            ) from None
+
+    async def _restart(self, engine: EmbeddedEngine) -> None:
+        await asyncio.to_thread(engine.revive)
+        await self._disconnect()
+
+    async def _disconnect(self) -> None:
+        """Drop the pooled connections: after a connection error they lead to a dead server."""
+        await self._db.connection.connection_pool.disconnect()
 
     async def close(self) -> None:
+        if self._revival is not None:
+            await asyncio.gather(self._revival, return_exceptions=True)
         await self._db.connection.aclose()
         await self._db.connection.connection_pool.disconnect()  # from_url hands over its pool
         if self._engine is not None:

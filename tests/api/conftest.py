@@ -79,11 +79,11 @@ def load_files(settings: Settings, *paths: Path) -> None:
     asyncio.run(work())
 
 
-def serve(settings: Settings) -> Iterator[Api]:
+def serve(settings: Settings, wrapper: type[CountingStore] = CountingStore) -> Iterator[Api]:
     counter: list[CountingStore] = []
 
     async def counting(settings: Settings) -> GraphStore:
-        counter.append(CountingStore(await open_store(settings)))
+        counter.append(wrapper(await open_store(settings)))
         return counter[0]
 
     with TestClient(create_app(settings, open_store=counting)) as client:

@@ -111,8 +111,8 @@ def test_as_of_leaves_out_later_events(intranet: Api) -> None:
     (FalkorDB#2239), or every event would count on every day."""
     as_of = "2013-06-01"
     people = intranet.data(
-        '{ people(first: 200) { nodes { ties(first: 50, asOf: "%s") { evidence { events '
-        "{ date } } } } } }" % as_of
+        '{ people(first: 200) { nodes { ties(first: 50, asOf: "2013-06-01") { evidence { '
+        "events { date } } } } } }"
     )["people"]["nodes"]
     dates = {e["date"] for p in people for t in p["ties"] for e in t["evidence"]["events"]}
     assert dates

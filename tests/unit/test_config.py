@@ -37,6 +37,7 @@ def test_defaults() -> None:
         ("CRM_FSYNC", "everysec", "fsync", Fsync.EVERYSEC),
         ("CRM_QUERY_TIMEOUT_MS", "1500", "query_timeout_ms", 1500),
         ("CRM_START_TIMEOUT_S", "2.5", "start_timeout_s", 2.5),
+        ("CRM_STORE_WAIT_S", "0.5", "store_wait_s", 0.5),
         ("crm_batch_size", "7", "batch_size", 7),
     ],
 )
@@ -81,6 +82,7 @@ def test_none_override_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
         ("fsync", "never"),
         ("query_timeout_ms", 0),
         ("start_timeout_s", 0),
+        ("store_wait_s", 0),
         ("unknown_option", 1),
     ],
 )

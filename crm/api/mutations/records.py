@@ -68,7 +68,8 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
 
     async def create(info: Info, input: Any) -> dict[str, Any]:
         data = {key: value for key, value in input_data(input).items() if value is not None}
-        data["id"] = data.pop(RECORD_ID, None) or _new_id(label, data)
+        record_id = data.pop(RECORD_ID, None)
+        data["id"] = _new_id(label, data) if record_id is None else record_id
         data["source"] = data.get("source") or API_SOURCE
         record = validated(model, data, ["input"])
         properties = to_properties(record)

@@ -1,0 +1,110 @@
+"""A person's data subject rights (GDPR): everything held about them, and erasure.
+
+Erasure moves every tie of the person to an anonymous placeholder (a ``Person`` with no personal
+data and an id of its own) and deletes the person, in one statement: it happens whole or not at
+all, and running it again finds no person. Ties keep their type, their other end and what counts
+need (an interaction's kind and date); what describes the person goes (an interaction's note, a
+job's role and dates). So every count stays: people, attendance per event, interactions between
+organisations, ties by type.
+"""
+
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from crm.domain import RELATIONSHIPS, Label, RelType
+from crm.graph.cypher import render
+from crm.graph.store import GraphStore, Record
+
+PERSONAL_TIE_PROPERTIES: tuple[LiteralString, ...] = ("note", "role", "since", "until")
+"""Tie properties that describe the person rather than count something: erased with them."""
+
+_HOLDINGS = """
+MATCH (p:Person {id: $id})
+OPTIONAL MATCH (p)-[r]-(o)
+RETURN properties(p) AS person, type(r) AS type, startNode(r) = p AS outgoing,
+       properties(r) AS tie, labels(o)[0] AS label, properties(o) AS other
+"""
+
+_REMOVE: LiteralString = "REMOVE " + ", ".join(f"copy.{name}" for name in PERSONAL_TIE_PROPERTIES)
+# A subquery per direction and type: relationship types cannot be parameters. Each returns one
+# row (a count), so the person's row goes on once. (The model refuses a tie from a person to
+# themselves, so no tie is seen from both ends.)
+_OUTGOING: LiteralString = (
+    "CALL { WITH p, a MATCH (p)-[r:%type%]->(o) "
+    "CREATE (a)-[copy:%type%]->(o) SET copy = properties(r), copy.updatedAt = $now "
+    + _REMOVE
+    + " RETURN count(*) AS n } WITH p, a, moved + n AS moved "
+)
+_INCOMING: LiteralString = (
+    "CALL { WITH p, a MATCH (o)-[r:%type%]->(p) "
+    "CREATE (o)-[copy:%type%]->(a) SET copy = properties(r), copy.updatedAt = $now "
+    + _REMOVE
+    + " RETURN count(*) AS n } WITH p, a, moved + n AS moved "
+)
+
+
+def _erase_statement() -> LiteralString:
+    statement: LiteralString = (
+        "MATCH (p:Person {id: $id}) "
+        "CREATE (a:Person) SET a = $placeholder, a.createdAt = $now, a.updatedAt = $now "
+        "WITH p, a, 0 AS moved "
+    )
+    for rel_type, spec in RELATIONSHIPS.items():
+        if Label.PERSON in spec.sources:
+            statement += render(_OUTGOING, type=rel_type)
+        if Label.PERSON in spec.targets:
+            statement += render(_INCOMING, type=rel_type)
+    return statement + "DETACH DELETE p RETURN a.id AS placeholder, moved"
+
+
+_ERASE = _erase_statement()
+
+
+@dataclass(frozen=True)
+class Tie:
+    """One tie of the person, seen from them."""
+
+    rel_type: RelType
+    outgoing: bool
+    properties: Record
+    other_label: Label
+    other: Record
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """What the graph holds about one person: their node and their ties."""
+
+    person: Record
+    ties: list[Tie]
+
+
+async def holdings(store: GraphStore, person_id: str) -> Holdings | None:
+    """The person's properties and ties in one statement; ``None`` if there is no such person."""
+    rows = await store.read(_HOLDINGS, {"id": person_id})
+    if not rows:
+        return None
+    ties = [
+        Tie(
+            RelType(row["type"]),
+            bool(row["outgoing"]),
+            row["tie"],
+            Label(row["label"]),
+            row["other"],
+        )
+        for row in rows
+        if row["type"] is not None
+    ]
+    return Holdings(rows[0]["person"], ties)
+
+
+async def erase_person(
+    store: GraphStore, person_id: str, placeholder: Record, now: str
+) -> tuple[str, int] | None:
+    """Replace the person by ``placeholder`` (its properties, with its own id) in every tie and
+    delete them; the placeholder's id and how many ties moved, or ``None`` if there was no such
+    person."""
+    rows: list[dict[str, Any]] = await store.write(
+        _ERASE, {"id": person_id, "placeholder": placeholder, "now": now}
+    )
+    return (rows[0]["placeholder"], int(rows[0]["moved"])) if rows else None
