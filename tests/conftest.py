@@ -12,17 +12,28 @@ from crm.config import Settings, load_settings
 from crm.graph.connect import open_store
 from crm.graph.embedded import engine_processes
 from crm.graph.store import GraphStore
+from tests.lint import capture
+from tests.lint.test_cypher_lint import COLLECTED
 
 ENGINE_EXIT_WAIT_S = 15.0
 """The engine's module takes a second or two to unload after a shutdown."""
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test by its folder: unit, contract, api or e2e."""
+def pytest_configure(config: pytest.Config) -> None:
+    """Remember every statement the code sends, for the Neo4j lint (tests/lint)."""
+    capture.install()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test by its folder: unit, contract, api, e2e or lint; the lint goes last, when
+    every other test has sent its statements."""
     for item in items:
         folder = item.path.parent.name
-        if folder in {"unit", "contract", "api", "e2e"}:
+        if folder in {"unit", "contract", "api", "e2e", "lint"}:
             item.add_marker(getattr(pytest.mark, folder))
+    items.sort(key=lambda item: item.path.parent.name == "lint")
+    config.stash[COLLECTED] = {item.path for item in items}
 
 
 def wait_for_engine_exit(data_dir: Path | None = None) -> list[int]:

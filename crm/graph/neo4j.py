@@ -47,9 +47,12 @@ AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes($timeoutS)"
 _INDEX_WAIT_S = 300
 
 
-def schema_statements(schema: GraphSchema) -> list[LiteralString]:
-    """Every statement ``ensure_schema`` sends, in order."""
-    return [*NEO4J.schema_statements(schema), AWAIT_INDEXES]
+def schema_statements(schema: GraphSchema) -> list[tuple[LiteralString, Parameters]]:
+    """Every statement ``ensure_schema`` sends, in order, with its parameters."""
+    ddl: list[tuple[LiteralString, Parameters]] = [
+        (statement, {}) for statement in NEO4J.schema_statements(schema)
+    ]
+    return [*ddl, (AWAIT_INDEXES, {"timeoutS": _INDEX_WAIT_S})]
 
 
 class Neo4jStore:
@@ -135,10 +138,8 @@ class Neo4jStore:
     async def ensure_schema(self, schema: GraphSchema) -> None:
         # Every statement is IF NOT EXISTS: running them again, or from several processes at
         # once, changes nothing.
-        *ddl, wait = schema_statements(schema)
-        for statement in ddl:
-            await self.write(statement)
-        await self.write(wait, {"timeoutS": _INDEX_WAIT_S})
+        for statement, parameters in schema_statements(schema):
+            await self.write(statement, parameters)
 
     async def ping(self) -> None:
         try:
