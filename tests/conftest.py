@@ -1,6 +1,8 @@
-"""Shared fixtures: settings on a fresh data folder, an open store on the embedded engine, and a
-session-wide check that no engine process outlives the tests."""
+"""Shared fixtures: settings and an open store on every reachable engine (the embedded FalkorDB
+always, Neo4j when ``NEO4J_URI`` is set), and a session-wide check that no engine process
+outlives the tests."""
 
+import os
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -32,6 +34,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         folder = item.path.parent.name
         if folder in {"unit", "contract", "api", "e2e", "lint"}:
             item.add_marker(getattr(pytest.mark, folder))
+        if folder == "e2e":  # real `crm` processes on the data folder of their settings
+            item.add_marker(pytest.mark.falkordb_only)
     items.sort(key=lambda item: item.path.parent.name == "lint")
     config.stash[COLLECTED] = {item.path for item in items}
 
@@ -73,17 +77,71 @@ def no_engine_outlives_the_tests(tmp_path_factory: pytest.TempPathFactory) -> It
     assert not left, f"engine processes outlived the tests: {sorted(p.pid for p in left)}"
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings on a data folder of this test's own."""
-    return load_settings(data_dir=tmp_path / "crm-data")
+ENGINES = ("falkordb", "neo4j")
+NEO4J_MISSING = (
+    "no Neo4j to test against: set NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD; NEO4J_DATABASE "
+    "optional) to run the contract suite on a live server"
+)
+
+
+def engine_settings(engine: str, data_dir: Path) -> Settings:
+    """Settings for ``engine``: the embedded FalkorDB in ``data_dir``, or the Neo4j server that
+    the ``NEO4J_*`` variables name."""
+    if engine == "falkordb":
+        return load_settings(data_dir=data_dir)
+    return load_settings(
+        data_dir=data_dir,
+        graph_url=os.environ["NEO4J_URI"],
+        neo4j_user=os.environ.get("NEO4J_USER", "neo4j"),
+        neo4j_password=os.environ.get("NEO4J_PASSWORD", ""),
+        neo4j_database=os.environ.get("NEO4J_DATABASE") or None,
+    )
+
+
+def skip_unreachable(engine: str, node: pytest.Item | None = None) -> None:
+    """Skip, with the reason shown, a Neo4j run that cannot or should not happen."""
+    if engine != "neo4j":
+        return
+    if node is not None and node.get_closest_marker("falkordb_only"):
+        pytest.skip("about the embedded FalkorDB engine")
+    if not os.environ.get("NEO4J_URI"):
+        pytest.skip(NEO4J_MISSING)
+
+
+class SharedGraph:
+    """Neo4j keeps one graph per database, which every fixture on it shares: a fixture that
+    needs a graph of its own clears it and becomes its ``owner``; one that loaded data for
+    several tests loads it again when another fixture has owned the graph since."""
+
+    owner: object = None
+
+    @classmethod
+    async def clear(cls, store: GraphStore, owner: object) -> None:
+        await store.write("MATCH (n) DETACH DELETE n")
+        cls.owner = owner
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine under test: every test that asks for settings or a store runs on each."""
+    skip_unreachable(request.param, request.node)
+    name: str = request.param
+    return name
 
 
 @pytest.fixture
-async def store(settings: Settings) -> AsyncIterator[GraphStore]:
-    """A store on the embedded engine, closed (and its engine stopped) after the test."""
+def settings(tmp_path: Path, engine: str) -> Settings:
+    """Settings on a data folder of this test's own, for the engine under test."""
+    return engine_settings(engine, tmp_path / "crm-data")
+
+
+@pytest.fixture
+async def store(settings: Settings, engine: str) -> AsyncIterator[GraphStore]:
+    """An open store on an empty graph, closed (and an embedded engine stopped) after the test."""
     opened = await open_store(settings)
     try:
+        if engine == "neo4j":
+            await SharedGraph.clear(opened, owner=opened)
         yield opened
     finally:
         await opened.close()

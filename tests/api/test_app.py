@@ -47,6 +47,7 @@ def test_alive_ready_and_answering_then_the_engine_stops_with_the_app(
     assert wait_for_engine_exit(settings.data_dir) == []
 
 
+@pytest.mark.falkordb_only
 def test_not_ready_while_the_engine_is_gone_but_still_alive(settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
         assert client.get("/readyz").status_code == 200
