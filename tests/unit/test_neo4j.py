@@ -17,11 +17,14 @@ from neo4j.exceptions import (
     TransactionError,
 )
 from neo4j.time import Date, DateTime, Duration, Time
+from starlette.testclient import TestClient
 
+from crm.api.app import create_app
 from crm.config import Settings
 from crm.errors import Conflict, CrmError, InvalidInput, StoreError, StoreUnavailable
 from crm.graph.connect import open_store
 from crm.graph.neo4j import URL_SCHEMES, Neo4jStore, plain, records, translate_errors
+from crm.graph.store import GraphStore
 
 SECRET = "s3cr3t-never-shown"
 QUICK_S = 3.0
@@ -207,3 +210,25 @@ def test_values_come_back_as_plain_python() -> None:
         }
     ]
     assert plain(None) is None
+
+
+def test_an_app_whose_neo4j_went_away_is_not_ready_and_answers_store_unavailable(
+    closed_port: int,
+) -> None:
+    """A server that vanished after start-up (a closed port; ``Neo4jStore.open`` does not
+    connect): ``/readyz`` says why, GraphQL answers STORE_UNAVAILABLE quickly, nothing hangs."""
+    settings = settings_for(f"neo4j://127.0.0.1:{closed_port}")
+
+    async def without_ping(settings: Settings) -> GraphStore:
+        return await Neo4jStore.open(settings)
+
+    with TestClient(create_app(settings, open_store=without_ping)) as client:
+        started = time.monotonic()
+        ready = client.get("/readyz")
+        answer = client.post("/graphql", json={"query": "{ clusters { totalCount } }"}).json()
+        waited = time.monotonic() - started
+
+    assert ready.status_code == 503
+    assert "CRM_GRAPH_URL" in ready.json()["reason"]
+    assert [error["extensions"]["code"] for error in answer["errors"]] == ["STORE_UNAVAILABLE"]
+    assert waited < 2 * QUICK_S
