@@ -45,6 +45,8 @@ AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes($timeoutS)"
 """Indexes and constraints build in the background: wait until they are online."""
 
 _INDEX_WAIT_S = 300
+_DUPLICATES = "Neo.DatabaseError.Schema.ConstraintCreationFailed"
+"""A unique constraint cannot be created over data that already breaks it."""
 
 
 def schema_statements(schema: GraphSchema) -> list[tuple[LiteralString, Parameters]]:
@@ -183,6 +185,11 @@ async def translate_errors(where: str) -> AsyncIterator[None]:
         # What is left after the driver's retries: a deadlock with a concurrent write.
         raise Conflict(error.message or str(error)) from error
     except Neo4jError as error:
+        if error.code == _DUPLICATES:
+            raise Conflict(
+                f"the stored graph breaks a unique constraint; remove the duplicates and start "
+                f"again ({error.message})"
+            ) from error
         raise StoreError(error.message or str(error)) from error
     except DriverError as error:
         raise StoreError(str(error)) from error

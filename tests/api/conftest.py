@@ -117,14 +117,19 @@ def serve_loaded(engine: str, settings: Settings, *paths: Path) -> Iterator[Api]
     yield from serve(settings, claim)
 
 
+def serve_demo(request: pytest.FixtureRequest, folder: Path) -> Iterator[Api]:
+    """The API over the InTra-Net demo, on the engine of ``request.param``."""
+    skip_unreachable(request.param)
+    settings = engine_settings(request.param, folder / "crm-data")
+    yield from serve_loaded(request.param, settings, INTRANET)
+
+
 @pytest.fixture(scope="session", params=ENGINES)
 def intranet(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Api]:
     """The API over the InTra-Net demo, shared by tests that only read."""
-    skip_unreachable(request.param)
-    settings = engine_settings(request.param, tmp_path_factory.mktemp("intranet") / "crm-data")
-    yield from serve_loaded(request.param, settings, INTRANET)
+    yield from serve_demo(request, tmp_path_factory.mktemp("intranet"))
 
 
 @pytest.fixture(scope="module", params=ENGINES)
@@ -132,9 +137,7 @@ def writable(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Api]:
     """The API over a copy of the demo of this test module's own, for tests that write."""
-    skip_unreachable(request.param)
-    settings = engine_settings(request.param, tmp_path_factory.mktemp("writable") / "crm-data")
-    yield from serve_loaded(request.param, settings, INTRANET)
+    yield from serve_demo(request, tmp_path_factory.mktemp("writable"))
 
 
 @pytest.fixture

@@ -137,6 +137,11 @@ def server_error(code: str, message: str = "refused") -> Neo4jError:
             "already exists with label",
         ),
         (
+            server_error("Neo.DatabaseError.Schema.ConstraintCreationFailed", "Both Node(1)"),
+            Conflict,
+            "remove the duplicates",
+        ),
+        (
             server_error("Neo.TransientError.Transaction.DeadlockDetected", "deadlock"),
             Conflict,
             "deadlock",
