@@ -65,7 +65,7 @@ class Neo4jStore:
         self._database = settings.neo4j_database
         self._timeout_s = settings.query_timeout_ms / 1000
         self._ping_bound_s = settings.neo4j_connection_timeout_s + 1
-        self._where = _safe_url(settings.graph_url or "")
+        self._where = settings.graph_url or ""  # never with credentials: ``open`` refuses them
 
     def __repr__(self) -> str:
         return f"Neo4jStore({self._where!r}, database={self._database!r})"
@@ -96,8 +96,8 @@ class Neo4jStore:
                 max_transaction_retry_time=settings.neo4j_retry_time_s,
             )
         except (ConfigurationError, ValueError) as error:
-            raise InvalidInput(f"CRM_GRAPH_URL: {_safe_url(url)} is not usable: {error}") from None
-        logger.info("Neo4j driver for %s (database %s)", _safe_url(url), settings.neo4j_database)
+            raise InvalidInput(f"CRM_GRAPH_URL: {url} is not usable: {error}") from None
+        logger.info("Neo4j driver for %s (database %s)", url, settings.neo4j_database)
         return cls(driver, settings)
 
     @property
@@ -127,12 +127,13 @@ class Neo4jStore:
         return records(result.keys, (record.values() for record in result.records))
 
     async def explain(self, query: LiteralString, parameters: Parameters | None = None) -> str:
-        # EXPLAIN plans the statement without running it (unlike FalkorDB's query prefix).
+        # EXPLAIN plans the statement without running it (unlike FalkorDB's query prefix); on
+        # the leader, which may plan a write too.
         async with translate_errors(self._where):
             result = await self._driver.execute_query(
                 "EXPLAIN " + query,
                 dict(parameters or {}),
-                routing_=RoutingControl.READ,
+                routing_=RoutingControl.WRITE,
                 database_=self._database,
             )
         return str(result.summary.plan)
@@ -155,14 +156,6 @@ class Neo4jStore:
 
     async def close(self) -> None:
         await self._driver.close()
-
-
-def _safe_url(url: str) -> str:
-    """The URL without any credentials, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    return parts._replace(netloc=parts.hostname or "").geturl()
 
 
 @asynccontextmanager

@@ -7,7 +7,6 @@ test session (``tests/lint/capture.py``), rewritten into their Neo4j form. This 
 """
 
 import pkgutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,11 +41,10 @@ def whole_suite_ran(config: pytest.Config) -> bool:
 
 
 async def test_every_statement_the_neo4j_adapter_can_send_passes_its_linter(
-    tmp_path: Path, request: pytest.FixtureRequest, record_property: Callable[[str, object], None]
+    tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     await run_workload(tmp_path / "crm-data")
     statements = [*adapter_statements(), *RECORDER.statements()]
-    record_property("statements", len(statements))
 
     problems = lint(statements, request.config.cache)
 
