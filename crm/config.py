@@ -6,7 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     graph_url: str | None = Field(
         default=None,
         description="Which engine to use; unset: the embedded FalkorDB in data_dir. "
-        "falkordb://host:port for a FalkorDB server.",
+        "falkordb://host:port for a FalkorDB server; neo4j://, neo4j+s://, bolt:// or "
+        "bolt+s://host:port for Neo4j.",
     )
     graph_name: str = Field(default="crm", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     data_dir: Path = Field(
@@ -59,6 +60,28 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=0, le=65535)
     max_page_size: int = Field(
         default=1000, ge=1, le=100_000, description="The largest `first` a list accepts."
+    )
+    neo4j_user: str = Field(default="neo4j", min_length=1, description="Neo4j: the user name.")
+    neo4j_password: SecretStr = Field(
+        default=SecretStr(""), description="Neo4j: the password (never logged or shown)."
+    )
+    neo4j_database: str | None = Field(
+        default=None, min_length=1, description="Neo4j: the database; unset: the server's default."
+    )
+    neo4j_max_pool_size: int = Field(
+        default=100, ge=1, description="Neo4j: connections per server the driver keeps at most."
+    )
+    neo4j_connection_timeout_s: float = Field(
+        default=5.0, gt=0, description="Neo4j: how long to wait for a new connection."
+    )
+    neo4j_acquisition_timeout_s: float = Field(
+        default=10.0, gt=0, description="Neo4j: how long to wait for a connection from the pool."
+    )
+    neo4j_retry_time_s: float = Field(
+        default=10.0,
+        ge=0,
+        description="Neo4j: how long a failed transaction is retried (a lost connection, a "
+        "cluster's leader changing) before the store counts as unavailable.",
     )
 
 

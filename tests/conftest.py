@@ -1,5 +1,6 @@
-"""Shared fixtures: settings on a fresh data folder, an open store on the embedded engine, and a
-session-wide check that no engine process outlives the tests."""
+"""Shared fixtures: settings and an open store on every reachable engine (the embedded FalkorDB
+always, Neo4j when ``NEO4J_URI`` is set), and a session-wide check that no engine process
+outlives the tests."""
 
 import os
 import time
@@ -15,6 +16,8 @@ from crm.config import Settings, load_settings
 from crm.graph.connect import open_store
 from crm.graph.embedded import engine_processes
 from crm.graph.store import GraphStore
+from tests.lint import capture
+from tests.lint.test_cypher_lint import COLLECTED
 
 # Property-based tests: few examples by default, so that each runs in seconds; more with
 # HYPOTHESIS_PROFILE=crm-thorough. No example database: nothing is written into the checkout.
@@ -34,12 +37,23 @@ ENGINE_EXIT_WAIT_S = 15.0
 """The engine's module takes a second or two to unload after a shutdown."""
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test by its folder: unit, contract, api or e2e."""
+def pytest_configure(config: pytest.Config) -> None:
+    """Remember every statement the code sends, for the Neo4j lint (tests/lint)."""
+    capture.install()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test by its folder: unit, contract, api, e2e or lint; the lint goes last, when
+    every other test has sent its statements."""
     for item in items:
         folder = item.path.parent.name
-        if folder in {"unit", "contract", "api", "e2e"}:
+        if folder in {"unit", "contract", "api", "e2e", "lint"}:
             item.add_marker(getattr(pytest.mark, folder))
+        if folder == "e2e":  # real `crm` processes on the data folder of their settings
+            item.add_marker(pytest.mark.falkordb_only)
+    items.sort(key=lambda item: item.path.parent.name == "lint")
+    config.stash[COLLECTED] = {item.path for item in items}
 
 
 def wait_for_engine_exit(data_dir: Path | None = None) -> list[int]:
@@ -79,17 +93,71 @@ def no_engine_outlives_the_tests(tmp_path_factory: pytest.TempPathFactory) -> It
     assert not left, f"engine processes outlived the tests: {sorted(p.pid for p in left)}"
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings on a data folder of this test's own."""
-    return load_settings(data_dir=tmp_path / "crm-data")
+ENGINES = ("falkordb", "neo4j")
+NEO4J_MISSING = (
+    "no Neo4j to test against: set NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD; NEO4J_DATABASE "
+    "optional) to run the contract suite on a live server"
+)
+
+
+def engine_settings(engine: str, data_dir: Path) -> Settings:
+    """Settings for ``engine``: the embedded FalkorDB in ``data_dir``, or the Neo4j server that
+    the ``NEO4J_*`` variables name."""
+    if engine == "falkordb":
+        return load_settings(data_dir=data_dir)
+    return load_settings(
+        data_dir=data_dir,
+        graph_url=os.environ["NEO4J_URI"],
+        neo4j_user=os.environ.get("NEO4J_USER", "neo4j"),
+        neo4j_password=os.environ.get("NEO4J_PASSWORD", ""),
+        neo4j_database=os.environ.get("NEO4J_DATABASE") or None,
+    )
+
+
+def skip_unreachable(engine: str, node: pytest.Item | None = None) -> None:
+    """Skip, with the reason shown, a Neo4j run that cannot or should not happen."""
+    if engine != "neo4j":
+        return
+    if node is not None and node.get_closest_marker("falkordb_only"):
+        pytest.skip("about the embedded FalkorDB engine")
+    if not os.environ.get("NEO4J_URI"):
+        pytest.skip(NEO4J_MISSING)
+
+
+class SharedGraph:
+    """Neo4j keeps one graph per database, which every fixture on it shares: a fixture that
+    needs a graph of its own clears it and becomes its ``owner``; one that loaded data for
+    several tests loads it again when another fixture has owned the graph since."""
+
+    owner: object = None
+
+    @classmethod
+    async def clear(cls, store: GraphStore, owner: object) -> None:
+        await store.write("MATCH (n) DETACH DELETE n")
+        cls.owner = owner
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine under test: every test that asks for settings or a store runs on each."""
+    skip_unreachable(request.param, request.node)
+    name: str = request.param
+    return name
 
 
 @pytest.fixture
-async def store(settings: Settings) -> AsyncIterator[GraphStore]:
-    """A store on the embedded engine, closed (and its engine stopped) after the test."""
+def settings(tmp_path: Path, engine: str) -> Settings:
+    """Settings on a data folder of this test's own, for the engine under test."""
+    return engine_settings(engine, tmp_path / "crm-data")
+
+
+@pytest.fixture
+async def store(settings: Settings, engine: str) -> AsyncIterator[GraphStore]:
+    """An open store on an empty graph, closed (and an embedded engine stopped) after the test."""
     opened = await open_store(settings)
     try:
+        if engine == "neo4j":
+            await SharedGraph.clear(opened, owner=opened)
         yield opened
     finally:
         await opened.close()

@@ -84,8 +84,8 @@ async def _readyz(request: Request) -> JSONResponse:
         await asyncio.wait_for(_store(request).ping(), READY_TIMEOUT_S)
     except TimeoutError:
         reason = f"the graph store did not answer within {READY_TIMEOUT_S:g} s"
-    except StoreUnavailable:
-        reason = "the graph store is unavailable"
+    except StoreUnavailable as error:
+        reason = f"the graph store is unavailable: {error}"
     except CrmError as error:
         reason = f"the graph store failed ({type(error).__name__})"
     else:

@@ -4,23 +4,30 @@ from urllib.parse import urlsplit
 
 from crm.config import Settings
 from crm.errors import InvalidInput
+from crm.graph import neo4j
 from crm.graph.falkordb import URL_SCHEMES as FALKORDB_SCHEMES
 from crm.graph.falkordb import FalkorDBStore
+from crm.graph.neo4j import Neo4jStore
 from crm.graph.schema import load_schema
 from crm.graph.store import GraphStore
+
+SCHEMES = (*FALKORDB_SCHEMES, *neo4j.URL_SCHEMES)
 
 
 async def open_store(settings: Settings) -> GraphStore:
     """The embedded engine when no URL is set; otherwise the engine the URL's scheme names."""
-    if settings.graph_url is not None:
-        scheme = urlsplit(settings.graph_url).scheme
-        if scheme not in FALKORDB_SCHEMES:
-            known = ", ".join(f"{name}://" for name in FALKORDB_SCHEMES)
-            raise InvalidInput(
-                f"CRM_GRAPH_URL: unsupported scheme {scheme + '://' if scheme else '(none)'}; "
-                f"use one of {known}, or leave it unset for the embedded engine"
-            )
-    store = await FalkorDBStore.open(settings)
+    store: GraphStore
+    scheme = None if settings.graph_url is None else urlsplit(settings.graph_url).scheme
+    if scheme is None or scheme in FALKORDB_SCHEMES:
+        store = await FalkorDBStore.open(settings)
+    elif scheme in neo4j.URL_SCHEMES:
+        store = await Neo4jStore.open(settings)
+    else:
+        known = ", ".join(f"{name}://" for name in SCHEMES)
+        raise InvalidInput(
+            f"CRM_GRAPH_URL: unsupported scheme {scheme + '://' if scheme else '(none)'}; "
+            f"use one of {known}, or leave it unset for the embedded engine"
+        )
     try:
         await store.ping()
         await store.ensure_schema(load_schema())

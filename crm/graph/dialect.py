@@ -180,6 +180,11 @@ class Neo4jDialect:
         )
 
     def ddl(self, schema: GraphSchema, graph: str) -> list[str]:
+        """Neo4j holds one graph per database, so ``graph`` plays no part."""
+        return list(self.schema_statements(schema))
+
+    def schema_statements(self, schema: GraphSchema) -> list[LiteralString]:
+        """The constraints, then the indexes they do not bring themselves; all idempotent."""
         unique = set(schema.unique)
         return [
             *(self.unique_constraint(target) for target in schema.unique),

@@ -2,7 +2,7 @@
 (starlette's TestClient runs the app and its lifespan)."""
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,11 +12,12 @@ import pytest
 from starlette.testclient import TestClient
 
 from crm.api.app import create_app
-from crm.config import Settings, load_settings
+from crm.config import Settings
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
 from graph_loader.datasets import INTRANET
 from graph_loader.load import load
+from tests.conftest import ENGINES, SharedGraph, engine_settings, skip_unreachable
 from tests.contract.graphs import CountingStore
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -28,8 +29,11 @@ class Api:
 
     client: TestClient
     store: CountingStore
+    claim: Callable[[], None] = lambda: None
+    """Makes sure the graph holds this fixture's data (Neo4j's one graph is shared)."""
 
     def post(self, document: str, variables: dict[str, Any] | None = None) -> httpx.Response:
+        self.claim()
         response: httpx.Response = self.client.post(
             "/graphql",
             json={"query": document, "variables": variables},
@@ -67,19 +71,27 @@ class Api:
 
 def load_files(settings: Settings, *paths: Path) -> None:
     """Load files into the store of ``settings`` as ``crm load`` would."""
-
-    async def work() -> None:
-        store = await open_store(settings)
-        try:
-            report = await load(list(paths), store, batch_size=settings.batch_size)
-        finally:
-            await store.close()
-        assert not report.problems, report.problems
-
-    asyncio.run(work())
+    asyncio.run(_load(settings, paths))
 
 
-def serve(settings: Settings, wrapper: type[CountingStore] = CountingStore) -> Iterator[Api]:
+async def _load(settings: Settings, paths: tuple[Path, ...], owner: object = None) -> None:
+    """Load ``paths``; on Neo4j (an ``owner`` given), into a cleared graph that ``owner`` then
+    holds."""
+    store = await open_store(settings)
+    try:
+        if owner is not None:
+            await SharedGraph.clear(store, owner)
+        problems = (await load(list(paths), store, batch_size=settings.batch_size)).problems
+    finally:
+        await store.close()
+    assert not problems, problems
+
+
+def serve(
+    settings: Settings,
+    claim: Callable[[], None] = lambda: None,
+    wrapper: type[CountingStore] = CountingStore,
+) -> Iterator[Api]:
     counter: list[CountingStore] = []
 
     async def counting(settings: Settings) -> GraphStore:
@@ -87,26 +99,52 @@ def serve(settings: Settings, wrapper: type[CountingStore] = CountingStore) -> I
         return counter[0]
 
     with TestClient(create_app(settings, open_store=counting)) as client:
-        yield Api(client, counter[0])
+        yield Api(client, counter[0], claim)
 
 
-@pytest.fixture(scope="session")
-def intranet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+def serve_loaded(engine: str, settings: Settings, *paths: Path) -> Iterator[Api]:
+    """The API over the graph loaded from ``paths`` (none: an empty graph). On Neo4j other
+    fixtures may clear its one graph in between, so the data is loaded again whenever another
+    fixture has held the graph since."""
+    if engine == "falkordb":
+        if paths:
+            load_files(settings, *paths)
+        yield from serve(settings)
+        return
+    owner = object()
+
+    def claim() -> None:
+        if SharedGraph.owner is not owner:
+            asyncio.run(_load(settings, paths, owner))
+
+    claim()
+    yield from serve(settings, claim)
+
+
+def serve_demo(request: pytest.FixtureRequest, folder: Path) -> Iterator[Api]:
+    """The API over the InTra-Net demo, on the engine of ``request.param``."""
+    skip_unreachable(request.param)
+    settings = engine_settings(request.param, folder / "crm-data")
+    yield from serve_loaded(request.param, settings, INTRANET)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def intranet(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Api]:
     """The API over the InTra-Net demo, shared by tests that only read."""
-    settings = load_settings(data_dir=tmp_path_factory.mktemp("intranet") / "crm-data")
-    load_files(settings, INTRANET)
-    yield from serve(settings)
+    yield from serve_demo(request, tmp_path_factory.mktemp("intranet"))
 
 
-@pytest.fixture(scope="module")
-def writable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+@pytest.fixture(scope="module", params=ENGINES)
+def writable(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Api]:
     """The API over a copy of the demo of this test module's own, for tests that write."""
-    settings = load_settings(data_dir=tmp_path_factory.mktemp("writable") / "crm-data")
-    load_files(settings, INTRANET)
-    yield from serve(settings)
+    yield from serve_demo(request, tmp_path_factory.mktemp("writable"))
 
 
 @pytest.fixture
-def empty(tmp_path: Path) -> Iterator[Api]:
+def empty(settings: Settings, engine: str) -> Iterator[Api]:
     """The API over an empty graph of this test's own."""
-    yield from serve(load_settings(data_dir=tmp_path / "crm-data"))
+    yield from serve_loaded(engine, settings)

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 import redis
 
 from crm.config import Settings
@@ -17,6 +18,8 @@ from crm.graph.connect import open_store
 from crm.graph.embedded import EngineFiles, engine_processes
 from crm.graph.store import GraphStore
 from tests.conftest import wait_for_engine_exit
+
+pytestmark = pytest.mark.falkordb_only
 
 WORKER = [sys.executable, "-m", "tests.contract.engine_worker"]
 ROOT = Path(__file__).resolve().parents[2]

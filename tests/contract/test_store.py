@@ -11,6 +11,7 @@ from crm.errors import Conflict, InvalidInput, StoreError, StoreUnavailable
 from crm.graph.connect import open_store
 from crm.graph.schema import load_schema
 from crm.graph.store import GraphStore
+from tests.conftest import SharedGraph, engine_settings, skip_unreachable
 from tests.contract.test_embedded_engine import kill_engine
 from tests.falkordb_server import free_port, start_server
 
@@ -27,16 +28,19 @@ def server_url(tmp_path: Path) -> Iterator[str]:
         server.wait(timeout=30)
 
 
-@pytest.fixture(params=["embedded", "server"])
-async def any_store(
-    request: pytest.FixtureRequest, settings: Settings
-) -> AsyncIterator[GraphStore]:
-    """The same contract on the embedded engine and on a server reached by URL."""
-    if request.param == "server":
-        url = request.getfixturevalue("server_url")
-        settings = settings.model_copy(update={"graph_url": url})
+@pytest.fixture(params=["falkordb", "falkordb-server", "neo4j"])
+async def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[GraphStore]:
+    """The same contract on the embedded engine, on a FalkorDB server reached by URL, and on
+    Neo4j when one is reachable."""
+    engine = request.param.removesuffix("-server")
+    skip_unreachable(engine)
+    settings = engine_settings(engine, tmp_path / "crm-data")
+    if request.param == "falkordb-server":
+        settings = settings.model_copy(update={"graph_url": request.getfixturevalue("server_url")})
     opened = await open_store(settings)
     try:
+        if engine == "neo4j":
+            await SharedGraph.clear(opened, owner=opened)
         yield opened
     finally:
         await opened.close()
@@ -77,12 +81,20 @@ async def test_ids_are_unique_per_label(any_store: GraphStore) -> None:
     await any_store.write("CREATE (:Sector {id: 'same', name: 'other label'})")
 
 
+INDEXES = {
+    "falkordb": "CALL db.indexes() YIELD label, properties RETURN *",
+    "neo4j": "SHOW INDEXES YIELD labelsOrTypes, properties RETURN *",
+}
+"""How each engine lists its indexes (test-only: the code never asks)."""
+
+
 async def test_ensuring_the_schema_again_changes_nothing(any_store: GraphStore) -> None:
-    before = await any_store.read("CALL db.indexes() YIELD label, properties RETURN *")
+    listing = INDEXES[any_store.dialect.name]
+    before = await any_store.read(listing)
 
     await any_store.ensure_schema(load_schema())
 
-    after = await any_store.read("CALL db.indexes() YIELD label, properties RETURN *")
+    after = await any_store.read(listing)
     assert sorted(map(str, after)) == sorted(map(str, before))
     assert len(before) >= 10
 
@@ -92,6 +104,7 @@ async def test_a_statement_that_fails_is_an_error_of_the_project(any_store: Grap
         await any_store.read("MATCH (n RETURN n")
 
 
+@pytest.mark.falkordb_only
 async def test_a_dead_engine_is_started_again(settings: Settings, store: GraphStore) -> None:
     await store.write("CREATE (:Topic {id: 'kept', name: 'x'})")
     kill_engine(settings.data_dir)

@@ -2,25 +2,37 @@
 renders from schema/graph.yaml, and crm.graphql is the GraphQL schema."""
 
 import os
+from pathlib import Path
+
+import pytest
 
 from crm.api.schema import SCHEMA, SDL_PATH, sdl
-from crm.graph.dialect import FALKORDB
+from crm.graph.dialect import FALKORDB, NEO4J, Dialect
 from crm.graph.schema import SCHEMA_DIR, load_schema
 
-SNAPSHOT = SCHEMA_DIR / "falkordb.cypher"
-HEADER = (
-    "// FalkorDB: the constraints and indexes of schema/graph.yaml, as the store applies them\n"
-    "// (GRAPH.CONSTRAINT lines are engine commands, not Cypher). Generated; to refresh run\n"
-    "// UPDATE_SNAPSHOTS=1 uv run pytest tests/unit/test_schema_files.py\n"
-)
+HEADERS = {
+    "falkordb": (
+        "// FalkorDB: the constraints and indexes of schema/graph.yaml, as the store applies them\n"
+        "// (GRAPH.CONSTRAINT lines are engine commands, not Cypher). Generated; to refresh run\n"
+        "// UPDATE_SNAPSHOTS=1 uv run pytest tests/unit/test_schema_files.py\n"
+    ),
+    "neo4j": (
+        "// Neo4j 5: the constraints and indexes of schema/graph.yaml, as the store applies them\n"
+        "// (a unique constraint brings its own index). Generated; to refresh run\n"
+        "// UPDATE_SNAPSHOTS=1 uv run pytest tests/unit/test_schema_files.py\n"
+    ),
+}
 
 
-def test_the_falkordb_ddl_in_schema_matches_the_dialect() -> None:
-    rendered = HEADER + "".join(f"{line};\n" for line in FALKORDB.ddl(load_schema(), "crm"))
+@pytest.mark.parametrize("dialect", [FALKORDB, NEO4J], ids=lambda dialect: dialect.name)
+def test_each_engines_ddl_in_schema_matches_its_dialect(dialect: Dialect) -> None:
+    snapshot: Path = SCHEMA_DIR / f"{dialect.name}.cypher"
+    lines = dialect.ddl(load_schema(), "crm")
+    rendered = HEADERS[dialect.name] + "".join(f"{line};\n" for line in lines)
     if os.environ.get("UPDATE_SNAPSHOTS"):
-        SNAPSHOT.write_text(rendered, encoding="utf-8")
+        snapshot.write_text(rendered, encoding="utf-8")
 
-    assert SNAPSHOT.read_text(encoding="utf-8") == rendered
+    assert snapshot.read_text(encoding="utf-8") == rendered
 
 
 def test_the_checked_in_sdl_is_the_schema_the_code_serves() -> None:

@@ -1,0 +1,160 @@
+"""Neo4j's Cypher linter (``lintCypherQuery`` of ``@neo4j-cypher/language-support``), run offline
+by Node against the graph's own labels, relationship types and property keys.
+
+The package is pinned in ``package.json`` and ``package-lock.json`` beside this file and
+installed into ``node_modules`` here (git-ignored) the first time it is needed.
+"""
+
+import hashlib
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from filelock import FileLock
+
+from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelType
+from crm.graph.properties import TIMESTAMPS, property_names
+from tests.lint.capture import Statement
+
+HERE = Path(__file__).resolve().parent
+SCRIPT = HERE / "lint_cypher.mjs"
+PACKAGE = HERE / "node_modules" / "@neo4j-cypher" / "language-support" / "package.json"
+PLUGINS: tuple[str, ...] = ()
+"""Prefixes of plugin procedures and functions the Neo4j server has (``"gds."``); none."""
+LINT_TIMEOUT_S = 600
+CACHE = "cypher-lint"
+
+
+@dataclass(frozen=True)
+class Problem:
+    statement: Statement
+    severity: str
+    message: str
+    offset: int
+
+    def __str__(self) -> str:
+        at = self.statement.query[self.offset : self.offset + 40]
+        return (
+            f"{self.severity} in a statement of {self.statement.source}: {self.message}\n"
+            f"  at: {at!r}\n  statement: {' '.join(self.statement.query.split())}"
+        )
+
+
+def ensure_package() -> None:
+    """Install the pinned linter (``npm ci``) unless it is there."""
+    if PACKAGE.exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise RuntimeError("the Cypher lint needs Node.js 20 and npm on the PATH")
+    with FileLock(HERE / "node_modules.lock"):
+        if not PACKAGE.exists():
+            subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+                cwd=HERE,
+                check=True,
+                capture_output=True,
+                timeout=LINT_TIMEOUT_S,
+            )
+
+
+@cache
+def db_schema() -> dict[str, Any]:
+    """What the linter checks names against: the domain model as the graph stores it."""
+    keys = {*TIMESTAMPS}
+    for node_model in NODE_MODELS.values():
+        keys.update(property_names(node_model))
+    for spec in RELATIONSHIPS.values():
+        keys.update(property_names(spec.properties))
+    return {
+        "labels": [label.value for label in Label],
+        "relationshipTypes": [rel_type.value for rel_type in RelType],
+        "propertyKeys": sorted(keys),
+        "graphSchema": [
+            {"from": source.value, "to": target.value, "relType": spec.name.value}
+            for spec in RELATIONSHIPS.values()
+            for source in spec.sources
+            for target in spec.targets
+        ],
+    }
+
+
+def lint(statements: list[Statement], cache: pytest.Cache | None = None) -> list[Problem]:
+    """Every error and warning the linter finds, in one Node process.
+
+    The linter takes about a fifth of a second per statement, so a statement it found clean is
+    remembered in pytest's cache (by a hash of everything the verdict depends on) and not linted
+    again."""
+    ensure_package()
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("the Cypher lint needs Node.js 20 on the PATH")
+    by_key = {_key(statement): statement for statement in statements}
+    entries = {key: _entry(statement) for key, statement in by_key.items()}
+    todo = [key for key in entries if cache is None or not cache.get(f"{CACHE}/{key}", False)]
+    if not todo:
+        return []
+    request = {
+        "schema": db_schema(),
+        "plugins": list(PLUGINS),
+        "statements": [entries[key] | {"id": key} for key in todo],
+    }
+    result = subprocess.run(
+        [node, str(SCRIPT)],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=LINT_TIMEOUT_S,
+        cwd=HERE,
+    )
+    report = {entry["id"]: entry["diagnostics"] for entry in json.loads(result.stdout)}
+    if cache is not None:
+        for key in todo:
+            if key not in report:
+                cache.set(f"{CACHE}/{key}", True)
+    return [
+        Problem(by_key[key], found["severity"], found["message"], found["offset"])
+        for key, diagnostics in report.items()
+        for found in diagnostics
+    ]
+
+
+def _entry(statement: Statement) -> dict[str, Any]:
+    return {
+        "query": statement.query,
+        "parameters": statement.parameters,
+        "mapKeys": sorted(_map_keys(list(statement.parameters.values()))),
+    }
+
+
+def _key(statement: Statement) -> str:
+    """A hash of the statement and of everything else the linter's verdict depends on."""
+    inputs = [_entry(statement), _context()]
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+@cache
+def _context() -> str:
+    """What every verdict depends on: the schema, the plugins, the script, the package."""
+    inputs = [
+        db_schema(),
+        PLUGINS,
+        SCRIPT.read_text(encoding="utf-8"),
+        (HERE / "package-lock.json").read_text(encoding="utf-8"),
+    ]
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+def _map_keys(value: Any) -> set[str]:
+    """The keys of every map inside a parameter's value."""
+    if isinstance(value, dict):
+        return set(value) | {key for item in value.values() for key in _map_keys(item)}
+    if isinstance(value, list):
+        return {key for item in value for key in _map_keys(item)}
+    return set()

@@ -1,0 +1,76 @@
+"""Every statement the Neo4j adapter can send passes Neo4j's own linter, offline.
+
+The statements are collected from the real code paths, not copied by hand: the schema
+statements the adapter sends, and every statement the code sent through a store during this
+test session (``tests/lint/capture.py``), rewritten into their Neo4j form. This test runs last
+(see ``tests/conftest.py``); on its own it still checks what a built-in workload sends.
+"""
+
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import crm.queries
+from crm.graph.neo4j import schema_statements
+from crm.graph.schema import load_schema
+from tests.lint.capture import RECORDER, ROOT, Statement
+from tests.lint.linter import lint
+from tests.lint.workload import run_workload
+
+COLLECTED = pytest.StashKey[set[Path]]()
+"""The test files of this session, stashed by ``tests/conftest.py``."""
+WHOLE_SUITE = ("contract", "api")
+"""When every test file of these folders ran, every query module must have sent something."""
+
+
+def adapter_statements() -> list[Statement]:
+    return [
+        Statement(query, dict(parameters), "crm.graph.neo4j")
+        for query, parameters in schema_statements(load_schema())
+    ]
+
+
+def whole_suite_ran(config: pytest.Config) -> bool:
+    collected = config.stash.get(COLLECTED, set())
+    return all(
+        path in collected
+        for folder in WHOLE_SUITE
+        for path in (ROOT / "tests" / folder).glob("test_*.py")
+    )
+
+
+async def test_every_statement_the_neo4j_adapter_can_send_passes_its_linter(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    await run_workload(tmp_path / "crm-data")
+    statements = [*adapter_statements(), *RECORDER.statements()]
+
+    problems = lint(statements, request.config.cache)
+
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(map(str, problems))
+    sources = {statement.source for statement in statements}
+    modules = {module.name for module in pkgutil.iter_modules(crm.queries.__path__, "crm.queries.")}
+    if whole_suite_ran(request.config):
+        assert not modules - sources, f"no statement captured from {sorted(modules - sources)}"
+    assert len(statements) > 100
+
+
+PLANTED = {
+    "MATCH (n:Person) RETURN m": "Variable `m` not defined",
+    "MATCH (n:Person RETURN n": "Invalid input 'RETURN'",
+    "MATCH (n:Persn) RETURN n.id": "Label Persn is not present",
+    "MATCH (n:Person) RETURN n.nmae": "nmae is not present",
+    "RETURN $undeclared": "Parameter $undeclared is not defined",
+    "CALL db.idx.fulltext.queryNodes('Person', 'x') YIELD node RETURN node": "is not present",
+}
+"""Mistakes the lint must catch: an undefined variable, a syntax error, a label or property
+the graph does not have, an undeclared parameter, a procedure Neo4j does not have."""
+
+
+def test_the_lint_finds_every_planted_mistake() -> None:
+    problems = lint([Statement(query, {}, "planted") for query in PLANTED])
+
+    found = {(problem.statement.query, problem.message) for problem in problems}
+    for query, expected in PLANTED.items():
+        assert any(q == query and expected in message for q, message in found), (query, found)
