@@ -32,7 +32,7 @@ from neo4j.time import Date, DateTime, Duration, Time
 
 from crm.config import Settings
 from crm.errors import Conflict, InvalidInput, StoreError, StoreUnavailable
-from crm.graph.dialect import NEO4J, Neo4jDialect
+from crm.graph.dialect import NEO4J, NEO4J_GDS, Neo4jDialect
 from crm.graph.schema import GraphSchema
 from crm.graph.store import Parameters, Record
 
@@ -43,6 +43,11 @@ URL_SCHEMES = ("neo4j", "neo4j+s", "bolt", "bolt+s")
 
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes($timeoutS)"
 """Indexes and constraints build in the background: wait until they are online."""
+
+GDS_PROBE: LiteralString = (
+    "SHOW PROCEDURES YIELD name WHERE name = 'gds.version' RETURN count(*) AS found"
+)
+"""Whether the Graph Data Science plugin is installed (brokers and communities use it)."""
 
 _INDEX_WAIT_S = 300
 _DUPLICATES = "Neo.DatabaseError.Schema.ConstraintCreationFailed"
@@ -66,6 +71,7 @@ class Neo4jStore:
         self._timeout_s = settings.query_timeout_ms / 1000
         self._ping_bound_s = settings.neo4j_connection_timeout_s + 1
         self._where = settings.graph_url or ""  # never with credentials: ``open`` refuses them
+        self._dialect = NEO4J
 
     def __repr__(self) -> str:
         return f"Neo4jStore({self._where!r}, database={self._database!r})"
@@ -102,7 +108,7 @@ class Neo4jStore:
 
     @property
     def dialect(self) -> Neo4jDialect:
-        return NEO4J
+        return self._dialect
 
     async def read(
         self, query: LiteralString, parameters: Parameters | None = None
@@ -143,6 +149,9 @@ class Neo4jStore:
         # once, changes nothing.
         for statement, parameters in schema_statements(schema):
             await self.write(statement, parameters)
+        # Opening is also when the server's plugins are learnt: with GDS, its algorithms.
+        (probe,) = await self.read(GDS_PROBE)
+        self._dialect = NEO4J_GDS if probe["found"] else NEO4J
 
     async def ping(self) -> None:
         try:

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from crm.graph.dialect import FALKORDB, NEO4J
+from crm.graph.dialect import FALKORDB, NEO4J, NEO4J_GDS, Neo4jDialect
 from crm.graph.falkordb import FalkorDBStore
 from crm.graph.store import Parameters, Record
 
@@ -39,10 +39,15 @@ class Statement:
 
 
 class RecordingDialect:
-    """FALKORDB's renderings, remembering NEO4J's rendering of every fragment handed out."""
+    """FALKORDB's renderings, remembering every Neo4j dialect's rendering of every fragment
+    handed out (``None`` where that dialect has no such statement: the code then sends another,
+    recorded in its own right)."""
+
+    VARIANTS: tuple[Neo4jDialect, ...] = (NEO4J, NEO4J_GDS)
+    """Neo4j without plugins, and with Graph Data Science."""
 
     def __init__(self) -> None:
-        self.neo4j: dict[str, str] = {}
+        self.neo4j: dict[str, tuple[str | None, ...]] = {}
 
     def __getattr__(self, name: str) -> Any:
         falkordb = getattr(FALKORDB, name)
@@ -51,21 +56,31 @@ class RecordingDialect:
 
         def render(*args: Any, **kwargs: Any) -> Any:
             fragment = falkordb(*args, **kwargs)
-            counterpart = getattr(NEO4J, name, None)
-            if isinstance(fragment, str) and counterpart is not None:
+            if isinstance(fragment, str) and hasattr(NEO4J, name):
                 # TypeError: an adapter-only helper whose signature differs between the engines
                 with suppress(TypeError):
-                    self.neo4j[fragment] = counterpart(*args, **kwargs)
+                    self.neo4j[fragment] = tuple(
+                        getattr(variant, name)(*args, **kwargs) for variant in self.VARIANTS
+                    )
             return fragment
 
         return render
 
-    def rewrite(self, query: str) -> str:
-        """``query`` with every FalkorDB fragment in it replaced by its Neo4j rendering."""
-        for fragment in sorted(self.neo4j, key=len, reverse=True):
-            if fragment != self.neo4j[fragment]:
-                query = query.replace(fragment, self.neo4j[fragment])
-        return query
+    def rewrite(self, query: str) -> set[str]:
+        """``query`` as each Neo4j dialect sends it: every FalkorDB fragment in it replaced by
+        that dialect's rendering; none from a dialect that renders one of them as ``None``."""
+        fragments = sorted((f for f in self.neo4j if f in query), key=len, reverse=True)
+        rewritten = set()
+        for index in range(len(self.VARIANTS)):
+            text: str | None = query
+            for fragment in fragments:
+                rendering = self.neo4j[fragment][index]
+                text = (
+                    None if text is None or rendering is None else text.replace(fragment, rendering)
+                )
+            if text is not None:
+                rewritten.add(text)
+        return rewritten
 
 
 class Recorder:
@@ -77,7 +92,8 @@ class Recorder:
 
     def statements(self) -> Iterator[Statement]:
         for (query, _), (source, parameters) in self.sent.items():
-            yield Statement(self.dialect.rewrite(query), _sample(parameters), source)
+            for rewritten in self.dialect.rewrite(query):
+                yield Statement(rewritten, _sample(parameters), source)
 
     def remember(self, query: str, parameters: Parameters | None, caller: FrameType | None) -> None:
         source = _source(caller)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import crm.queries
-from crm.graph.neo4j import schema_statements
+from crm.graph.neo4j import GDS_PROBE, schema_statements
 from crm.graph.schema import load_schema
 from tests.lint.capture import RECORDER, ROOT, Statement
 from tests.lint.linter import lint
@@ -27,7 +27,7 @@ WHOLE_SUITE = ("contract", "api")
 def adapter_statements() -> list[Statement]:
     return [
         Statement(query, dict(parameters), "crm.graph.neo4j")
-        for query, parameters in schema_statements(load_schema())
+        for query, parameters in [*schema_statements(load_schema()), (GDS_PROBE, {})]
     ]
 
 
@@ -50,7 +50,11 @@ async def test_every_statement_the_neo4j_adapter_can_send_passes_its_linter(
 
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(map(str, problems))
     sources = {statement.source for statement in statements}
-    modules = {module.name for module in pkgutil.iter_modules(crm.queries.__path__, "crm.queries.")}
+    modules = {
+        module.name
+        for module in pkgutil.walk_packages(crm.queries.__path__, "crm.queries.")
+        if not module.ispkg
+    }
     if whole_suite_ran(request.config):
         assert not modules - sources, f"no statement captured from {sorted(modules - sources)}"
     assert len(statements) > 100
