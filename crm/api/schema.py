@@ -5,7 +5,10 @@ from typing import Any
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from crm.api.access import AccessControl
+from crm.api.audit import AuditTrail, audit_fields
 from crm.api.errors import ErrorCodes
+from crm.api.limits import ExecutionContext, Limits
 from crm.api.mutations import mutation_fields
 from crm.api.nodes import node_types, query_fields
 from crm.api.scalars import SCALARS
@@ -22,13 +25,14 @@ def resolve_default(obj: Any, name: str) -> Any:
 
 def build_schema() -> strawberry.Schema:
     types = node_types()
-    query = type("Query", (), {"__annotations__": {}, **query_fields(types)})
+    query = type("Query", (), {"__annotations__": {}, **query_fields(types), **audit_fields()})
     mutation = type("Mutation", (), {"__annotations__": {}, **mutation_fields(types)})
     return strawberry.Schema(
         query=strawberry.type(query),
         mutation=strawberry.type(mutation),
         types=list(types.values()),
-        extensions=[ErrorCodes],
+        extensions=[ErrorCodes, Limits, AccessControl, AuditTrail],
+        execution_context_class=ExecutionContext,
         config=StrawberryConfig(default_resolver=resolve_default, scalar_map=SCALARS),
     )
 
