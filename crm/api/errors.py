@@ -15,7 +15,14 @@ from graphql import GraphQLError
 from pydantic import ValidationError
 from strawberry.extensions import SchemaExtension
 
-from crm.errors import Conflict, CrmError, InvalidInput, NotFound, StoreUnavailable
+from crm.errors import (
+    Conflict,
+    CrmError,
+    InvalidInput,
+    NotFound,
+    QueryTimeout,
+    StoreUnavailable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +61,7 @@ def validation_errors(
 
 
 _CODES: tuple[tuple[type[CrmError], str], ...] = (
+    (QueryTimeout, "LIMIT_EXCEEDED"),
     (InvalidInput, "BAD_USER_INPUT"),
     (NotFound, "NOT_FOUND"),
     (Conflict, "CONFLICT"),

@@ -14,7 +14,7 @@ from falkordb.node import Node
 from falkordb.path import Path as GraphPath
 
 from crm.config import Settings
-from crm.errors import Conflict, StoreError, StoreUnavailable
+from crm.errors import Conflict, QueryTimeout, StoreError, StoreUnavailable
 from crm.graph.dialect import FALKORDB, FalkorDBDialect
 from crm.graph.embedded import EmbeddedEngine
 from crm.graph.schema import GraphSchema
@@ -45,7 +45,12 @@ class FalkorDBStore:
     async def open(cls, settings: Settings) -> Self:
         """Connect to ``settings.graph_url``, or start (or join) the embedded engine."""
         if settings.graph_url is None:
-            engine = EmbeddedEngine(settings.data_dir, settings.fsync, settings.start_timeout_s)
+            engine = EmbeddedEngine(
+                settings.data_dir,
+                settings.fsync,
+                settings.start_timeout_s,
+                settings.query_timeout_ms,
+            )
             await asyncio.to_thread(engine.acquire)
             try:
                 db = await _connect(FalkorDB, unix_socket_path=str(engine.socket))
@@ -75,7 +80,9 @@ class FalkorDBStore:
         self, query: LiteralString, parameters: Parameters | None = None
     ) -> list[Record]:
         async with _translated():
-            result = await self._graph.query(query, dict(parameters or {}))
+            result = await self._graph.query(
+                query, dict(parameters or {}), timeout=self._timeout_ms
+            )
         return _records(result.header, result.result_set)
 
     async def explain(self, query: LiteralString, parameters: Parameters | None = None) -> str:
@@ -171,6 +178,8 @@ async def _translated() -> AsyncIterator[None]:
         message = str(error)
         if "unique constraint violation" in message:
             raise Conflict(message) from error
+        if "timed out" in message:
+            raise QueryTimeout("the statement ran longer than CRM_QUERY_TIMEOUT_MS") from error
         raise StoreError(message) from error
 
 
