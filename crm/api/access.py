@@ -66,7 +66,8 @@ def _edge_type(node_type: Any, field: str) -> GraphQLObjectType:
 
 
 @cache
-def _required_roles(schema: strawberry.Schema) -> Callable[[str, str], Role | None]:
+def required_roles(schema: strawberry.Schema) -> Callable[[str, str], Role | None]:
+    """The role a field (type and field name) needs, or ``None`` when any caller may see it."""
     table = policy(schema)
 
     @cache
@@ -88,7 +89,7 @@ class AccessControl(SchemaExtension):
         *args: Any,
         **kwargs: Any,
     ) -> Any:
-        required = _required_roles(self.execution_context.schema)(
+        required = required_roles(self.execution_context.schema)(
             info.parent_type.name, info.field_name
         )
         caller: Caller = info.context.caller

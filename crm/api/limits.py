@@ -115,7 +115,7 @@ def _limit_error(message: str, setting: str, nodes: Any, **more: Any) -> GraphQL
 
 
 def _tokens_error(error: GraphQLError, settings: Settings) -> GraphQLError:
-    if error.original_error is not None or not error.message.startswith(_TOKENS_MESSAGE):
+    if error.original_error is not None or _TOKENS_MESSAGE not in error.message:
         return error
     message = f"the document has more than {settings.max_tokens} tokens"
     return _limit_error(message, "CRM_MAX_TOKENS", None)

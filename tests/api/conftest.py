@@ -107,11 +107,12 @@ def load_files(settings: Settings, *paths: Path) -> None:
     asyncio.run(work())
 
 
-def serve(settings: Settings) -> Iterator[Api]:
+def serve(settings: Settings, counting_store: type[CountingStore] = CountingStore) -> Iterator[Api]:
+    """The app on ``settings``' store (wrapped in ``counting_store``), with a key per role."""
     counter: list[CountingStore] = []
 
     async def counting(settings: Settings) -> GraphStore:
-        counter.append(CountingStore(await open_store(settings)))
+        counter.append(counting_store(await open_store(settings)))
         return counter[0]
 
     async def make_keys(store: GraphStore) -> dict[Role, NewKey]:
