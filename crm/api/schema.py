@@ -3,6 +3,7 @@
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 
 from crm.api.access import AccessControl
@@ -23,11 +24,17 @@ def resolve_default(obj: Any, name: str) -> Any:
     return obj.get(name) if isinstance(obj, dict) else getattr(obj, name)
 
 
+class _Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Strawberry would log every error with a traceback, refusals (``FORBIDDEN``, limits,
+        bad input) included; ``ErrorCodes`` logs the unexpected ones, with the request id."""
+
+
 def build_schema() -> strawberry.Schema:
     types = node_types()
     query = type("Query", (), {"__annotations__": {}, **query_fields(types), **audit_fields()})
     mutation = type("Mutation", (), {"__annotations__": {}, **mutation_fields(types)})
-    return strawberry.Schema(
+    return _Schema(
         query=strawberry.type(query),
         mutation=strawberry.type(mutation),
         types=list(types.values()),
