@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, LiteralString
 
 import pytest
-from graphql import parse
+from graphql import get_introspection_query, parse
 
 from crm.api.limits import estimated_cost
 from crm.api.schema import SCHEMA
@@ -229,3 +229,9 @@ def test_production_hides_suggestions(production: Api, development: Api) -> None
     assert "Did you mean" not in messages(production, TYPO)
     assert "Did you mean" not in messages(production, ENUM_TYPO, {"k": "WORKSHP"})
     assert "topcs" in messages(production, TYPO)
+
+
+def test_graphiql_s_introspection_fits_the_default_limits(development: Api) -> None:
+    schema = development.data(get_introspection_query(descriptions=True))["__schema"]
+
+    assert schema["queryType"]["name"] == "Query"
