@@ -22,6 +22,7 @@ from crm.api.http import RequestRefused
 from crm.api.ties import TIE_FIELDS
 from crm.config import Settings
 from crm.domain import RelType
+from crm.errors import StoreUnavailable
 from crm.graph.store import GraphStore
 from crm.keys import Caller, Role, parse_token, verify_secret
 from crm.queries.keys import key_by_id
@@ -110,7 +111,9 @@ class Unauthenticated(RequestRefused):
     """No valid key, and anonymous requests have no role: 401."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message, 401, {"WWW-Authenticate": 'Bearer realm="crm"'})
+        super().__init__(
+            message, 401, "UNAUTHENTICATED", {"WWW-Authenticate": 'Bearer realm="crm"'}
+        )
 
 
 async def authenticate(request: Request, store: GraphStore, settings: Settings) -> Caller:
@@ -125,7 +128,12 @@ async def authenticate(request: Request, store: GraphStore, settings: Settings) 
     if parsed is None:
         raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
     key_id, secret = parsed
-    stored = await key_by_id(store, key_id)
+    try:
+        stored = await key_by_id(store, key_id)
+    except StoreUnavailable:
+        raise RequestRefused(
+            "the graph store is unavailable; the key cannot be checked", 503, "STORE_UNAVAILABLE"
+        ) from None
     if stored is None or not verify_secret(secret, stored.hash):
         raise Unauthenticated("the API key is not valid")
     if stored.revoked_at is not None:

@@ -63,11 +63,14 @@ class _BadRequest(Exception):
 
 class RequestRefused(Exception):
     """Raised by the context factory to answer with ``status`` (and ``headers``) instead of
-    executing: a request without a valid key, say."""
+    executing: a request without a valid key, say. ``code`` goes in the error's extensions."""
 
-    def __init__(self, message: str, status: int, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, message: str, status: int, code: str, headers: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
+        self.code = code
         self.headers = dict(headers or {})
 
 
@@ -126,7 +129,9 @@ class GraphQLEndpoint:
         try:
             context = await self._context(request)
         except RequestRefused as refused:
-            return _error(refused.status, str(refused), media_type, refused.headers)
+            error = {"message": str(refused), "extensions": {"code": refused.code}}
+            body = {"errors": [error]}
+            return _json_response(refused.status, body, media_type, refused.headers)
         try:
             params = _params(await self._read_raw_params(request))
         except _BadRequest as error:

@@ -2,8 +2,10 @@
 every field follows, whichever route reaches it."""
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from crm.api.access import ROOT_ROLES, policy, required_roles
@@ -11,6 +13,7 @@ from crm.api.ids import global_id
 from crm.api.schema import SCHEMA
 from crm.config import load_settings
 from crm.domain import Label
+from crm.graph.embedded import engine_processes
 from crm.graph.store import GraphStore
 from crm.keys import Role, new_key
 from crm.queries.keys import create_key, revoke_key
@@ -245,3 +248,23 @@ def test_every_field_the_policy_names_exists_in_the_schema_or_is_announced() -> 
         graphql_type = SCHEMA._schema.get_type(type_name)
         assert graphql_type is not None, coordinate
         assert field in getattr(graphql_type, "fields", {}), coordinate
+
+
+def test_a_key_that_cannot_be_checked_is_503_not_500(tmp_path: Path) -> None:
+    data_dir = tmp_path / "crm-data"
+    for api in serve(load_settings(data_dir=data_dir)):
+        engines = engine_processes(data_dir)
+        for engine in engines:
+            engine.kill()
+        psutil.wait_procs(engines, timeout=10)
+
+        response = api.post("{ __typename }")
+
+        assert response.status_code == 503
+        assert response.json()["errors"][0]["extensions"]["code"] == "STORE_UNAVAILABLE"
+
+
+def test_a_refusal_says_why_in_a_code(intranet: Api) -> None:
+    body = intranet.as_role(None).post("{ __typename }").json()
+
+    assert body["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
