@@ -14,7 +14,6 @@ carries an ``AUDIT_NOT_RECORDED`` error naming the mutation, and the log has the
 """
 
 import logging
-import secrets
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from inspect import isawaitable
@@ -49,6 +48,7 @@ class AuditTrail(SchemaExtension):
 
     def __init__(self) -> None:
         self._lost: list[GraphQLError] = []
+        self._recorded_count = 0
 
     def resolve(
         self,
@@ -73,8 +73,10 @@ class AuditTrail(SchemaExtension):
 
     async def _record(self, context: Context, info: GraphQLResolveInfo[Context]) -> None:
         at = context.now()
+        self._recorded_count += 1
         entry = AuditEntry(
-            id=f"{at}-{secrets.token_hex(4)}",
+            # Sorts by time, then request, then the order of the request's mutations.
+            id=f"{at}-{context.request_id}-{self._recorded_count:04d}",
             at=at,
             key_id=context.caller.audit_id,
             operation=info.field_name,
