@@ -2,12 +2,11 @@
 
 A request names its key in ``Authorization: Bearer <key>``; without one it gets the role of
 ``CRM_ANONYMOUS_ROLE``, or a 401 when that is unset. ``AccessControl`` checks every field a
-query selects against ``POLICY``, whatever route reached it (``node``, ``nodes``, a list, a tie,
+query selects against ``policy``, whatever route reached it (``node``, ``nodes``, a list, a tie,
 a mutation's payload), so fields added later are covered by their root's default: ``Query``
 fields need ``reader``, ``Mutation`` fields ``editor``; the table names the stronger ones.
 """
 
-import logging
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
@@ -27,8 +26,6 @@ from crm.graph.store import GraphStore
 from crm.keys import Caller, Role, parse_token, verify_secret
 from crm.queries.keys import key_by_id
 
-logger = logging.getLogger(__name__)
-
 ROOT_ROLES = {"Query": Role.READER, "Mutation": Role.EDITOR}
 """What a root field needs unless ``STRONGER`` says more."""
 
@@ -46,7 +43,7 @@ PERSONAL_TIE_PROPERTIES: Mapping[RelType, tuple[str, ...]] = {RelType.INTERACTED
 
 
 def policy(schema: strawberry.Schema) -> dict[str, Role]:
-    """Every field (``Type.field``) that needs more than any key has: ``STRONGER``, plus the
+    """Every field (``Type.field``) that needs more than its root's default: ``STRONGER``, plus the
     personal tie properties on each edge type that carries them (found in the schema, so a tie
     field added to ``TIE_FIELDS`` is covered)."""
     table = dict(STRONGER)

@@ -7,14 +7,16 @@ id, the time, the operation (the mutation's name), the ids and the request id. N
 
 The guarantee, given that FalkorDB runs one statement at a time with no transaction around
 several: the entry is written after the mutation's own writes succeeded, in a statement of its
-own. So no entry names a change that was not made (a refused or failed mutation touches nothing
-and leaves no entry), and a mutation is never lost or undone for its entry's sake. If the entry's
+own. So no entry names a change that was not made (a refused mutation touches nothing and
+leaves no entry; one that fails after a write is recorded with what that write changed), and a
+mutation is never lost or undone for its entry's sake. If the entry's
 write fails (the store goes away between the two statements), the change stays, the answer
 carries an ``AUDIT_NOT_RECORDED`` error naming the mutation, and the log has the entry's content.
 """
 
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from inspect import isawaitable
 from typing import Annotated, Any
@@ -157,7 +159,8 @@ async def resolve_audit_log(
         key_id=key_id,
         operation=operation,
     )
-    rows = await page_entries(context.store, _after(where, decode_cursor(after, _SCOPE)), size + 1)
+    page = replace(where, after=decode_cursor(after, _SCOPE))
+    rows = await page_entries(context.store, page, size + 1)
     return make_page(
         rows,
         size,
@@ -166,10 +169,6 @@ async def resolve_audit_log(
         cursor=lambda entry: encode_cursor(_SCOPE, entry.at, entry.id),
         count=lambda: count_entries(context.store, where),
     )
-
-
-def _after(where: AuditFilter, after: tuple[str, str] | None) -> AuditFilter:
-    return AuditFilter(where.since, where.until, where.key_id, where.operation, after)
 
 
 def audit_fields() -> dict[str, Any]:

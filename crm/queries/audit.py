@@ -2,7 +2,7 @@
 domain model, so no list, lookup, count or export of records shows them. Entries hold ids and
 names of operations, never personal values."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from crm.graph.dialect import Dialect
@@ -34,7 +34,7 @@ class AuditFilter:
     until: str | None = None
     key_id: str | None = None
     operation: str | None = None
-    after: tuple[str, str] | None = field(default=None)
+    after: tuple[str, str] | None = None
     """The time and id of the last entry already seen (entries come newest first)."""
 
     def where(self, dialect: Dialect) -> tuple[LiteralString, dict[str, Any]]:
