@@ -7,6 +7,7 @@ a mutation's payload), so fields added later are covered by their root's default
 fields need ``reader``, ``Mutation`` fields ``editor``; the table names the stronger ones.
 """
 
+import asyncio
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
@@ -131,7 +132,8 @@ async def authenticate(request: Request, store: GraphStore, settings: Settings) 
         raise RequestRefused(
             "the graph store is unavailable; the key cannot be checked", 503, "STORE_UNAVAILABLE"
         ) from None
-    if stored is None or not verify_secret(secret, stored.hash):
+    # scrypt holds the CPU for tens of milliseconds the first time: off the event loop.
+    if stored is None or not await asyncio.to_thread(verify_secret, secret, stored.hash):
         raise Unauthenticated("the API key is not valid")
     if stored.revoked_at is not None:
         raise Unauthenticated("the API key has been revoked")
