@@ -128,6 +128,16 @@ def test_anonymous_requests_get_the_configured_role(anonymous_readers: Api) -> N
     }
 
 
+def test_a_wrong_key_is_401_even_where_anonymous_requests_may_read(
+    anonymous_readers: Api,
+) -> None:
+    response = post_with(
+        anonymous_readers, {"authorization": "Bearer crm_000000000000_" + "A" * 43}
+    )
+
+    assert response.status_code == 401
+
+
 # --- readers: no contact data, no notes ---
 
 
