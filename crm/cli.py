@@ -1,15 +1,17 @@
 """The ``crm`` command.
 
 Exit codes: 0 done (for ``serve`` and ``demo``: stopped with Ctrl-C); 1 the input has problems and
-nothing was written (or a file could not be written); 2 wrong usage or setting (``serve``: also an
-address it cannot listen on); 3 ``--skip-invalid`` wrote the valid records and skipped the others;
-4 the store failed; 130 ``demo`` was interrupted while loading.
+nothing was written (or a file could not be written; ``keys revoke``: no such key); 2 wrong usage
+or setting (``serve``: also an address it cannot listen on); 3 ``--skip-invalid`` wrote the valid
+records and skipped the others; 4 the store failed; 130 ``demo`` was interrupted while loading.
 """
 
 import asyncio
+import ipaddress
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,9 +23,12 @@ from rich.table import Table
 
 from crm.config import Environment, Settings, load_settings
 from crm.domain import Label
+from crm.domain.values import format_timestamp
 from crm.errors import CrmError, InvalidInput
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
+from crm.keys import Role, new_key
+from crm.queries.keys import all_keys, create_key, revoke_key
 from crm.queries.nodes import nodes_by_id
 from crm.queries.stats import count_nodes, count_relationships
 from crm.queries.upsert import Outcome
@@ -90,7 +95,9 @@ def _settings(**overrides: Any) -> Settings:
     except ValidationError as error:
         for detail in error.errors(include_url=False):
             name = "CRM_" + "_".join(str(part) for part in detail["loc"]).upper()
-            err.print(f"[red]error:[/red] {name}: {escape(detail['msg'])}", highlight=False)
+            where = f"{name}: " if detail["loc"] else ""  # a rule over several settings
+            message = escape(detail["msg"].removeprefix("Value error, "))
+            err.print(f"[red]error:[/red] {where}{message}", highlight=False)
         raise typer.Exit(EXIT_USAGE) from None
 
 
@@ -217,6 +224,71 @@ def stats(
         out.print(table)
 
 
+keys_app = typer.Typer(
+    help="API keys: create, list and revoke them. The graph keeps only a salted hash of each.",
+    no_args_is_help=True,
+)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[Role, typer.Argument(help="reader, editor or admin.", show_default=False)],
+    name: Annotated[str, typer.Option(help="Whom or what the key is for.")] = "",
+    data_dir: DataDir = None,
+    graph_url: GraphUrl = None,
+) -> None:
+    """Make a key and print it once: only its hash is stored, so it cannot be shown again."""
+    settings = _settings(data_dir=data_dir, graph_url=graph_url)
+    key = new_key()
+    _run(settings, lambda store: create_key(store, key, role, name, _now()))
+    err.print(f"created {role} key {key.key_id}; it is shown only now:", highlight=False)
+    out.print(key.token, highlight=False, markup=False, soft_wrap=True)
+
+
+@keys_app.command("list")
+def keys_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    data_dir: DataDir = None,
+    graph_url: GraphUrl = None,
+) -> None:
+    """List the keys: id, role, name, when made and when revoked (never a secret)."""
+    settings = _settings(data_dir=data_dir, graph_url=graph_url)
+    keys = _run(settings, all_keys)
+    rows = [
+        {
+            "keyId": key.key_id,
+            "role": key.role.value,
+            "name": key.name,
+            "createdAt": key.created_at,
+            "revokedAt": key.revoked_at,
+        }
+        for key in keys
+    ]
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    table = Table("key id", "role", "name", "created", "revoked")
+    for row in rows:
+        table.add_row(*(escape(str(row[name] or "")) for name in row))
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's id (from `crm keys list`).")],
+    data_dir: DataDir = None,
+    graph_url: GraphUrl = None,
+) -> None:
+    """Revoke a key: requests with it are refused (401) from now on."""
+    settings = _settings(data_dir=data_dir, graph_url=graph_url)
+    revoked = _run(settings, lambda store: revoke_key(store, key_id, _now()))
+    if revoked is None:
+        err.print(f"[red]error:[/red] no key with id {escape(key_id)!r}", highlight=False)
+        raise typer.Exit(EXIT_PROBLEMS)
+    err.print(f"key {key_id} is revoked (since {revoked.revoked_at})", highlight=False)
+
+
 DEMO_PROJECT = "intranet"
 """The record id of the InTra-Net project: when it is in the graph, the demo is loaded."""
 DEMO_QUERY = (
@@ -242,16 +314,22 @@ def demo(
     port: Port = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Load the InTra-Net demo unless it is there already, then serve the GraphQL API on it."""
-    settings = _settings(data_dir=data_dir, host=host, port=port)
+    """Load the InTra-Net demo unless it is there already, then serve the GraphQL API on it.
 
-    async def work(store: GraphStore) -> LoadReport | None:
+    On loopback, anonymous requests may read (the reader role); the local user gets an admin
+    key, made on the first run and printed then (the graph keeps only its hash)."""
+    settings = _settings(data_dir=data_dir, host=host, port=port)
+    if settings.anonymous_role is None and _is_loopback(settings.host):
+        settings = settings.model_copy(update={"anonymous_role": Role.READER})
+
+    async def work(store: GraphStore) -> tuple[LoadReport | None, str]:
+        key = await _demo_admin_key(store)
         if await nodes_by_id(store, Label.PROJECT, [DEMO_PROJECT]):
-            return None
-        return await load_paths([INTRANET], store, batch_size=settings.batch_size)
+            return None, key
+        return await load_paths([INTRANET], store, batch_size=settings.batch_size), key
 
     try:
-        report = _run(settings, work)  # closes its store: the server opens its own
+        report, key = _run(settings, work)  # closes its store: the server opens its own
     except KeyboardInterrupt:
         err.print(
             f"interrupted while loading the demo; `crm load {INTRANET}` completes it",
@@ -273,12 +351,50 @@ def demo(
             f"{_rows(relationships)} relationships",
             highlight=False,
         )
+    if settings.anonymous_role is None:
+        err.print("requests need an API key (the server does not listen on loopback only)")
+    else:
+        err.print(
+            f"anonymous requests get the {settings.anonymous_role} role: they read everything "
+            "but e-mail addresses, phone numbers and interaction notes",
+            highlight=False,
+        )
+    err.print(key, highlight=False, markup=False, soft_wrap=True)
     where = (
         "in GraphiQL (open the URL in a browser) "
         if settings.env == Environment.DEVELOPMENT
         else ""
     )
     _serve(settings, hint=f"try this query {where}or POST it as JSON: {DEMO_QUERY}")
+
+
+DEMO_KEY_NAME = "local user (crm demo)"
+
+
+async def _demo_admin_key(store: GraphStore) -> str:
+    """A line about the local user's admin key: the key itself when this run made it."""
+    for stored in await all_keys(store):
+        if stored.name == DEMO_KEY_NAME and stored.role == Role.ADMIN and not stored.revoked_at:
+            return (
+                f"the local user's admin key is {stored.key_id} (printed when it was made; "
+                "`crm keys create admin` makes another)"
+            )
+    key = new_key()
+    await create_key(store, key, Role.ADMIN, DEMO_KEY_NAME, _now())
+    return f"an admin key for you (shown only now), send it as Authorization: Bearer {key.token}"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _now() -> str:
+    return format_timestamp(datetime.now(UTC))
 
 
 def _rows(outcome: Outcome) -> int:

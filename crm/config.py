@@ -4,10 +4,13 @@ import logging
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from crm.keys import Role
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +86,57 @@ class Settings(BaseSettings):
         description="Neo4j: how long a failed transaction is retried (a lost connection, a "
         "cluster's leader changing) before the store counts as unavailable.",
     )
+    anonymous_role: Role | None = Field(
+        default=None,
+        description="The role of requests without a key; unset: they are refused (401).",
+    )
+    max_depth: int = Field(default=15, ge=1, description="The deepest selection a query may have.")
+    max_aliases: int = Field(default=30, ge=0, description="The most aliases in one document.")
+    max_tokens: int = Field(
+        default=5000, ge=1, description="The most tokens in one document (fragments included)."
+    )
+    max_cost: int = Field(
+        default=2_000_000,
+        ge=1,
+        description="The largest estimated cost of a query: the rows its lists may return, each "
+        "list's `first` multiplied by the `first` of the lists around it.",
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1, description="The largest request body, in bytes."
+    )
+
+    @model_validator(mode="after")
+    def _safe_in_production(self) -> Self:
+        """Production refuses placeholder secrets and anonymous access above reading."""
+        if self.env != Environment.PRODUCTION:
+            return self
+        if self.anonymous_role not in (None, Role.READER):
+            raise ValueError(
+                f"anonymous_role {self.anonymous_role} is not allowed in production "
+                "(at most reader)"
+            )
+        password = urlsplit(self.graph_url).password if self.graph_url else None
+        if password is not None and password.lower() in PLACEHOLDER_SECRETS:
+            raise ValueError("graph_url has a placeholder password; set a real one in production")
+        if self.neo4j_password.get_secret_value().lower() in PLACEHOLDER_SECRETS:
+            raise ValueError("neo4j_password is a placeholder; set a real one in production")
+        return self
+
+
+PLACEHOLDER_SECRETS = frozenset(
+    {
+        "changeme",
+        "change-me",
+        "change-this-password",
+        "password",
+        "secret",
+        "example",
+        "placeholder",
+        "admin",
+        "test",
+    }
+)
+"""Passwords that production refuses: the ones examples and templates ship with."""
 
 
 def load_settings(**overrides: Any) -> Settings:

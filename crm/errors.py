@@ -23,3 +23,7 @@ class StoreUnavailable(CrmError):
 
 class StoreError(CrmError):
     """The engine refused a statement (a bug in a query or an engine limit)."""
+
+
+class QueryTimeout(StoreError):
+    """The engine stopped a statement that ran longer than ``CRM_QUERY_TIMEOUT_MS``."""

@@ -15,6 +15,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from crm.api.access import authenticate
 from crm.api.context import Context
 from crm.api.http import GraphQLEndpoint
 from crm.api.schema import SCHEMA
@@ -54,10 +55,15 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
             logger.info("the graph store is closed (graph %s)", settings.graph_name)
 
     async def context(request: Request) -> Context:
-        return Context(_store(request), settings)
+        store = _store(request)
+        caller = await authenticate(request, store, settings)
+        return Context(store, settings, caller=caller, request_id=request.state.request_id)
 
     graphql = GraphQLEndpoint(
-        SCHEMA, context=context, graphiql=settings.env == Environment.DEVELOPMENT
+        SCHEMA,
+        context=context,
+        graphiql=settings.env == Environment.DEVELOPMENT,
+        max_body_bytes=settings.max_body_bytes,
     )
     return Starlette(
         routes=[

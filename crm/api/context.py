@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import strawberry
 
@@ -9,14 +10,20 @@ from crm.api.loaders import Loaders
 from crm.config import Settings
 from crm.domain.values import format_timestamp
 from crm.graph.store import GraphStore
+from crm.keys import Caller, Role
 
 
 @dataclass
 class Context:
     store: GraphStore
     settings: Settings
-    touched: list[str] = field(default_factory=list)  # ids a mutation changed, for the audit trail
+    touched: list[str] = field(default_factory=list)
+    """ids a mutation changed, for the audit trail"""
     loaders: Loaders = field(init=False)
+    caller: Caller = field(default=Caller(None, Role.READER))
+    """Who sends the request (``access.authenticate``)."""
+    request_id: str = field(default_factory=lambda: uuid4().hex)
+    """Names the request in the answer (``X-Request-ID``), the log and the audit trail."""
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.store)

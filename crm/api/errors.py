@@ -15,7 +15,14 @@ from graphql import GraphQLError
 from pydantic import ValidationError
 from strawberry.extensions import SchemaExtension
 
-from crm.errors import Conflict, CrmError, InvalidInput, NotFound, StoreUnavailable
+from crm.errors import (
+    Conflict,
+    CrmError,
+    InvalidInput,
+    NotFound,
+    QueryTimeout,
+    StoreUnavailable,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +61,7 @@ def validation_errors(
 
 
 _CODES: tuple[tuple[type[CrmError], str], ...] = (
+    (QueryTimeout, "LIMIT_EXCEEDED"),
     (InvalidInput, "BAD_USER_INPUT"),
     (NotFound, "NOT_FOUND"),
     (Conflict, "CONFLICT"),
@@ -76,10 +84,11 @@ class ErrorCodes(SchemaExtension):
             # Variables that do not coerce: no data, and errors without a path (a field error
             # always has one), whose original error is the scalar's or the enum's refusal.
             unexecuted = result.data is None and all(error.path is None for error in result.errors)
-            result.errors = [_coded(error, unexecuted) for error in result.errors]
+            request_id = getattr(self.execution_context.context, "request_id", None)
+            result.errors = [_coded(error, unexecuted, request_id) for error in result.errors]
 
 
-def _coded(error: GraphQLError, unexecuted: bool) -> GraphQLError:
+def _coded(error: GraphQLError, unexecuted: bool, request_id: str | None) -> GraphQLError:
     if error.extensions and "code" in error.extensions:
         return error
     original = error.original_error
@@ -88,7 +97,7 @@ def _coded(error: GraphQLError, unexecuted: bool) -> GraphQLError:
     for kind, code in _CODES:
         if isinstance(original, kind):
             return _with_code(error, str(original), code)
-    logger.error("unexpected error at %s", error.path, exc_info=original)
+    logger.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)
     return _with_code(error, "internal error", "INTERNAL_SERVER_ERROR")
 
 

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from uuid import uuid4
 
 import strawberry
 from graphql import GraphQLError, OperationDefinitionNode, parse
@@ -60,6 +61,22 @@ class _BadRequest(Exception):
         self.status = status
 
 
+class RequestRefused(Exception):
+    """Raised by the context factory to answer with ``status`` (and ``headers``) instead of
+    executing: a request without a valid key, say. ``code`` goes in the error's extensions."""
+
+    def __init__(
+        self, message: str, status: int, code: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.headers = dict(headers or {})
+
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
 class GraphQLEndpoint:
     """ASGI app for one GraphQL schema at one path."""
 
@@ -81,11 +98,17 @@ class GraphQLEndpoint:
             await WebSocketClose()(scope, receive, send)
             return
         request = Request(scope, receive)
+        request.state.request_id = request_id = uuid4().hex
         try:
             response = await self._respond(request)
         except Exception:
-            logger.exception("GraphQL %s request failed", request.method)
-            response = _json_response(500, {"errors": [{"message": "internal error"}]}, JSON)
+            logger.exception("GraphQL %s request %s failed", request.method, request_id)
+            body = {
+                "errors": [{"message": "internal error"}],
+                "extensions": {"requestId": request_id},
+            }
+            response = _json_response(500, body, JSON)
+        response.headers[REQUEST_ID_HEADER] = request_id
         await response(scope, receive, send)
 
     async def _respond(self, request: Request) -> Response:
@@ -104,10 +127,16 @@ class GraphQLEndpoint:
             message = f"the response can only be {GRAPHQL_RESPONSE_JSON} or {JSON}"
             return _error(406, message, JSON)
         try:
+            context = await self._context(request)
+        except RequestRefused as refused:
+            error = {"message": str(refused), "extensions": {"code": refused.code}}
+            body = {"errors": [error]}
+            return _json_response(refused.status, body, media_type, refused.headers)
+        try:
             params = _params(await self._read_raw_params(request))
         except _BadRequest as error:
             return _error(error.status, str(error), media_type)
-        return await self._execute(request, params, media_type)
+        return await self._execute(request, params, media_type, context)
 
     async def _read_raw_params(self, request: Request) -> Mapping[str, Any]:
         if request.method == "GET":
@@ -115,6 +144,8 @@ class GraphQLEndpoint:
         if not _is_json_utf8(request.headers.get("content-type")):
             raise _BadRequest(f"the body must be {JSON} in UTF-8", status=415)
         body = _loads(await self._read_body(request), "the body")
+        if isinstance(body, list):
+            raise _BadRequest("batches are not supported: send one operation per request")
         if not isinstance(body, dict):
             raise _BadRequest("the body must be a JSON object")
         return body
@@ -132,14 +163,16 @@ class GraphQLEndpoint:
                 raise too_large
         return bytes(body)
 
-    async def _execute(self, request: Request, params: _Params, media_type: str) -> Response:
+    async def _execute(
+        self, request: Request, params: _Params, media_type: str, context: Any
+    ) -> Response:
         if _leaves_the_operation_open(params):
             return _request_error(_NO_OPERATION_NAME, media_type)
         try:
             result = await self._schema.execute(
                 params.query,
                 variable_values=params.variables,
-                context_value=await self._context(request),
+                context_value=context,
                 operation_name=params.operation_name,
                 allowed_operation_types=_OPERATIONS_BY_METHOD[request.method],
                 operation_extensions=params.extensions,
@@ -153,7 +186,7 @@ class GraphQLEndpoint:
             return _request_error(error.as_http_error_reason(), media_type)
         except MissingQueryError as error:  # an empty query string
             return _request_error(str(error), media_type)
-        return _result_response(result, media_type)
+        return _result_response(result, media_type, request.state.request_id)
 
 
 def _leaves_the_operation_open(params: _Params) -> bool:
@@ -328,13 +361,16 @@ def _request_error_status(media_type: str) -> int:
     return 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
 
 
-def _result_response(result: ExecutionResult, media_type: str) -> Response:
+def _result_response(result: ExecutionResult, media_type: str, request_id: str) -> Response:
+    """The result; when it has errors, ``extensions.requestId`` names the request in the log."""
     request_error = _is_request_error(result)
     body: dict[str, Any] = {} if request_error else {"data": result.data}
+    extensions = dict(result.extensions or {})
     if result.errors:
         body["errors"] = [error.formatted for error in result.errors]
-    if result.extensions:
-        body["extensions"] = result.extensions
+        extensions["requestId"] = request_id
+    if extensions:
+        body["extensions"] = extensions
     return _json_response(
         _request_error_status(media_type) if request_error else 200, body, media_type
     )

@@ -3,11 +3,15 @@
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 
+from crm.api.access import AccessControl
+from crm.api.audit import AuditTrail, audit_fields
 from crm.api.errors import ErrorCodes
 from crm.api.gdpr import gdpr_query_fields
 from crm.api.insight.fields import insight_fields
+from crm.api.limits import ExecutionContext, Limits
 from crm.api.mutations import mutation_fields
 from crm.api.network import network_fields
 from crm.api.nodes import node_types, query_fields
@@ -23,6 +27,12 @@ def resolve_default(obj: Any, name: str) -> Any:
     return obj.get(name) if isinstance(obj, dict) else getattr(obj, name)
 
 
+class _Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Strawberry would log every error with a traceback, refusals (``FORBIDDEN``, limits,
+        bad input) included; ``ErrorCodes`` logs the unexpected ones, with the request id."""
+
+
 def build_schema() -> strawberry.Schema:
     types = node_types()
     query = type(
@@ -34,14 +44,16 @@ def build_schema() -> strawberry.Schema:
             **insight_fields(types),
             **network_fields(types),
             **gdpr_query_fields(),
+            **audit_fields(),
         },
     )
     mutation = type("Mutation", (), {"__annotations__": {}, **mutation_fields(types)})
-    return strawberry.Schema(
+    return _Schema(
         query=strawberry.type(query),
         mutation=strawberry.type(mutation),
         types=list(types.values()),
-        extensions=[ErrorCodes],
+        extensions=[ErrorCodes, Limits, AccessControl, AuditTrail],
+        execution_context_class=ExecutionContext,
         config=StrawberryConfig(default_resolver=resolve_default, scalar_map=SCALARS),
     )
 

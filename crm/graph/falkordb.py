@@ -28,7 +28,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from crm.config import Settings
-from crm.errors import Conflict, StoreError, StoreUnavailable
+from crm.errors import Conflict, QueryTimeout, StoreError, StoreUnavailable
 from crm.graph.dialect import FALKORDB, FalkorDBDialect
 from crm.graph.embedded import EmbeddedEngine
 from crm.graph.schema import GraphSchema
@@ -70,7 +70,12 @@ class FalkorDBStore:
         }
         timeouts = (settings.graph_name, settings.query_timeout_ms, settings.store_wait_s)
         if settings.graph_url is None:
-            engine = EmbeddedEngine(settings.data_dir, settings.fsync, settings.start_timeout_s)
+            engine = EmbeddedEngine(
+                settings.data_dir,
+                settings.fsync,
+                settings.start_timeout_s,
+                settings.query_timeout_ms,
+            )
             await asyncio.to_thread(engine.acquire)
             try:
                 db = await _connect(FalkorDB, unix_socket_path=str(engine.socket), **options)
@@ -102,7 +107,8 @@ class FalkorDBStore:
         self, query: LiteralString, parameters: Parameters | None = None
     ) -> list[Record]:
         result = await self._call(
-            lambda: self._graph.query(query, dict(parameters or {})), again=False
+            lambda: self._graph.query(query, dict(parameters or {}), timeout=self._timeout_ms),
+            again=False,
         )
         return _records(result.header, result.result_set)
 
@@ -261,6 +267,8 @@ async def _translated() -> AsyncIterator[None]:
         message = str(error)
         if "unique constraint violation" in message:
             raise Conflict(message) from error
+        if "timed out" in message:
+            raise QueryTimeout("the statement ran longer than CRM_QUERY_TIMEOUT_MS") from error
         raise StoreError(message) from error
 
 

@@ -2,8 +2,8 @@
 (starlette's TestClient runs the app and its lifespan)."""
 
 import asyncio
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +12,12 @@ import pytest
 from starlette.testclient import TestClient
 
 from crm.api.app import create_app
+from crm.api.context import Context
 from crm.config import Settings
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
+from crm.keys import NewKey, Role, new_key
+from crm.queries.keys import create_key
 from graph_loader.datasets import INTRANET
 from graph_loader.load import load
 from tests.conftest import ENGINES, SharedGraph, engine_settings, skip_unreachable
@@ -25,21 +28,46 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 @dataclass
 class Api:
-    """A client of one running app, and the store under it (which counts round trips)."""
+    """A client of one running app, and the store under it (which counts round trips).
+
+    It sends the ``admin`` key made for the app unless ``as_role`` picked another role's key, or
+    none (``as_role(None)``: an anonymous request)."""
 
     client: TestClient
     store: CountingStore
-    claim: Callable[[], None] = lambda: None
-    """Makes sure the graph holds this fixture's data (Neo4j's one graph is shared)."""
+    keys: dict[Role, NewKey]
+    role: Role | None = Role.ADMIN
+
+    def as_role(self, role: Role | None) -> "Api":
+        """The same app and store, asked with ``role``'s key (``None``: no key)."""
+        return replace(self, role=role)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The ``Authorization`` header of this client's role, if it has one."""
+        if self.role is None:
+            return {}
+        return {"authorization": f"Bearer {self.keys[self.role].token}"}
+
+    claim: Callable[[], bool] = lambda: False
+    """Makes sure the graph holds this fixture's data (Neo4j's one graph is shared); true when
+    it had to load it again (and the keys with it)."""
 
     def post(self, document: str, variables: dict[str, Any] | None = None) -> httpx.Response:
         self.claim()
         response: httpx.Response = self.client.post(
             "/graphql",
             json={"query": document, "variables": variables},
-            headers={"accept": GRAPHQL_RESPONSE},
+            headers={"accept": GRAPHQL_RESPONSE, **self.headers},
         )
         return response
+
+    def run[T](self, work: Callable[[GraphStore], Awaitable[T]]) -> T:
+        """Run ``work`` on the app's store, in the app's event loop (to look at or set up the
+        graph beside the API)."""
+        portal = self.client.portal
+        assert portal is not None
+        return portal.call(work, self.store.inner)
 
     def data(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The answer's data; the answer must have no errors."""
@@ -63,10 +91,12 @@ class Api:
         return [error["extensions"]["code"] for error in self.errors(document, variables)]
 
     def round_trips(self, document: str, variables: dict[str, Any] | None = None) -> int:
-        """How many statements the store ran to answer ``document``."""
+        """How many statements the store ran to answer ``document``, beyond the one that looks
+        up the request's key."""
         before = self.store.reads + self.store.writes
         self.data(document, variables)
-        return self.store.reads + self.store.writes - before
+        key_lookup = 0 if self.role is None else 1
+        return self.store.reads + self.store.writes - before - key_lookup
 
 
 def load_files(settings: Settings, *paths: Path) -> None:
@@ -89,17 +119,34 @@ async def _load(settings: Settings, paths: tuple[Path, ...], owner: object = Non
 
 def serve(
     settings: Settings,
-    claim: Callable[[], None] = lambda: None,
-    wrapper: type[CountingStore] = CountingStore,
+    claim: Callable[[], bool] = lambda: False,
+    counting_store: type[CountingStore] = CountingStore,
 ) -> Iterator[Api]:
+    """The app on ``settings``' store (wrapped in ``counting_store``), with a key per role."""
     counter: list[CountingStore] = []
 
     async def counting(settings: Settings) -> GraphStore:
-        counter.append(wrapper(await open_store(settings)))
+        counter.append(counting_store(await open_store(settings)))
         return counter[0]
 
+    async def make_keys(store: GraphStore) -> dict[Role, NewKey]:
+        keys = {role: new_key() for role in Role}
+        for role, key in keys.items():
+            await create_key(store, key, role, f"tests ({role})", Context.now())
+        return keys
+
     with TestClient(create_app(settings, open_store=counting)) as client:
-        yield Api(client, counter[0], claim)
+        portal = client.portal
+        assert portal is not None
+        keys = portal.call(make_keys, counter[0].inner)
+
+        def reclaim() -> bool:
+            if not claim():
+                return False
+            keys.update(portal.call(make_keys, counter[0].inner))
+            return True
+
+        yield Api(client, counter[0], keys, claim=reclaim)
 
 
 def serve_loaded(engine: str, settings: Settings, *paths: Path) -> Iterator[Api]:
@@ -113,9 +160,11 @@ def serve_loaded(engine: str, settings: Settings, *paths: Path) -> Iterator[Api]
         return
     owner = object()
 
-    def claim() -> None:
-        if SharedGraph.owner is not owner:
-            asyncio.run(_load(settings, paths, owner))
+    def claim() -> bool:
+        if SharedGraph.owner is owner:
+            return False
+        asyncio.run(_load(settings, paths, owner))
+        return True
 
     claim()
     yield from serve(settings, claim)

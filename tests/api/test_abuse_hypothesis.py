@@ -39,7 +39,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """The API over the demo, on a store that records every statement."""
     settings = load_settings(data_dir=tmp_path_factory.mktemp("abuse") / "crm-data")
     load_files(settings, INTRANET)
-    yield from serve(settings, wrapper=RecordingStore)
+    yield from serve(settings, counting_store=RecordingStore)
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,17 @@ from crm.config import Settings, load_settings
 from crm.errors import InvalidInput
 from crm.graph.embedded import engine_processes
 from crm.graph.store import GraphStore
+from crm.keys import Role
 from graph_loader.load import load
 from tests.conftest import wait_for_engine_exit
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def anonymous_reader(settings: Settings) -> Settings:
+    """``settings`` with anonymous requests let in as readers (these tests are not about keys)."""
+    return settings.model_copy(update={"anonymous_role": Role.READER})
 
 
 def graphql(client: TestClient, query: str) -> dict[str, object]:
@@ -34,7 +40,7 @@ def test_building_the_app_starts_nothing(settings: Settings) -> None:
 def test_alive_ready_and_answering_then_the_engine_stops_with_the_app(
     settings: Settings,
 ) -> None:
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(anonymous_reader(settings))) as client:
         health = client.get("/healthz")
         ready = client.get("/readyz")
         typename = graphql(client, "{ __typename }")
@@ -51,7 +57,7 @@ async def test_every_request_reads_afresh(
     """Loaders live per request: a change made elsewhere shows in the next request."""
     topic = tmp_path / "topic.yaml"
     query = '{ topic(id: "t-1") { name } }'
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(anonymous_reader(settings))) as client:
         topic.write_text("nodes:\n  Topic:\n    - {id: t-1, name: Before}\n", encoding="utf-8")
         await load([topic], store, batch_size=10)
         before = graphql(client, query)
@@ -80,4 +86,4 @@ def test_graphiql_only_in_development(tmp_path: Path, env: str, served: bool) ->
 
     assert page.headers["content-type"].startswith("text/html") is served
     assert ("graphiql" in page.text.lower()) is served
-    assert page.status_code == (200 if served else 400)
+    assert page.status_code == (200 if served else 401)  # no GraphiQL page; and no key

@@ -26,7 +26,7 @@ def test_a_bad_body_is_refused_with_its_status(
     response = intranet.client.post(
         "/graphql",
         content=content,
-        headers={"content-type": content_type, "accept": GRAPHQL_RESPONSE},
+        headers={"content-type": content_type, "accept": GRAPHQL_RESPONSE, **intranet.headers},
     )
     assert response.status_code == status
     assert response.json()["errors"][0]["message"]
@@ -38,7 +38,9 @@ def test_a_wrong_method_and_a_mutation_over_get_are_405(intranet: Api) -> None:
     assert intranet.client.put("/graphql", json={"query": IMPACT}).status_code == 405
     mutation = 'mutation { deleteCluster(id: "alucluster") { deletedId } }'
     response = intranet.client.get(
-        "/graphql", params={"query": mutation}, headers={"accept": GRAPHQL_RESPONSE}
+        "/graphql",
+        params={"query": mutation},
+        headers={"accept": GRAPHQL_RESPONSE, **intranet.headers},
     )
     assert response.status_code == 405
     assert response.headers["allow"] == "POST"

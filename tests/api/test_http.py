@@ -246,7 +246,9 @@ def test_a_body_streamed_past_the_limit_is_refused_with_413(make_client: MakeCli
         (b'{"query":', "the body is not valid UTF-8 JSON"),
         (b'{"query": "\xff"}', "the body is not valid UTF-8 JSON"),
         (b"[" * 100_000, "the body is not valid UTF-8 JSON"),
-        (b'["{ serial }"]', "the body must be a JSON object"),
+        (b'["{ serial }"]', "batches are not supported: send one operation per request"),
+        (b'[{"query": "{ serial }"}]', "batches are not supported: send one operation per request"),
+        (b'"{ serial }"', "the body must be a JSON object"),
         (b'{"qeury": "{ serial }"}', 'the request has no "query"'),
         (b'{"query": null}', 'the request has no "query"'),
         (b'{"query": 7}', '"query" must be a string'),
@@ -479,7 +481,8 @@ def test_errors_are_formatted_by_graphql_core(client: TestClient) -> None:
                 "message": "Cannot query field 'nope' on type 'Query'.",
                 "locations": [{"line": 1, "column": 3}],
             }
-        ]
+        ],
+        "extensions": {"requestId": response.headers["x-request-id"]},
     }
 
 
@@ -499,6 +502,7 @@ def test_a_field_error_after_execution_started_is_200_with_null_data(
                 "path": ["fail"],
             }
         ],
+        "extensions": {"requestId": response.headers["x-request-id"]},
     }
 
 
@@ -516,10 +520,15 @@ def test_an_unexpected_error_is_500_logged_and_never_shown(
 
     assert response.status_code == 500
     assert response.headers["content-type"] == content_type(JSON)
-    assert response.json() == {"errors": [{"message": "internal error"}]}
+    request_id = response.headers["x-request-id"]
+    assert response.json() == {
+        "errors": [{"message": "internal error"}],
+        "extensions": {"requestId": request_id},
+    }
     assert "secret" not in response.text
     [record] = [r for r in caplog.records if r.name == "crm.api.http"]
     assert record.levelno == logging.ERROR
+    assert request_id in record.getMessage()
     assert record.exc_info is not None
     assert isinstance(record.exc_info[1], RuntimeError)
     assert "Sensitive" not in caplog.text

@@ -1211,7 +1211,9 @@ def test_a_mutation_over_get_is_not_allowed(writable: Api) -> None:
     writes = writable.store.writes
 
     response = writable.client.get(
-        "/graphql", params={"query": document}, headers={"accept": GRAPHQL_RESPONSE}
+        "/graphql",
+        params={"query": document},
+        headers={"accept": GRAPHQL_RESPONSE, **writable.headers},
     )
 
     assert response.status_code == 405, response.text

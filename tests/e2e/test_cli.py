@@ -34,9 +34,11 @@ def data_dir(settings: Settings) -> str:
     return str(settings.data_dir)
 
 
-@pytest.mark.parametrize("command", ["load", "export", "stats"])
+@pytest.mark.parametrize(
+    "command", ["load", "export", "stats", "keys create", "keys list", "keys revoke"]
+)
 def test_every_command_explains_itself(command: str) -> None:
-    result = crm(command, "--help")
+    result = crm(*command.split(), "--help")
 
     assert result.returncode == 0
     assert "--data-dir" in result.stdout

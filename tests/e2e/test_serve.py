@@ -1,5 +1,6 @@
 """``crm demo`` and ``crm serve`` as a user runs them: real processes, real HTTP, Ctrl-C."""
 
+import json
 import os
 import re
 import signal
@@ -92,13 +93,18 @@ class Running:
             time.sleep(0.1)
         pytest.fail(f"not ready within {READY_WAIT_S:g} s:\n{self.stderr}")
 
-    def query(self, query: str) -> Any:
-        response = httpx.post(
+    def post(self, query: str, key: str | None = None) -> httpx.Response:
+        """POST ``query``, with ``key`` as its bearer token if given."""
+        authorization = {} if key is None else {"authorization": f"Bearer {key}"}
+        return httpx.post(
             f"{self.base}/graphql",
             json={"query": query},
-            headers={"accept": GRAPHQL_RESPONSE},
+            headers={"accept": GRAPHQL_RESPONSE, **authorization},
             timeout=30,
         )
+
+    def query(self, query: str, key: str | None = None) -> Any:
+        response = self.post(query, key)
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith(GRAPHQL_RESPONSE)
         return response.json()
@@ -132,6 +138,10 @@ def test_demo_loads_once_serves_the_impact_and_stops_on_ctrl_c(
     with Running(args, port, tmp_path / "first") as first:
         first.wait_until_ready()
         impact = first.query(IMPACT_QUERY)
+        key = re.search(r"Bearer (crm_\S+)", first.stderr)
+        assert key is not None, first.stderr
+        as_admin = first.query("{ auditLog { totalCount } }", key.group(1))
+        anonymous_audit = first.post("{ auditLog { totalCount } }").json()
         first_exit = first.interrupt()
     engines_after_first = wait_for_engine_exit(data_dir)
     with Running(args, port, tmp_path / "second") as second:
@@ -140,6 +150,9 @@ def test_demo_loads_once_serves_the_impact_and_stops_on_ctrl_c(
         second_exit = second.interrupt()
 
     assert impact == {"data": {"project": {"impact": IMPACT}}}
+    assert "anonymous requests get the reader role" in first.stderr
+    assert as_admin == {"data": {"auditLog": {"totalCount": 0}}}
+    assert anonymous_audit["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert first_exit == 0, first.stderr
     assert engines_after_first == []
     assert re.search(r"loaded the InTra-Net demo: \d+ nodes, \d+ relationships", first.stderr)
@@ -150,12 +163,14 @@ def test_demo_loads_once_serves_the_impact_and_stops_on_ctrl_c(
     assert second_exit == 0, second.stderr
     assert "the InTra-Net demo is already loaded" in second.stderr
     assert "loaded the InTra-Net demo:" not in second.stderr
+    assert f"the local user's admin key is {key.group(1)[4:16]}" in second.stderr
+    assert "Bearer" not in second.stderr
     assert wait_for_engine_exit(data_dir) == []
 
 
 def test_serve_listens_where_the_environment_says(data_dir: Path, tmp_path: Path) -> None:
     port = free_port()
-    env = {"CRM_HOST": "localhost", "CRM_PORT": str(port)}
+    env = {"CRM_HOST": "localhost", "CRM_PORT": str(port), "CRM_ANONYMOUS_ROLE": "reader"}
 
     with Running(["serve", "--data-dir", str(data_dir)], port, tmp_path, env) as server:
         server.wait_until_ready()
@@ -176,3 +191,57 @@ def test_serve_names_a_wrong_graph_url_and_does_not_start(data_dir: Path) -> Non
     assert "CRM_GRAPH_URL: unsupported scheme http://" in result.stderr
     assert "Traceback" not in result.stderr
     assert "Uvicorn running" not in result.stderr
+
+
+def test_keys_are_made_listed_used_and_revoked(data_dir: Path, tmp_path: Path) -> None:
+    made = crm("keys", "create", "editor", "--name", "ci", "--data-dir", str(data_dir))
+    token = made.stdout.strip()
+    key_id = token.split("_")[1]
+    listed = crm("keys", "list", "--json", "--data-dir", str(data_dir))
+    port = free_port()
+    env = {"CRM_PORT": str(port)}
+
+    with Running(["serve", "--data-dir", str(data_dir)], port, tmp_path, env) as server:
+        server.wait_until_ready()
+        anonymous = server.post("{ __typename }")
+        with_key = server.post("{ __typename }", token)
+        revoked = crm("keys", "revoke", key_id, "--data-dir", str(data_dir))
+        after = server.post("{ __typename }", token)
+        server.interrupt()
+
+    assert made.returncode == 0, made.stderr
+    assert token.startswith("crm_")
+    assert f"created editor key {key_id}" in made.stderr
+    [row] = json.loads(listed.stdout)
+    assert row["keyId"] == key_id
+    assert (row["role"], row["name"], row["revokedAt"]) == ("editor", "ci", None)
+    assert token.split("_", 2)[2] not in listed.stdout
+    assert anonymous.status_code == 401
+    assert with_key.status_code == 200
+    assert revoked.returncode == 0, revoked.stderr
+    assert after.status_code == 401
+    assert wait_for_engine_exit(data_dir) == []
+
+
+def test_revoking_an_unknown_key_exits_1(data_dir: Path) -> None:
+    result = crm("keys", "revoke", "000000000000", "--data-dir", str(data_dir))
+
+    assert result.returncode == 1
+    assert "no key with id" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"CRM_ANONYMOUS_ROLE": "editor"}, "anonymous_role editor is not allowed in production"),
+        ({"CRM_GRAPH_URL": "falkordb://crm:changeme@localhost:1"}, "placeholder password"),
+    ],
+)
+def test_production_refuses_to_start_unsafe(
+    data_dir: Path, env: dict[str, str], message: str
+) -> None:
+    result = crm("serve", "--data-dir", str(data_dir), env={"CRM_ENV": "production", **env})
+
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

@@ -123,3 +123,43 @@ def test_a_crm_variable_that_is_no_setting_is_logged(
 
     assert "CRM_DATADIR is not a setting" in caplog.text
     assert "CRM_DATA_DIR" in caplog.text
+
+
+def test_limits_have_defaults_and_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    defaults = load_settings()
+    monkeypatch.setenv("CRM_MAX_DEPTH", "4")
+    monkeypatch.setenv("CRM_ANONYMOUS_ROLE", "reader")
+
+    assert (defaults.max_depth, defaults.max_aliases, defaults.max_tokens) == (15, 30, 5000)
+    assert (defaults.max_cost, defaults.max_body_bytes) == (2_000_000, 1_000_000)
+    assert defaults.anonymous_role is None
+    assert load_settings().max_depth == 4
+    assert load_settings().anonymous_role == "reader"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"anonymous_role": "editor"},
+        {"anonymous_role": "admin"},
+        {"graph_url": "falkordb://crm:changeme@db.example:6379"},
+        {"graph_url": "falkordb://:password@db.example:6379"},
+    ],
+)
+def test_production_refuses_unsafe_settings(overrides: dict[str, Any]) -> None:
+    load_settings(**overrides)  # allowed in development
+
+    with pytest.raises(ValidationError, match="production"):
+        load_settings(env="production", **overrides)
+
+
+def test_production_allows_anonymous_readers_and_real_passwords() -> None:
+    settings = load_settings(
+        env="production",
+        anonymous_role="reader",
+        graph_url="falkordb://crm:Zq7-long-random@db.example:6379",
+    )
+
+    assert settings.anonymous_role == "reader"

@@ -12,7 +12,7 @@ from crm.api.context import Info
 from crm.api.errors import ErrorCode, UserError, validation_errors
 from crm.api.ids import WrongLabel, node_ref
 from crm.api.records import RECORD_ID
-from crm.domain import Label
+from crm.domain import Label, RelType
 from crm.domain.values import Model
 from crm.errors import InvalidInput
 from crm.graph.properties import TIMESTAMPS, Properties
@@ -84,6 +84,17 @@ def not_found(field: list[str], label: Label, record_id: str) -> Refused:
 
 def now(info: Info) -> str:
     return info.context.now()
+
+
+def touch(info: Info, *ids: str) -> None:
+    """Note what a write just changed (global ids of records, ``INTERACTED:<id>`` of
+    interactions) for the audit trail; call it only after the write succeeded."""
+    info.context.touched.extend(ids)
+
+
+def tie_id(rel_type: RelType, tie_id: str) -> str:
+    """How the audit trail names a tie told apart by its own id."""
+    return f"{rel_type.value}:{tie_id}"
 
 
 def changed(current: Properties, new: Properties) -> Properties:

@@ -19,6 +19,7 @@ from crm.api.mutations.common import (
     patched,
     ref,
     refuse,
+    touch,
     validated,
 )
 from crm.api.nodes import singular
@@ -74,6 +75,8 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
         record = validated(model, data, ["input"])
         properties = to_properties(record)
         created, stored = await create_node(info.context.store, label, properties, now(info))
+        if created:
+            touch(info, global_id(label, record.id))
         if not created and _own(stored) != _own(properties):
             raise refuse(
                 ["input", RECORD_ID],
@@ -96,6 +99,8 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
             stored = await patch_node(store, label, record_id, changes, now(info))
         if stored is None:
             raise not_found(["id"], label, record_id)
+        if changes:
+            touch(info, global_id(label, record_id))
         return {field: api_node(label, stored), "created": False}
 
     async def delete(info: Info, id: strawberry.ID) -> dict[str, Any]:
@@ -103,6 +108,7 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
         ties = await delete_node(info.context.store, label, record_id)
         if ties is None:
             raise not_found(["id"], label, record_id)
+        touch(info, global_id(label, record_id))
         return {"deleted_id": global_id(label, record_id), "detached_ties": ties}
 
     create.__annotations__["input"] = create_input

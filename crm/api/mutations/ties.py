@@ -10,6 +10,7 @@ from pydantic.alias_generators import to_pascal
 from crm.api.context import Context, Info
 from crm.api.errors import ErrorCode, UserError
 from crm.api.fields import input_data, input_type
+from crm.api.ids import global_id
 from crm.api.mutations.common import (
     API_SOURCE,
     STORED_ONLY,
@@ -19,6 +20,8 @@ from crm.api.mutations.common import (
     patched,
     ref,
     refuse,
+    tie_id,
+    touch,
     validated,
 )
 from crm.api.nodes import Node
@@ -80,6 +83,8 @@ def tie_mutations(rel_type: RelType) -> dict[str, Any]:
     async def unlink(info: Info, from_: _From, to: strawberry.ID) -> dict[str, Any]:
         source, target = await _ends(info.context, rel_type, from_, to)
         removed = await delete_tie(info.context.store, TieRef(rel_type, source, target))
+        if removed:
+            touch(info, *_ids(source, target))
         return {"removed": removed}
 
     link.__annotations__["properties"] = properties_input | None
@@ -145,6 +150,8 @@ async def _write_tie(
     )
     if outcome.missing:
         raise refuse(["from"], ErrorCode.NOT_FOUND, "an end was deleted meanwhile")
+    if outcome.created or outcome.updated:
+        touch(info, *_ids(source, target, rel_type, getattr(tie, "id", None)))
     result = (
         TieOutcome.CREATED
         if outcome.created
@@ -153,6 +160,14 @@ async def _write_tie(
         else TieOutcome.UNCHANGED
     )
     return await _tie_payload(info, source, target, result, getattr(tie, "id", None))
+
+
+def _ids(
+    source: End, target: End, rel_type: RelType | None = None, key: str | None = None
+) -> list[str]:
+    """The audit trail's ids of a tie: its ends' global ids, and its own id if it has one."""
+    ends = [global_id(source.label, source.id), global_id(target.label, target.id)]
+    return ends if rel_type is None or key is None else [*ends, tie_id(rel_type, key)]
 
 
 async def _patch_tie(
@@ -170,6 +185,8 @@ async def _patch_tie(
     spec = RELATIONSHIPS[ref.rel_type]
     source = ref.source or End(spec.sources[0], stored["from"])
     target = ref.target or End(spec.targets[0], stored["to"])
+    if changes:
+        touch(info, *_ids(source, target, ref.rel_type, ref.id))
     outcome = TieOutcome.UPDATED if changes else TieOutcome.UNCHANGED
     return await _tie_payload(info, source, target, outcome, ref.id)
 
@@ -231,7 +248,10 @@ def _interaction_mutations() -> dict[str, Any]:
         return await _patch_tie(info, ref, current, input_data(properties))
 
     async def delete(info: Info, id: str) -> dict[str, Any]:
-        return {"removed": await delete_tie(info.context.store, TieRef(rel_type, id=id))}
+        removed = await delete_tie(info.context.store, TieRef(rel_type, id=id))
+        if removed:
+            touch(info, tie_id(rel_type, id))
+        return {"removed": removed}
 
     record.__annotations__["interaction"] = interaction_input
     update.__annotations__["properties"] = patch_input

@@ -1,0 +1,140 @@
+"""Who may read and change what: API keys checked per request, and one policy for every field.
+
+A request names its key in ``Authorization: Bearer <key>``; without one it gets the role of
+``CRM_ANONYMOUS_ROLE``, or a 401 when that is unset. ``AccessControl`` checks every field a
+query selects against ``policy``, whatever route reached it (``node``, ``nodes``, a list, a tie,
+a mutation's payload), so fields added later are covered by their root's default: ``Query``
+fields need ``reader``, ``Mutation`` fields ``editor``; the table names the stronger ones.
+"""
+
+import asyncio
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError, GraphQLObjectType, GraphQLResolveInfo, get_named_type
+from starlette.requests import Request
+from strawberry.extensions import SchemaExtension
+
+from crm.api.context import Context
+from crm.api.http import RequestRefused
+from crm.api.ties import TIE_FIELDS
+from crm.config import Settings
+from crm.domain import RelType
+from crm.errors import StoreUnavailable
+from crm.graph.store import GraphStore
+from crm.keys import Caller, Role, parse_token, verify_secret
+from crm.queries.keys import key_by_id
+
+ROOT_ROLES = {"Query": Role.READER, "Mutation": Role.EDITOR}
+"""What a root field needs unless ``STRONGER`` says more."""
+
+STRONGER: Mapping[str, Role] = {
+    "Query.auditLog": Role.ADMIN,
+    "Query.exportPersonalData": Role.ADMIN,
+    "Mutation.erasePerson": Role.ADMIN,
+    "Person.email": Role.EDITOR,
+    "Person.phone": Role.EDITOR,
+}
+"""Fields (``Type.field``) that need more than their default."""
+
+PERSONAL_TIE_PROPERTIES: Mapping[RelType, tuple[str, ...]] = {RelType.INTERACTED: ("note",)}
+"""Properties of ties that only editors may read, on the edges of every field walking them."""
+
+
+def policy(schema: strawberry.Schema) -> dict[str, Role]:
+    """Every field (``Type.field``) that needs more than its root's default: ``STRONGER``, plus the
+    personal tie properties on each edge type that carries them (found in the schema, so a tie
+    field added to ``TIE_FIELDS`` is covered)."""
+    table = dict(STRONGER)
+    graphql_schema = schema._schema
+    for label, fields in TIE_FIELDS.items():
+        for name, walk in fields.items():
+            for prop in PERSONAL_TIE_PROPERTIES.get(walk.rel_type, ()):
+                edge = _edge_type(graphql_schema.get_type(label.value), name)
+                table[f"{edge.name}.{prop}"] = Role.EDITOR
+    return table
+
+
+def _edge_type(node_type: Any, field: str) -> GraphQLObjectType:
+    connection = get_named_type(node_type.fields[field].type)
+    edge = get_named_type(connection.fields["edges"].type)
+    assert isinstance(edge, GraphQLObjectType)
+    return edge
+
+
+@cache
+def required_roles(schema: strawberry.Schema) -> Callable[[str, str], Role | None]:
+    """The role a field (type and field name) needs, or ``None`` when any caller may see it."""
+    table = policy(schema)
+
+    @cache
+    def required(type_name: str, field_name: str) -> Role | None:
+        return table.get(f"{type_name}.{field_name}", ROOT_ROLES.get(type_name))
+
+    return required
+
+
+class AccessControl(SchemaExtension):
+    """Refuses, with a ``FORBIDDEN`` error naming it, each field the caller's role may not see;
+    the rest of the answer is given."""
+
+    def resolve(
+        self,
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo[Context],
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        required = required_roles(self.execution_context.schema)(
+            info.parent_type.name, info.field_name
+        )
+        caller: Caller = info.context.caller
+        if required is not None and not caller.role.allows(required):
+            coordinate = f"{info.parent_type.name}.{info.field_name}"
+            raise GraphQLError(
+                f"{coordinate} needs the {required} role; this request has {caller.role}",
+                extensions={
+                    "code": "FORBIDDEN",
+                    "field": coordinate,
+                    "requiredRole": required.value,
+                },
+            )
+        return _next(root, info, *args, **kwargs)
+
+
+class Unauthenticated(RequestRefused):
+    """No valid key, and anonymous requests have no role: 401."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(
+            message, 401, "UNAUTHENTICATED", {"WWW-Authenticate": 'Bearer realm="crm"'}
+        )
+
+
+async def authenticate(request: Request, store: GraphStore, settings: Settings) -> Caller:
+    """The caller a request's ``Authorization`` header names, or the anonymous one."""
+    header = request.headers.get("authorization")
+    if header is None:
+        if settings.anonymous_role is None:
+            raise Unauthenticated("send an API key: Authorization: Bearer <key>")
+        return Caller(None, settings.anonymous_role)
+    scheme, _, token = header.partition(" ")
+    parsed = parse_token(token.strip()) if scheme.lower() == "bearer" else None
+    if parsed is None:
+        raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
+    key_id, secret = parsed
+    try:
+        stored = await key_by_id(store, key_id)
+    except StoreUnavailable:
+        raise RequestRefused(
+            "the graph store is unavailable; the key cannot be checked", 503, "STORE_UNAVAILABLE"
+        ) from None
+    # scrypt holds the CPU for tens of milliseconds the first time: off the event loop.
+    if stored is None or not await asyncio.to_thread(verify_secret, secret, stored.hash):
+        raise Unauthenticated("the API key is not valid")
+    if stored.revoked_at is not None:
+        raise Unauthenticated("the API key has been revoked")
+    return Caller(key_id, stored.role)

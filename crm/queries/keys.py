@@ -1,0 +1,67 @@
+"""API keys as ``:ApiKey`` nodes: an internal label, outside the domain model, so no list,
+lookup, count or export of records ever shows them."""
+
+from dataclasses import dataclass
+
+from crm.graph.store import GraphStore, Record
+from crm.keys import NewKey, Role
+
+_CREATE = """
+CREATE (k:ApiKey {id: $id, role: $role, name: $name, hash: $hash, createdAt: $now})
+RETURN properties(k) AS k
+"""
+_BY_ID = "MATCH (k:ApiKey {id: $id}) RETURN properties(k) AS k"
+_ALL = "MATCH (k:ApiKey) RETURN properties(k) AS k ORDER BY k.createdAt, k.id"
+_REVOKE = """
+MATCH (k:ApiKey {id: $id})
+SET k.revokedAt = coalesce(k.revokedAt, $now)
+RETURN properties(k) AS k
+"""
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    """What the graph holds of a key: never its secret, only the secret's salted hash."""
+
+    key_id: str
+    role: Role
+    name: str
+    hash: str
+    created_at: str
+    revoked_at: str | None
+
+    @classmethod
+    def from_record(cls, record: Record) -> "StoredKey":
+        return cls(
+            key_id=record["id"],
+            role=Role(record["role"]),
+            name=record.get("name") or "",
+            hash=record["hash"],
+            created_at=record["createdAt"],
+            revoked_at=record.get("revokedAt"),
+        )
+
+
+async def create_key(store: GraphStore, key: NewKey, role: Role, name: str, now: str) -> StoredKey:
+    """Store ``key``'s id and hash (never its secret)."""
+    rows = await store.write(
+        _CREATE,
+        {"id": key.key_id, "role": role.value, "name": name, "hash": key.hash, "now": now},
+    )
+    return StoredKey.from_record(rows[0]["k"])
+
+
+async def key_by_id(store: GraphStore, key_id: str) -> StoredKey | None:
+    rows = await store.read(_BY_ID, {"id": key_id})
+    return StoredKey.from_record(rows[0]["k"]) if rows else None
+
+
+async def all_keys(store: GraphStore) -> list[StoredKey]:
+    return [StoredKey.from_record(row["k"]) for row in await store.read(_ALL)]
+
+
+async def revoke_key(store: GraphStore, key_id: str, now: str) -> StoredKey | None:
+    """Mark the key revoked (a revoked key stays revoked, at its first revocation's time);
+    ``None`` if there is no such key."""
+    rows = await store.write(_REVOKE, {"id": key_id, "now": now})
+    return StoredKey.from_record(rows[0]["k"]) if rows else None
