@@ -197,7 +197,8 @@ async def _send(http: httpx.AsyncClient, operation: Operation, variables: dict[s
 
 @contextmanager
 def demo_server(data_dir: Path | None) -> Iterator[str]:
-    """``crm demo`` on a free loopback port; its base URL while it runs."""
+    """``crm demo`` on a free loopback port; its base URL while it runs. Requests without a key
+    may write there (``CRM_ANONYMOUS_ROLE=editor``): the server is this run's own, on loopback."""
     with tempfile.TemporaryDirectory(prefix="crm-load-") as scratch:
         folder = data_dir or Path(scratch) / "crm-data"
         port = _free_port()
@@ -205,7 +206,12 @@ def demo_server(data_dir: Path | None) -> Iterator[str]:
         args = ["demo", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(folder)]
         log = Path(scratch) / "server.log"
         with log.open("wb") as output:
-            server = subprocess.Popen([*command, *args], stdout=output, stderr=output)
+            server = subprocess.Popen(
+                [*command, *args],
+                stdout=output,
+                stderr=output,
+                env={**os.environ, "CRM_ANONYMOUS_ROLE": "editor"},
+            )
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_until_ready(base, server, log)

@@ -218,7 +218,7 @@ documents = st.one_of(
 def test_documents_of_any_text(api: Api, document: str) -> None:
     body = answer(api, document)
     get = api.client.get(
-        "/graphql", params={"query": document}, headers={"accept": GRAPHQL_RESPONSE}
+        "/graphql", params={"query": document}, headers={"accept": GRAPHQL_RESPONSE, **api.headers}
     )
 
     assert "data" in body or body.get("errors")

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psutil
 import pytest
 
 from crm.api.access import ROOT_ROLES, policy, required_roles
@@ -13,11 +12,11 @@ from crm.api.ids import global_id
 from crm.api.schema import SCHEMA
 from crm.config import load_settings
 from crm.domain import Label
-from crm.graph.embedded import engine_processes
 from crm.graph.store import GraphStore
 from crm.keys import Role, new_key
 from crm.queries.keys import create_key, revoke_key
 from tests.api.conftest import GRAPHQL_RESPONSE, Api, serve
+from tests.faults import hold_lock, kill_engine
 
 LOUISE = "p-louise-opdigtet"
 LOUISE_EMAIL = "louise.opdigtet@proeve-omsorgsrobotter.example"
@@ -262,13 +261,14 @@ def test_every_field_the_policy_names_exists_in_the_schema_or_is_announced() -> 
 
 def test_a_key_that_cannot_be_checked_is_503_not_500(tmp_path: Path) -> None:
     data_dir = tmp_path / "crm-data"
-    for api in serve(load_settings(data_dir=data_dir)):
-        engines = engine_processes(data_dir)
-        for engine in engines:
-            engine.kill()
-        psutil.wait_procs(engines, timeout=10)
-
-        response = api.post("{ __typename }")
+    for api in serve(load_settings(data_dir=data_dir, store_wait_s=1)):
+        holder = hold_lock(data_dir)
+        kill_engine(data_dir)
+        try:
+            response = api.post("{ __typename }")
+        finally:
+            holder.kill()
+            holder.communicate()
 
         assert response.status_code == 503
         assert response.json()["errors"][0]["extensions"]["code"] == "STORE_UNAVAILABLE"

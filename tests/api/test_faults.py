@@ -1,20 +1,19 @@
 """The API when the store goes away: answered fast with STORE_UNAVAILABLE, ``/readyz`` says so,
 and the service recovers by itself when the store is back."""
 
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import psutil
 import pytest
 from starlette.testclient import TestClient
 
 from crm.api.app import create_app
 from crm.config import Settings
-from crm.graph.embedded import EngineFiles, engine_processes
+from crm.graph.embedded import engine_processes
+from crm.keys import Role
 from tests.falkordb_server import free_port, start_server
+from tests.faults import hold_lock, kill_engine
 
 WAIT_S = 1.0
 """``store_wait_s`` in these tests."""
@@ -30,26 +29,19 @@ def codes(answer: dict[str, list[dict[str, dict[str, str]]]]) -> list[str]:
     return [error["extensions"]["code"] for error in answer["errors"]]
 
 
-def kill_engine(settings: Settings) -> None:
-    engines = engine_processes(settings.data_dir)
-    assert engines
-    for engine in engines:
-        engine.kill()
-    psutil.wait_procs(engines, timeout=10)
-
-
 @pytest.fixture
 def quick(settings: Settings) -> Settings:
-    return settings.model_copy(update={"store_wait_s": WAIT_S})
+    """Settings that wait briefly for the store, and let requests without a key write."""
+    return settings.model_copy(update={"store_wait_s": WAIT_S, "anonymous_role": Role.EDITOR})
 
 
 def test_a_killed_engine_is_started_again_and_keeps_every_write(quick: Settings) -> None:
     with TestClient(create_app(quick)) as client:
         assert client.post("/graphql", json=CREATE).json()["data"]["createTopic"]["created"]
-        kill_engine(quick)
+        kill_engine(quick.data_dir)
         answer = topics(client)
         ready = client.get("/readyz")
-        kill_engine(quick)
+        kill_engine(quick.data_dir)
         written = client.post("/graphql", json=CREATE).json()
         after = topics(client)
 
@@ -62,8 +54,8 @@ def test_a_killed_engine_is_started_again_and_keeps_every_write(quick: Settings)
 def test_an_engine_that_cannot_come_back_is_answered_fast_then_recovers(quick: Settings) -> None:
     with TestClient(create_app(quick)) as client:
         assert client.post("/graphql", json=CREATE).json()["data"]["createTopic"]["created"]
-        holder = _hold(EngineFiles(quick.data_dir.resolve()).lock)
-        kill_engine(quick)
+        holder = hold_lock(quick.data_dir)
+        kill_engine(quick.data_dir)
 
         started = time.monotonic()
         answer = client.post("/graphql", json=COUNT).json()
@@ -114,25 +106,6 @@ def test_a_server_by_url_that_goes_away_is_unavailable_until_it_returns(
     assert ready.status_code == 503
     assert back == {"data": {"topics": {"totalCount": 1}}}
     assert ready_again.status_code == 200
-
-
-def _hold(lock: Path) -> subprocess.Popen[str]:
-    """Another process holding the engine's lock: nothing can start the engine meanwhile."""
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); "
-            "lock.acquire(); "
-            "print('held', flush=True); time.sleep(600)",
-            str(lock),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None
-    assert holder.stdout.readline() == "held\n"
-    return holder
 
 
 def _eventually(check: Callable[[], bool]) -> bool:

@@ -36,16 +36,27 @@ def example_env() -> dict[str, str]:
     return {name: value for name, _, value in pairs}
 
 
-def api_settings(services: dict[str, Any]) -> Settings:
-    """The settings the api service runs with, the password from the example env file."""
+USER_ENV = {"NEO4J_PASSWORD": "a-password-of-our-own"}
+"""The example file with the password changed, as its first line asks."""
+
+
+def api_settings(services: dict[str, Any], env: dict[str, str] | None = None) -> Settings:
+    """The settings the api service runs with, given the ``.env`` a user wrote."""
+    if env is None:
+        env = example_env() | USER_ENV
     environment = services["api"]["environment"]
     values = {
-        name: SUBSTITUTION.sub(lambda match: example_env()[match.group(1)], str(value))
+        name: SUBSTITUTION.sub(lambda match: env[match.group(1)], str(value))
         for name, value in environment.items()
     }
     return Settings.model_validate(
         {name.removeprefix("CRM_").lower(): value for name, value in values.items()}
     )
+
+
+def test_the_example_password_is_refused_in_production(services: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="neo4j_password is a placeholder"):
+        api_settings(services, example_env())
 
 
 def test_every_setting_the_api_gets_exists(services: dict[str, Any]) -> None:
@@ -65,7 +76,7 @@ def test_the_api_talks_to_the_neo4j_service(services: dict[str, Any]) -> None:
     assert url.scheme in neo4j.URL_SCHEMES
     assert url.hostname == "neo4j"
     assert url.port in neo4j_ports
-    assert settings.neo4j_password.get_secret_value() == example_env()["NEO4J_PASSWORD"]
+    assert settings.neo4j_password.get_secret_value() == USER_ENV["NEO4J_PASSWORD"]
     assert services["neo4j"]["environment"]["NEO4J_AUTH"].startswith(
         settings.neo4j_user + "/${NEO4J_PASSWORD"
     )

@@ -25,6 +25,7 @@ from crm.errors import Conflict, CrmError, InvalidInput, StoreError, StoreUnavai
 from crm.graph.connect import open_store
 from crm.graph.neo4j import URL_SCHEMES, Neo4jStore, plain, records, translate_errors
 from crm.graph.store import GraphStore
+from crm.keys import Role
 
 SECRET = "s3cr3t-never-shown"
 QUICK_S = 3.0
@@ -222,7 +223,9 @@ def test_an_app_whose_neo4j_went_away_is_not_ready_and_answers_store_unavailable
 ) -> None:
     """A server that vanished after start-up (a closed port; ``Neo4jStore.open`` does not
     connect): ``/readyz`` says why, GraphQL answers STORE_UNAVAILABLE quickly, nothing hangs."""
-    settings = settings_for(f"neo4j://127.0.0.1:{closed_port}")
+    settings = settings_for(f"neo4j://127.0.0.1:{closed_port}").model_copy(
+        update={"anonymous_role": Role.READER}
+    )
 
     async def without_ping(settings: Settings) -> GraphStore:
         return await Neo4jStore.open(settings)
