@@ -29,6 +29,10 @@ class Dialect(Protocol):
         """``expression`` (a text property) in a form that ``<`` and ``<=`` compare right."""
         ...
 
+    def subquery(self, variables: LiteralString) -> LiteralString:
+        """The opening of a ``CALL { ... }`` subquery that sees ``variables`` (``"p, a"``)."""
+        ...
+
     def fulltext_index(self, target: NodeProperty) -> LiteralString:
         """The statement that indexes one node property for full-text search."""
         ...
@@ -102,6 +106,10 @@ class FalkorDBDialect:
         answers every row (FalkorDB/FalkorDB#2239); ``toString`` keeps the comparison off the
         index and gives text back unchanged (and null as null)."""
         return "toString(" + expression + ")"
+
+    def subquery(self, variables: LiteralString) -> LiteralString:
+        """FalkorDB has no variable scope clause (``CALL (p) {``): an importing ``WITH``."""
+        return "CALL { WITH " + variables + " "
 
     def fulltext_index(self, target: NodeProperty) -> LiteralString:
         """One full-text index per label. Its ``language`` option (the stemmer) applies to the
@@ -195,6 +203,10 @@ class Neo4jDialect:
 
     def ordered_text(self, expression: LiteralString) -> LiteralString:
         return expression
+
+    def subquery(self, variables: LiteralString) -> LiteralString:
+        """The variable scope clause; Neo4j 5 deprecates the importing ``WITH``."""
+        return "CALL (" + variables + ") { "
 
     def fulltext_index(self, target: NodeProperty) -> LiteralString:
         """The analyser lower-cases and splits words; the text is folded already, and stop

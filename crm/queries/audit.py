@@ -8,6 +8,10 @@ from typing import Any, LiteralString
 from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore, Record
 
+LABEL = "AuditEntry"
+PROPERTIES = ("id", "at", "keyId", "operation", "ids", "requestId")
+"""The internal label and the properties its nodes may have (what Neo4j's linter checks)."""
+
 _RECORD = """
 CREATE (e:AuditEntry {id: $id, at: $at, keyId: $keyId, operation: $operation, ids: $ids,
                       requestId: $requestId})

@@ -13,6 +13,7 @@ from typing import Any, LiteralString
 
 from crm.domain import RELATIONSHIPS, Label, RelType
 from crm.graph.cypher import render
+from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore, Record
 
 PERSONAL_TIE_PROPERTIES: tuple[LiteralString, ...] = ("note", "role", "since", "until")
@@ -30,20 +31,21 @@ _REMOVE: LiteralString = "REMOVE " + ", ".join(f"copy.{name}" for name in PERSON
 # row (a count), so the person's row goes on once. (The model refuses a tie from a person to
 # themselves, so no tie is seen from both ends.)
 _OUTGOING: LiteralString = (
-    "CALL { WITH p, a MATCH (p)-[r:%type%]->(o) "
+    "MATCH (p)-[r:%type%]->(o) "
     "CREATE (a)-[copy:%type%]->(o) SET copy = properties(r), copy.updatedAt = $now "
     + _REMOVE
     + " RETURN count(*) AS n } WITH p, a, moved + n AS moved "
 )
 _INCOMING: LiteralString = (
-    "CALL { WITH p, a MATCH (o)-[r:%type%]->(p) "
+    "MATCH (o)-[r:%type%]->(p) "
     "CREATE (o)-[copy:%type%]->(a) SET copy = properties(r), copy.updatedAt = $now "
     + _REMOVE
     + " RETURN count(*) AS n } WITH p, a, moved + n AS moved "
 )
 
 
-def _erase_statement() -> LiteralString:
+def _erase_statement(dialect: Dialect) -> LiteralString:
+    subquery = dialect.subquery("p, a")
     statement: LiteralString = (
         "MATCH (p:Person {id: $id}) "
         "CREATE (a:Person) SET a = $placeholder, a.createdAt = $now, a.updatedAt = $now "
@@ -51,13 +53,10 @@ def _erase_statement() -> LiteralString:
     )
     for rel_type, spec in RELATIONSHIPS.items():
         if Label.PERSON in spec.sources:
-            statement += render(_OUTGOING, type=rel_type)
+            statement += subquery + render(_OUTGOING, type=rel_type)
         if Label.PERSON in spec.targets:
-            statement += render(_INCOMING, type=rel_type)
+            statement += subquery + render(_INCOMING, type=rel_type)
     return statement + "DETACH DELETE p RETURN a.id AS placeholder, moved"
-
-
-_ERASE = _erase_statement()
 
 
 @dataclass(frozen=True)
@@ -105,6 +104,6 @@ async def erase_person(
     delete them; the placeholder's id and how many ties moved, or ``None`` if there was no such
     person."""
     rows: list[dict[str, Any]] = await store.write(
-        _ERASE, {"id": person_id, "placeholder": placeholder, "now": now}
+        _erase_statement(store.dialect), {"id": person_id, "placeholder": placeholder, "now": now}
     )
     return (rows[0]["placeholder"], int(rows[0]["moved"])) if rows else None

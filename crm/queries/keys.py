@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from crm.graph.store import GraphStore, Record
 from crm.keys import NewKey, Role
 
+LABEL = "ApiKey"
+PROPERTIES = ("id", "role", "name", "hash", "createdAt", "revokedAt")
+"""The internal label and the properties its nodes may have (what Neo4j's linter checks)."""
+
 _CREATE = """
 CREATE (k:ApiKey {id: $id, role: $role, name: $name, hash: $hash, createdAt: $now})
 RETURN properties(k) AS k

@@ -19,6 +19,8 @@ from filelock import FileLock
 
 from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelType
 from crm.graph.properties import TIMESTAMPS, property_names
+from crm.queries import audit as audit_query
+from crm.queries import keys as keys_query
 from tests.lint.capture import Statement
 
 HERE = Path(__file__).resolve().parent
@@ -73,8 +75,11 @@ def db_schema() -> dict[str, Any]:
         keys.update(property_names(node_model))
     for spec in RELATIONSHIPS.values():
         keys.update(property_names(spec.properties))
+    internal = (keys_query, audit_query)
+    for module in internal:
+        keys.update(module.PROPERTIES)
     return {
-        "labels": [label.value for label in Label],
+        "labels": [label.value for label in Label] + [module.LABEL for module in internal],
         "relationshipTypes": [rel_type.value for rel_type in RelType],
         "propertyKeys": sorted(keys),
         "graphSchema": [
