@@ -1,5 +1,5 @@
 """Dashboard figures: totals, counts by country and sector, events and attendance by year,
-cross-border ties by year, funding against outcomes; each as the graph stood at a date.
+cross-border interactions by year, funding against outcomes; each as the graph stood at a date.
 
 As of a date, a record counts when the date it records is on or before it: an event by its
 ``date``, an interaction by its ``date``, attendance by its event's date, a membership from its
@@ -21,11 +21,11 @@ from crm.graph.cypher import render
 from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore, Record
 
-CROSS_BORDER_TIE: LiteralString = (
+CROSS_BORDER_INTERACTION: LiteralString = (
     "MATCH (a:Person)-[i:INTERACTED]->(b:Person) WHERE a.country <> b.country"
 )
-"""A cross-border tie: one recorded interaction between two people of different countries.
-The one definition every figure of cross-border ties counts."""
+"""A cross-border interaction: one recorded interaction between two people of different
+countries (the pairs they join are the cross-border ties of ``crm.queries.network.border``)."""
 
 COUNTRY_LABELS = (Label.CLUSTER, Label.ORGANIZATION, Label.PERSON)
 SECTOR_LABELS = (Label.CLUSTER, Label.ORGANIZATION, Label.INITIATIVE, Label.PROJECT)
@@ -94,14 +94,14 @@ def _parameters(as_of: date | None) -> dict[str, Any]:
 class Totals:
     nodes: dict[Label, int]
     interactions: int
-    cross_border_ties: int
+    cross_border_interactions: int
     attendances: int
     memberships: int
     jobs: int
 
 
 async def totals(store: GraphStore, as_of: date | None) -> Totals:
-    """How many records of each label, interactions, cross-border ties and attendances."""
+    """How many records of each label, interactions, cross-border interactions and attendances."""
     dialect = store.dialect
     parts = [
         render("MATCH (x:%label%) ", label=label)
@@ -113,10 +113,10 @@ async def totals(store: GraphStore, as_of: date | None) -> Totals:
         "MATCH (:Person)-[i:INTERACTED]->(:Person) WHERE "
         + _interaction_visible(dialect)
         + " RETURN 'interactions' AS name, count(i) AS count",
-        CROSS_BORDER_TIE
+        CROSS_BORDER_INTERACTION
         + " AND "
         + _interaction_visible(dialect)
-        + " RETURN 'crossBorderTies' AS name, count(i) AS count",
+        + " RETURN 'crossBorderInteractions' AS name, count(i) AS count",
         "MATCH (:Person)-[t:ATTENDED]->(x:Event) WHERE "
         + visible(dialect, Label.EVENT, "x")
         + " RETURN 'attendances' AS name, count(t) AS count",
@@ -135,7 +135,7 @@ async def totals(store: GraphStore, as_of: date | None) -> Totals:
     return Totals(
         nodes={label: counts.get(label.value, 0) for label in Label},
         interactions=counts.get("interactions", 0),
-        cross_border_ties=counts.get("crossBorderTies", 0),
+        cross_border_interactions=counts.get("crossBorderInteractions", 0),
         attendances=counts.get("attendances", 0),
         memberships=counts.get("memberships", 0),
         jobs=counts.get("jobs", 0),
@@ -216,16 +216,18 @@ async def events_by_year(store: GraphStore, as_of: date | None) -> list[YearEven
     ]
 
 
-async def cross_border_ties_by_year(store: GraphStore, as_of: date | None) -> dict[int, int]:
-    """Year -> cross-border ties (``CROSS_BORDER_TIE``) recorded in it."""
+async def cross_border_interactions_by_year(
+    store: GraphStore, as_of: date | None
+) -> dict[int, int]:
+    """Year -> cross-border interactions (``CROSS_BORDER_INTERACTION``) dated in it."""
     statement = (
-        CROSS_BORDER_TIE
+        CROSS_BORDER_INTERACTION
         + " AND "
         + _interaction_visible(store.dialect)
-        + " RETURN substring(i.date, 0, 4) AS year, count(i) AS ties ORDER BY year"
+        + " RETURN substring(i.date, 0, 4) AS year, count(i) AS interactions ORDER BY year"
     )
     rows = await store.read(statement, _parameters(as_of))
-    return {int(row["year"]): int(row["ties"]) for row in rows}
+    return {int(row["year"]): int(row["interactions"]) for row in rows}
 
 
 @dataclass

@@ -14,12 +14,12 @@ query ($asOf: Date) {
   stats(asOf: $asOf) {
     asOf
     totals { clusters organizations people events initiatives projects topics sectors regions
-             documents interactions crossBorderTies attendances memberships jobs }
+             documents interactions crossBorderInteractions attendances memberships jobs }
     byCountry { country clusters organizations people }
     bySector { sector { recordId } clusters organizations initiatives projects }
     byCountryAndSector { country sector { name } clusters organizations }
     eventsByYear { year events attendance recordedAttendees }
-    crossBorderTiesByYear { year ties }
+    crossBorderInteractionsByYear { year interactions }
     funding { programme fund projects totalInvestmentEur euContributionEur cofinancingRate
               events eventsByKind { kind events attendance } attendance initiatives }
   }
@@ -62,7 +62,7 @@ def test_the_demos_totals_and_trends(intranet: Api) -> None:
     assert found["totals"] == {
         "clusters": 14, "organizations": 72, "people": 172, "events": 16, "initiatives": 7,
         "projects": 3, "topics": 9, "sectors": 5, "regions": 2, "documents": 9,
-        "interactions": 460, "crossBorderTies": 147, "attendances": 392, "memberships": 114,
+        "interactions": 460, "crossBorderInteractions": 147, "attendances": 392, "memberships": 114,
         "jobs": 188,
     }  # fmt: skip
     assert found["byCountry"] == [
@@ -82,9 +82,9 @@ def test_the_demos_totals_and_trends(intranet: Api) -> None:
     assert found["eventsByYear"][2] == {
         "year": 2013, "events": 4, "attendance": 1531, "recordedAttendees": 92,
     }  # fmt: skip
-    assert found["crossBorderTiesByYear"] == [
-        {"year": year, "ties": ties}
-        for year, ties in zip(range(2010, 2017), (3, 7, 11, 21, 27, 33, 45), strict=True)
+    assert found["crossBorderInteractionsByYear"] == [
+        {"year": year, "interactions": count}
+        for year, count in zip(range(2010, 2017), (3, 7, 11, 21, 27, 33, 45), strict=True)
     ]
 
 
@@ -109,7 +109,8 @@ def test_a_hand_built_network_now(tiny: Api) -> None:
     assert found["totals"] == {
         "clusters": 1, "organizations": 1, "people": 3, "events": 2, "initiatives": 2,
         "projects": 1, "topics": 1, "sectors": 1, "regions": 0, "documents": 0,
-        "interactions": 3, "crossBorderTies": 2, "attendances": 3, "memberships": 0, "jobs": 2,
+        "interactions": 3, "crossBorderInteractions": 2, "attendances": 3, "memberships": 0,
+        "jobs": 2,
     }  # fmt: skip
     assert found["bySector"] == [
         {"sector": {"recordId": "s-energy"}, "clusters": 1, "organizations": 1,
@@ -123,7 +124,10 @@ def test_a_hand_built_network_now(tiny: Api) -> None:
         {"year": 2013, "events": 1, "attendance": 2, "recordedAttendees": 2},
         {"year": 2014, "events": 1, "attendance": 100, "recordedAttendees": 1},
     ]
-    assert found["crossBorderTiesByYear"] == [{"year": 2013, "ties": 1}, {"year": 2014, "ties": 1}]
+    assert found["crossBorderInteractionsByYear"] == [
+        {"year": 2013, "interactions": 1},
+        {"year": 2014, "interactions": 1},
+    ]
     assert found["funding"] == [
         {
             "programme": "Interreg", "fund": "ERDF", "projects": 1, "totalInvestmentEur": 1000,
@@ -143,10 +147,10 @@ def test_as_of_a_date_hides_what_came_later(tiny: Api) -> None:
     totals = found["totals"]
     # The conference, its initiative I, J (started 2015) and the 2014 call are hidden.
     assert (totals["events"], totals["initiatives"], totals["interactions"]) == (1, 0, 2)
-    assert (totals["crossBorderTies"], totals["attendances"]) == (1, 1 + 1)
+    assert (totals["crossBorderInteractions"], totals["attendances"]) == (1, 1 + 1)
     assert totals["jobs"] == 2  # Bo's job at Nordklynge starts on the day
     assert found["bySector"][0]["initiatives"] == 0
-    assert found["crossBorderTiesByYear"] == [{"year": 2013, "ties": 1}]
+    assert found["crossBorderInteractionsByYear"] == [{"year": 2013, "interactions": 1}]
     assert [(line["events"], line["attendance"], line["initiatives"])
             for line in found["funding"]] == [(1, 2, 0)]  # fmt: skip
 
@@ -182,4 +186,4 @@ def test_an_empty_graph_counts_zero(empty: Api) -> None:
     found = stats(empty, "2014-01-01")
     assert set(found["totals"].values()) == {0}
     assert [found[name] for name in ("byCountry", "bySector", "byCountryAndSector",
-            "eventsByYear", "crossBorderTiesByYear", "funding")] == [[]] * 6  # fmt: skip
+            "eventsByYear", "crossBorderInteractionsByYear", "funding")] == [[]] * 6  # fmt: skip

@@ -28,9 +28,9 @@ class StatsTotals:
     regions: int
     documents: int
     interactions: int
-    cross_border_ties: int = strawberry.field(
-        description="Interactions between people of different countries (the one definition "
-        "of a cross-border tie)."
+    cross_border_interactions: int = strawberry.field(
+        description="Interactions between people of different countries (the pairs of people "
+        "they join are the cross-border ties: `crossBorderTies`)."
     )
     attendances: int = strawberry.field(description="Recorded attendances of events.")
     memberships: int = strawberry.field(description="Organisations' cluster memberships.")
@@ -59,10 +59,10 @@ class YearEvents:
     recorded_attendees: int = strawberry.field(description="Attendances recorded in the graph.")
 
 
-@strawberry.type(description="Cross-border ties recorded in one year.")
-class YearTies:
+@strawberry.type(description="Cross-border interactions recorded in one year.")
+class YearInteractions:
     year: int
-    ties: int
+    interactions: int
 
 
 @strawberry.type(description="Events of one kind and their attendance.")
@@ -144,7 +144,7 @@ async def _totals(root: Root, info: Info) -> StatsTotals:
         regions=nodes[Label.REGION],
         documents=nodes[Label.DOCUMENT],
         interactions=found.interactions,
-        cross_border_ties=found.cross_border_ties,
+        cross_border_interactions=found.cross_border_interactions,
         attendances=found.attendances,
         memberships=found.memberships,
         jobs=found.jobs,
@@ -205,9 +205,9 @@ async def _events_by_year(root: Root, info: Info) -> list[YearEvents]:
     ]
 
 
-async def _cross_border_ties_by_year(root: Root, info: Info) -> list[YearTies]:
-    found = await dashboard.cross_border_ties_by_year(info.context.store, root["as_of"])
-    return [YearTies(year=year, ties=ties) for year, ties in found.items()]
+async def _cross_border_interactions_by_year(root: Root, info: Info) -> list[YearInteractions]:
+    found = await dashboard.cross_border_interactions_by_year(info.context.store, root["as_of"])
+    return [YearInteractions(year=year, interactions=count) for year, count in found.items()]
 
 
 async def _funding(root: Root, info: Info) -> list[FundingLine]:
@@ -253,9 +253,9 @@ def stats_field(types: dict[Label, Any]) -> Any:
         "events_by_year": strawberry.field(
             resolver=_events_by_year, description="Events and attendance per year."
         ),
-        "cross_border_ties_by_year": strawberry.field(
-            resolver=_cross_border_ties_by_year,
-            description="Cross-border ties per year of the interaction.",
+        "cross_border_interactions_by_year": strawberry.field(
+            resolver=_cross_border_interactions_by_year,
+            description="Cross-border interactions per year of their date.",
         ),
         "funding": strawberry.field(
             resolver=_funding, description="Funding per programme and fund against outcomes."
