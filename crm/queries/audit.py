@@ -19,6 +19,18 @@ RETURN e.id AS id
 """
 
 
+def renaming_in_trail(carry: LiteralString) -> LiteralString:
+    """Cypher that, after rows of the variables in ``carry``, puts ``$trailNew`` for the id
+    ``$trailOld`` in every entry (an erased person's id is personal data: their placeholder's
+    takes its place); the rows go on."""
+    return (
+        "WITH " + carry + " OPTIONAL MATCH (e:AuditEntry) WHERE $trailOld IN e.ids "
+        "WITH " + carry + ", collect(e) AS entries "
+        "FOREACH (e IN entries | SET e.ids = "
+        "[x IN e.ids | CASE WHEN x = $trailOld THEN $trailNew ELSE x END]) "
+    )
+
+
 @dataclass(frozen=True)
 class AuditEntry:
     id: str

@@ -15,6 +15,7 @@ from crm.domain import RELATIONSHIPS, Label, RelType
 from crm.graph.cypher import render
 from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore, Record
+from crm.queries.audit import renaming_in_trail
 
 PERSONAL_TIE_PROPERTIES: tuple[LiteralString, ...] = ("note", "role", "since", "until")
 """Tie properties that describe the person rather than count something: erased with them."""
@@ -56,7 +57,12 @@ def _erase_statement(dialect: Dialect) -> LiteralString:
             statement += subquery + render(_OUTGOING, type=rel_type)
         if Label.PERSON in spec.targets:
             statement += subquery + render(_INCOMING, type=rel_type)
-    return statement + "DETACH DELETE p RETURN a.id AS placeholder, moved"
+    return (
+        statement
+        + "DETACH DELETE p "
+        + renaming_in_trail("a, moved")
+        + "RETURN a.id AS placeholder, moved"
+    )
 
 
 @dataclass(frozen=True)
@@ -98,12 +104,20 @@ async def holdings(store: GraphStore, person_id: str) -> Holdings | None:
 
 
 async def erase_person(
-    store: GraphStore, person_id: str, placeholder: Record, now: str
+    store: GraphStore, person_id: str, placeholder: Record, now: str, trail: tuple[str, str]
 ) -> tuple[str, int] | None:
     """Replace the person by ``placeholder`` (its properties, with its own id) in every tie and
-    delete them; the placeholder's id and how many ties moved, or ``None`` if there was no such
-    person."""
+    delete them, and in the audit trail put ``trail[1]`` (how it names the placeholder) for
+    ``trail[0]`` (the person); the placeholder's id and how many ties moved, or ``None`` if
+    there was no such person."""
     rows: list[dict[str, Any]] = await store.write(
-        _erase_statement(store.dialect), {"id": person_id, "placeholder": placeholder, "now": now}
+        _erase_statement(store.dialect),
+        {
+            "id": person_id,
+            "placeholder": placeholder,
+            "now": now,
+            "trailOld": trail[0],
+            "trailNew": trail[1],
+        },
     )
     return (rows[0]["placeholder"], int(rows[0]["moved"])) if rows else None

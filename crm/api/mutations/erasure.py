@@ -69,7 +69,8 @@ async def _erase(info: Info, person: strawberry.ID, reason: str) -> dict[str, An
         raise not_found(["person"], Label.PERSON, record_id)
     moment = now(info)
     placeholder = _placeholder(stored, reason, moment)
-    erased = await erase_person(store, record_id, placeholder, moment)
+    trail = (global_id(Label.PERSON, record_id), global_id(Label.PERSON, placeholder["id"]))
+    erased = await erase_person(store, record_id, placeholder, moment, trail)
     if erased is None:  # erased by someone else meanwhile
         raise not_found(["person"], Label.PERSON, record_id)
     placeholder_id, moved = erased
