@@ -74,6 +74,30 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     yield from serve(settings)
 
 
+BRIDGES = """{ brokers(first: 1%s) { person { recordId } organization { recordId }
+    bridged bridges { recordId } } }"""
+
+
+def test_the_bridge_bridges_its_contacts_who_never_met(api: Api) -> None:
+    [carl] = api.data(BRIDGES % "")["brokers"]
+    [before] = api.data(BRIDGES % ', asOf: "2021-01-01"')["brokers"]
+
+    assert carl["person"]["recordId"] == "carl"
+    assert carl["bridged"] == 3
+    pairs = [[p["recordId"] for p in pair] for pair in carl["bridges"]]
+    assert pairs == [["bert", "dora"], ["bert", "eva"], ["dora", "eva"]]
+    assert (before["bridged"], len(before["bridges"])) == (1, 1)
+
+
+def test_an_organisation_bridges_its_peoples_contacts(api: Api) -> None:
+    [dk] = api.data(BRIDGES % ", organizations: true")["brokers"]
+    [across] = api.data(BRIDGES % ", organizations: true, crossBorder: true")["brokers"]
+
+    assert dk["organization"]["recordId"] == "org-dk"
+    assert [[p["recordId"] for p in pair] for pair in dk["bridges"]] == [["bert", "eva"]]
+    assert (across["organization"]["recordId"], across["bridged"]) == ("org-dk", 0)
+
+
 def test_the_bridge_has_the_highest_betweenness(api: Api) -> None:
     for arguments in ("", ', asOf: "2022-01-01"', ", crossBorder: true"):
         data = api.data(f"{{ brokers(first: 2{arguments}) {{ score person {{ recordId }} }} }}")

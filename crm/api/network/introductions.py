@@ -75,7 +75,8 @@ def _broker_type(person: Any, organization: Any) -> Any:
         ),
         bridged=strawberry.field(
             graphql_type=int,
-            description="Pairs of this person's contacts who never interacted with each other.",
+            description="Pairs of contacts (of the person; of the organisation's people, outside "
+            "it) who had not interacted with each other.",
         ),
         bridges=strawberry.field(
             graphql_type=list[list[person]],

@@ -8,8 +8,8 @@ asked, only pairs in different countries. On the demo the top two match the unbo
 scores' top two, within 7 %, and 7 of the top ten. Where the engine has an exact algorithm
 for the same question (``Dialect.betweenness``: Neo4j with Graph Data Science), the plain
 question (no ``asOf``, all pairs) goes to it. An organisation's score is the sum of its
-people's on that day. ``bridges`` are pairs of a broker's contacts who never interacted with
-each other (across the border, when asked so).
+people's on that day. ``bridges`` are pairs of a broker's contacts (an organisation's: its
+people's, outside it) who had not interacted with each other (across the border, when asked so).
 """
 
 from typing import Any, LiteralString
@@ -33,29 +33,54 @@ WITH s, t, x, size(shortest) AS paths, count(*) AS through
 WITH x, sum(toFloat(through) / paths) AS score
 """
 
-_PEOPLE: LiteralString = """
-WITH x, score ORDER BY score DESC, x.id LIMIT $first
-OPTIONAL MATCH (a:Person)-[i:INTERACTED]-(x)-[j:INTERACTED]-(b:Person)
-WHERE a.id < b.id AND i.date <= $asOf AND j.date <= $asOf
-  AND (NOT $crossBorder OR a.country <> b.country) AND NOT (a)-[:INTERACTED]-(b)
-WITH x, score, collect(DISTINCT [a.id, b.id]) AS pairs
-UNWIND (CASE WHEN size(pairs) = 0 THEN [null] ELSE pairs[0..$bridgesShown] END) AS pair
-OPTIONAL MATCH (a:Person {id: pair[0]})
-OPTIONAL MATCH (b:Person {id: pair[1]})
-WITH x, score, size(pairs) AS bridged,
-     collect(CASE WHEN a IS NULL THEN null ELSE [properties(a), properties(b)] END) AS bridges
-RETURN properties(x) AS person, score, bridged, bridges
-ORDER BY score DESC, x.id
+_BRIDGES: LiteralString = """
+UNWIND staff AS member
+OPTIONAL MATCH (member)-[i:INTERACTED]-(c:Person) WHERE NOT c IN staff AND i.date <= $asOf
+WITH broker, score, staff, collect(DISTINCT c) AS contacts
+UNWIND (CASE WHEN size(contacts) = 0 THEN [null] ELSE contacts END) AS a
+UNWIND (CASE WHEN size(contacts) = 0 THEN [null] ELSE contacts END) AS b
+WITH broker, score, staff, a, b,
+     a IS NOT NULL AND a.id < b.id AND (NOT $crossBorder OR a.country <> b.country) AS candidate
+OPTIONAL MATCH (a)-[met:INTERACTED]-(b) WHERE candidate AND met.date <= $asOf
+WITH broker, score, staff, a, b, candidate, count(met) AS meetings
+ORDER BY a.id, b.id
+WITH broker, score, staff,
+     collect(CASE WHEN candidate AND meetings = 0 THEN [properties(a), properties(b)] END) AS pairs
 """
+"""For rows of a ``broker`` with its ``score`` and ``staff`` (the people whose contacts count:
+the broker, or an organisation's people), the pairs of their contacts outside ``staff`` who had
+not interacted by ``$asOf``: the ties the broker bridges."""
+
+_PEOPLE: LiteralString = (
+    """
+WITH x, score ORDER BY score DESC, x.id LIMIT $first
+WITH x AS broker, score, [x] AS staff
+"""
+    + _BRIDGES
+    + """
+RETURN properties(broker) AS person, score, size(pairs) AS bridged,
+       pairs[0..$bridgesShown] AS bridges
+ORDER BY score DESC, broker.id
+"""
+)
 
 _ORGANIZATIONS: LiteralString = (
     """
 MATCH (x)-[w:WORKS_AT]->(o:Organization) WHERE """
     + active("w")
     + """
-WITH o, sum(score) AS score, collect(x.id) AS people
-RETURN properties(o) AS organization, score, people
+WITH o, sum(score) AS score
 ORDER BY score DESC, o.id LIMIT $first
+MATCH (p:Person)-[w:WORKS_AT]->(o) WHERE """
+    + active("w")
+    + """
+WITH o AS broker, score, collect(p) AS staff
+"""
+    + _BRIDGES
+    + """
+RETURN properties(broker) AS organization, score, size(pairs) AS bridged,
+       pairs[0..$bridgesShown] AS bridges
+ORDER BY score DESC, broker.id
 """
 )
 
