@@ -1,0 +1,39 @@
+"""What every benchmark section is handed: the size, where the engine keeps its files, the
+generated dataset and the settings to open stores with."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crm.config import Settings
+
+LOADED_GRAPH = "bench"
+"""The graph the import section loads the dataset into, and the later sections read."""
+
+
+@dataclass(frozen=True)
+class Bench:
+    size: str
+    seed: int
+    workdir: Path
+    """Scratch space of this run; the embedded engine's data folder is ``workdir / "data"``."""
+    dataset: Path
+    """The generator's output (a CSV folder in the loader's format)."""
+    quick: bool = False
+    """Fewer repetitions and shorter runs (CI's smoke run): the shape of the output, not its
+    precision."""
+
+    @property
+    def data_dir(self) -> Path:
+        return self.workdir / "data"
+
+    def settings(self, graph: str = LOADED_GRAPH, **overrides: Any) -> Settings:
+        """Settings for the embedded engine of this run, on ``graph``."""
+        values: dict[str, Any] = {
+            "data_dir": self.data_dir,
+            "graph_name": graph,
+            "fsync": "everysec",
+            "max_page_size": 10_000,
+            "query_timeout_ms": 600_000,
+        }
+        return Settings(**(values | overrides))
