@@ -37,6 +37,7 @@ from graph_loader.export import export_graph, write_document
 from graph_loader.load import LoadReport
 from graph_loader.load import load as load_paths
 from graph_loader.progress import progress_for
+from graph_loader.synthetic import SIZES, write_dataset
 from graph_loader.writer import Summary
 
 EXIT_PROBLEMS = 1
@@ -196,6 +197,34 @@ def export(
     nodes = sum(map(len, document["nodes"].values()))
     relationships = sum(map(len, document["relationships"].values()))
     err.print(f"wrote {nodes} nodes and {relationships} relationships to {path}", highlight=False)
+
+
+@app.command()
+def generate(
+    size: Annotated[
+        str,
+        typer.Argument(help=f"The dataset's size: {', '.join(SIZES)}.", show_default=False),
+    ],
+    out: Annotated[
+        Path, typer.Argument(help="The folder to write the CSV files to.", show_default=False)
+    ],
+    seed: Annotated[int, typer.Option(help="The same seed gives the same files.")] = 7,
+) -> None:
+    """Write a synthetic border-region network of a named size as a CSV folder that ``crm
+    load`` reads."""
+    if size not in SIZES:
+        raise typer.BadParameter(f"give one of {', '.join(SIZES)}", param_hint="SIZE")
+    try:
+        with progress_for(err) as progress:
+            dataset = write_dataset(SIZES[size], out, seed=seed, progress=progress)
+    except OSError as error:
+        err.print(f"[red]error:[/red] cannot write {escape(str(out))}: {escape(str(error))}")
+        raise typer.Exit(EXIT_PROBLEMS) from None
+    err.print(
+        f"wrote {dataset.node_total} nodes and {dataset.relationship_total} relationships "
+        f"({size}, seed {seed}) to {out}",
+        highlight=False,
+    )
 
 
 @app.command()
