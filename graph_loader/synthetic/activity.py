@@ -16,17 +16,15 @@ from random import Random
 from crm.domain import Label, RelType
 from graph_loader.synthetic import vocabulary as words
 from graph_loader.synthetic.names import Numbering, initiative_name
-from graph_loader.synthetic.network import (
-    CROSS_BORDER,
-    CROSS_BORDER_BRIDGING,
-    LAST_DAY,
-    YEARS,
-    Network,
-    day_in,
-    pick,
-)
+from graph_loader.synthetic.network import Network
+from graph_loader.synthetic.people import People
+from graph_loader.synthetic.sampling import LAST_DAY, YEARS, day_in, padded_id, pick
 from graph_loader.synthetic.vocabulary import COUNTRIES, DK, PLACES
 
+CROSS_BORDER = 0.12
+"""How likely an ordinary person's contact outside the own organisation is on the other side."""
+CROSS_BORDER_BRIDGING = 0.5
+"""The same for people in border-bridging roles."""
 HOME_ATTENDANCE = 0.7
 """The share of an event's attendees from the country it takes place in."""
 COLLEAGUES = 0.25
@@ -57,8 +55,9 @@ class Event:
 class Activity:
     """Generates events, attendance, initiatives, documents and interactions on a network."""
 
-    def __init__(self, network: Network) -> None:
+    def __init__(self, network: Network, people: People) -> None:
         self.net = network
+        self.people = people
         self.spec = network.spec
         self.years = _growing_years()
         self.events: list[Event] = []
@@ -97,7 +96,7 @@ class Activity:
             )
             median = words.EVENT_KINDS[kind][2]
             event = Event(
-                f"ev-{k + 1:0{max(4, len(str(self.spec.events)))}d}",
+                padded_id("ev", k, self.spec.events),
                 kind,
                 day_in(rng, year),
                 rng.choices(PLACES, weights=[place.weight for place in PLACES])[0],
@@ -117,7 +116,7 @@ class Activity:
             self.attend(rng, event, max(3, round(event.size * scale)))
 
     def attend(self, rng: Random, event: Event, size: int) -> None:
-        people = self.net.people
+        people = self.people
         host = event.place.country
         chosen: dict[int, None] = {}
         for country in COUNTRIES:
@@ -169,7 +168,7 @@ class Activity:
                     sources.append(second)
             topic = sources[0].topics[0]
             started = min(LAST_DAY, max(event.day for event in sources) + rng.randint(20, 300))
-            initiative_id = f"ini-{k + 1:0{max(4, len(str(self.spec.initiatives)))}d}"
+            initiative_id = padded_id("ini", k, self.spec.initiatives)
             self.net.node(
                 Label.INITIATIVE,
                 {
@@ -185,7 +184,7 @@ class Activity:
 
     def initiative_partners(self, rng: Random, initiative_id: str, event: Event) -> None:
         """Employers of people who met at the event, and sometimes a cluster."""
-        people = self.net.people
+        people = self.people
         candidates = list(dict.fromkeys(people.employer[person] for person in event.attendees))
         partners = rng.sample(candidates, min(len(candidates), rng.randint(2, 5)))
         if self.net.cluster_indexes and rng.random() < 0.3:
@@ -212,7 +211,7 @@ class Activity:
             project = projects[rng.randrange(len(projects))]
             kind = rng.choice(kinds)
             topic = self.net.topics[rng.randrange(len(self.net.topics))]
-            document_id = f"doc-{k + 1:0{max(4, len(str(self.spec.documents)))}d}"
+            document_id = padded_id("doc", k, self.spec.documents)
             published = min(LAST_DAY, rng.randint(project.start, project.end))
             self.net.node(
                 Label.DOCUMENT,
@@ -231,10 +230,9 @@ class Activity:
 
     def interactions(self) -> None:
         rng = self.net.rng("interactions")
-        people, orgs = self.net.people, self.net.orgs
+        people, orgs = self.people, self.net.orgs
         kinds = list(words.INTERACTION_KINDS)
         kind_weights = list(accumulate(words.INTERACTION_KINDS.values()))
-        width = max(4, len(str(self.spec.interactions)))
         if len(people.ids) < 2:
             return
         made = 0
@@ -249,7 +247,7 @@ class Activity:
                 self.net.tie(
                     RelType.INTERACTED,
                     {
-                        "id": f"i-{made:0{width}d}",
+                        "id": padded_id("i", made - 1, self.spec.interactions),
                         "from": people.ids[source],
                         "to": people.ids[target],
                         "kind": kind,
@@ -263,7 +261,7 @@ class Activity:
     def contact(self, rng: Random, source: int, colleagues: list[int]) -> int:
         """Whom ``source`` interacts with: a colleague, or someone by activity weight on this
         or the other side of the border; never ``source`` itself."""
-        people = self.net.people
+        people = self.people
         if len(colleagues) > 1 and rng.random() < COLLEAGUES:
             target = rng.choice(colleagues)
             if target != source:

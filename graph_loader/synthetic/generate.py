@@ -6,6 +6,7 @@ from pathlib import Path
 from crm.domain import Label, RelType
 from graph_loader.synthetic.activity import Activity
 from graph_loader.synthetic.network import Network
+from graph_loader.synthetic.people import Staffing
 from graph_loader.synthetic.sizes import SIZES, SizeSpec
 from graph_loader.synthetic.writer import csv_folder
 from graph_loader.writer import Progress
@@ -48,7 +49,7 @@ def write_dataset(
     with csv_folder(out, progress) as folder:
         network = Network(spec, seed, folder)
         network.build()
-        Activity(network).build()
+        Activity(network, Staffing(network).build()).build()
     counts = folder.counts()
     return GeneratedDataset(
         path=out,

@@ -11,6 +11,10 @@ DK, DE = "DK", "DE"
 COUNTRIES = (DK, DE)
 
 
+def other_country(country: str) -> str:
+    return DE if country == DK else DK
+
+
 @dataclass(frozen=True)
 class Words:
     """One thing said in German, Danish and English."""
