@@ -35,8 +35,9 @@ BATCH = 10_000
 
 
 def _growing_years() -> list[float]:
-    """Cumulative weights of the years: the network grows, and 2026 is half a year."""
-    weights = [1 + 0.12 * (year - YEARS[0]) for year in YEARS]
+    """Cumulative weights of the years: the network grows (and more so as people join it),
+    and 2026 is half a year."""
+    weights = [1 + 0.04 * (year - YEARS[0]) for year in YEARS]
     weights[-1] /= 2
     return list(accumulate(weights))
 
@@ -243,6 +244,8 @@ class Activity:
             chosen_kinds = rng.choices(kinds, cum_weights=kind_weights, k=batch)
             for source, year, kind in zip(sources, years, chosen_kinds, strict=True):
                 target = self.contact(rng, source, orgs[people.employer[source]].people)
+                joined = max(people.joined[source], people.joined[target])
+                when = year if year >= joined else rng.randint(joined, YEARS[-1])
                 made += 1
                 self.net.tie(
                     RelType.INTERACTED,
@@ -251,7 +254,7 @@ class Activity:
                         "from": people.ids[source],
                         "to": people.ids[target],
                         "kind": kind,
-                        "date": date.fromordinal(day_in(rng, year)),
+                        "date": date.fromordinal(day_in(rng, when)),
                         "note": (
                             rng.choice(words.INTERACTION_NOTES) if rng.random() < 0.15 else None
                         ),

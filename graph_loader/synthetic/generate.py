@@ -36,6 +36,8 @@ def generate(size: str, out: Path, *, seed: int = 7) -> GeneratedDataset:
     """Write the dataset of the named ``size`` (a key of ``SIZES``) to the folder ``out``.
 
     The same size and seed give byte-identical files."""
+    if size not in SIZES:
+        raise ValueError(f"unknown size {size!r}: give one of {', '.join(SIZES)}")
     return write_dataset(SIZES[size], out, seed=seed)
 
 

@@ -11,7 +11,7 @@ so the output depends only on the size and the seed.
 from dataclasses import dataclass, field
 from datetime import date
 from random import Random
-from typing import Any, Protocol
+from typing import Protocol
 
 from crm.domain import Label, RelType
 from graph_loader.synthetic import vocabulary as words
@@ -41,8 +41,7 @@ from graph_loader.synthetic.vocabulary import (
     Place,
     other_country,
 )
-
-Row = dict[str, Any]
+from graph_loader.synthetic.writer import Row
 
 
 class Sink(Protocol):

@@ -15,8 +15,10 @@ from graph_loader.synthetic import vocabulary as words
 from graph_loader.synthetic.names import person_name
 from graph_loader.synthetic.network import Network, Organization
 from graph_loader.synthetic.sampling import (
+    CAREERS,
     FIRST_DAY,
     LAST_DAY,
+    YEARS,
     Weighted,
     padded_id,
     pareto,
@@ -35,6 +37,8 @@ class People:
     employer: list[int] = field(default_factory=list)
     """The current employer (index into the model's organisations)."""
     bridging: list[bool] = field(default_factory=list)
+    joined: list[int] = field(default_factory=list)
+    """The year from which the person can take part in the network (the first job's)."""
     by_country: dict[str, Weighted] = field(default_factory=dict)
     """People of each country, by activity weight."""
     everyone: Weighted = field(default_factory=Weighted)
@@ -66,13 +70,15 @@ class Staffing:
             bridging = staff or commuter or rng.random() < 0.05
             activity = pareto(rng, 1.7, 300) * (3 if bridging else 1)
             person_id = padded_id("p", k, self.net.spec.people)
+            started = rng.choice(CAREERS)
             current, role = self.jobs(
-                rng, person_id, first, country, staff=staff, bridging=bridging
+                rng, person_id, first, country, started, staff=staff, bridging=bridging
             )
             people.ids.append(person_id)
             people.country.append(country)
             people.employer.append(current)
             people.bridging.append(bridging)
+            people.joined.append(max(started, YEARS[0]))
             people.by_country[country].add(k, activity)
             people.everyone.add(k, activity)
             self.net.orgs[current].people.append(k)
@@ -85,13 +91,15 @@ class Staffing:
         person_id: str,
         first: int,
         country: str,
+        started: int,
         *,
         staff: bool,
         bridging: bool,
     ) -> tuple[int, str]:
-        """One to three jobs, one after the other; the current employer and role."""
+        """One to three jobs, one after the other, the first from the year ``started``; the
+        current employer and role."""
         employer = first
-        since = date(rng.randint(1998, 2025), 1, 1).toordinal() + rng.randrange(365)
+        since = date(started, 1, 1).toordinal() + rng.randrange(365)
         held: list[int] = []
         while True:
             org = self.net.orgs[employer]

@@ -11,6 +11,8 @@ FIRST_DAY = date(2008, 1, 1).toordinal()
 LAST_DAY = date(2026, 6, 30).toordinal()
 """Events, interactions, initiatives and memberships fall between these days."""
 YEARS = range(2008, 2027)
+CAREERS = range(1985, 2026)
+"""The years in which people start their first job."""
 
 FICTIONAL_PHONES = (
     "+49 30 23125 {:03d}",
@@ -34,7 +36,7 @@ def pareto(rng: Random, alpha: float, cap: float) -> float:
 def day_in(rng: Random, year: int) -> int:
     """A day of ``year`` (as an ordinal), not after ``LAST_DAY``."""
     start = date(year, 1, 1).toordinal()
-    return min(start + rng.randrange(365), LAST_DAY)
+    return start + rng.randrange(min(365, LAST_DAY - start + 1))
 
 
 def phone(rng: Random) -> str:
