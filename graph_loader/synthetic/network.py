@@ -39,6 +39,7 @@ from graph_loader.synthetic.vocabulary import (
     PLACES,
     SECTORS,
     Place,
+    Words,
     other_country,
 )
 from graph_loader.synthetic.writer import Row
@@ -116,13 +117,7 @@ class Network:
             labels = sector.name
             self.node(
                 Label.SECTOR,
-                {
-                    "id": f"sector-{sector.key}",
-                    "name": labels.en,
-                    "labels.de": labels.de,
-                    "labels.da": labels.da,
-                    "labels.en": labels.en,
-                },
+                {"id": f"sector-{sector.key}", "name": labels.en, **labels.columns("labels")},
             )
 
     def regions(self) -> None:
@@ -133,9 +128,7 @@ class Network:
                     "id": f"region-{key}",
                     "name": labels.in_language(country),
                     "country": country,
-                    "labels.de": labels.de,
-                    "labels.da": labels.da,
-                    "labels.en": labels.en,
+                    **labels.columns("labels"),
                 },
             )
 
@@ -143,13 +136,7 @@ class Network:
         for topic_id, labels in zip(self.topic_ids, self.topics, strict=True):
             self.node(
                 Label.TOPIC,
-                {
-                    "id": topic_id,
-                    "name": labels.en,
-                    "labels.de": labels.de,
-                    "labels.da": labels.da,
-                    "labels.en": labels.en,
-                },
+                {"id": topic_id, "name": labels.en, **labels.columns("labels")},
             )
 
     # --- clusters and organisations ----------------------------------------------------------
@@ -158,7 +145,7 @@ class Network:
         places = [place for place in PLACES if place.country == country]
         return rng.choices(places, weights=[place.weight for place in places])[0]
 
-    def located(self, rng: Random, org: Organization, place: Place) -> None:
+    def located(self, org: Organization, place: Place) -> None:
         self.tie(
             RelType.LOCATED_IN,
             {"from": org.id, "fromLabel": org.label, "to": f"region-{place.region}"},
@@ -193,6 +180,11 @@ class Network:
             )
             place = self.place(rng, country)
             local = sector.cluster_word
+            description = Words(
+                f"{local.de} in {place.city} (erfunden).",
+                f"{local.da} i {place.city} (opdigtet).",
+                f"A {local.en} in {place.city} (invented).",
+            )
             self.node(
                 Label.CLUSTER,
                 {
@@ -202,16 +194,14 @@ class Network:
                     "specialties": rng.sample(sector.specialties, 2),
                     "services": rng.sample(sector.services, 2),
                     "technologies": rng.sample(sector.technologies, 2),
-                    "description.de": f"{local.de} in {place.city} (erfunden).",
-                    "description.da": f"{local.da} i {place.city} (opdigtet).",
-                    "description.en": f"A {local.en} in {place.city} (invented).",
+                    **description.columns("description"),
                     "contact.email": f"info@{slug}.example",
                     "contact.website": f"https://{slug}.example",
                     "contact.phone": phone(rng) if rng.random() < 0.5 else None,
                 },
             )
             self.active(org.id, Label.CLUSTER, sector_index)
-            self.located(rng, org, place)
+            self.located(org, place)
 
     def organizations(self) -> None:
         rng = self.rng("organizations")
@@ -245,18 +235,19 @@ class Network:
                 "website": f"https://{words.host_label(name)}.example",
             }
             if rng.random() < 0.4:
-                row |= {
-                    "description.de": f"Erfundene Organisation in {place.city}: {sector.name.de}.",
-                    "description.da": f"Opdigtet organisation i {place.city}: {sector.name.da}.",
-                    "description.en": f"Invented organisation in {place.city}: {sector.name.en}.",
-                }
+                description = Words(
+                    f"Erfundene Organisation in {place.city}: {sector.name.de}.",
+                    f"Opdigtet organisation i {place.city}: {sector.name.da}.",
+                    f"Invented organisation in {place.city}: {sector.name.en}.",
+                )
+                row |= description.columns("description")
             self.node(Label.ORGANIZATION, row)
             self.active(org.id, Label.ORGANIZATION, sector_index)
             if rng.random() < 0.2:
                 other = rng.randrange(len(SECTORS))
                 if other != sector_index:
                     self.active(org.id, Label.ORGANIZATION, other)
-            self.located(rng, org, place)
+            self.located(org, place)
             self.memberships(rng, org)
 
     def memberships(self, rng: Random, org: Organization) -> None:
@@ -286,11 +277,10 @@ class Network:
 
     def project_nodes(self) -> None:
         rng = self.rng("projects")
-        programme_weights = (3, 4, 3, 1, 1, 1.5, 1.5)
+        programme_weights = [programme.weight for programme in words.PROGRAMMES]
         for k in range(self.spec.projects):
-            programme, fund, first, last, eu_share = rng.choices(
-                words.PROGRAMMES, weights=programme_weights
-            )[0]
+            programme = rng.choices(words.PROGRAMMES, weights=programme_weights)[0]
+            first, last = programme.first, programme.last
             start = rng.randint(first, max(first, min(last, 2025) - 1))
             end = min(last, start + rng.randint(1, 4))
             total = max(50_000, round(rng.lognormvariate(13.6, 0.8), -2))
@@ -307,30 +297,42 @@ class Network:
                 {
                     "id": project.id,
                     "name": name,
-                    "programme": programme,
-                    "fund": fund,
+                    "programme": programme.name,
+                    "fund": programme.fund,
                     "periodStart": start,
                     "periodEnd": end,
                     "totalInvestmentEur": total,
-                    "euContributionEur": round(total * eu_share),
-                    "description.en": f"Invented project of the {programme} programme.",
+                    "euContributionEur": round(total * programme.eu_share),
+                    "description.en": f"Invented project of the {programme.name} programme.",
                 },
             )
-            self.partners(rng, project, interreg=programme.startswith("Interreg"))
+            interreg = programme.name.startswith("Interreg")
+            self.partners(rng, project, interreg=interreg)
             for sector in rng.sample(range(len(SECTORS)), rng.randint(1, 2)):
                 self.active(project.id, Label.PROJECT, sector)
-            regions = list(words.REGIONS)
-            for region in rng.sample(regions, rng.randint(1, 3)):
+            for region in self.project_regions(rng, interreg=interreg):
                 self.tie(
                     RelType.LOCATED_IN,
                     {"from": project.id, "fromLabel": Label.PROJECT, "to": f"region-{region}"},
                 )
 
+    def project_regions(self, rng: Random, *, interreg: bool) -> list[str]:
+        """One to three regions; an Interreg project's on both sides of the border."""
+        regions = list(words.REGIONS)
+        chosen = rng.sample(regions, rng.randint(1, 3))
+        if interreg:
+            for country in COUNTRIES:
+                if all(words.REGIONS[region][1] != country for region in chosen):
+                    chosen.append(
+                        rng.choice([r for r in regions if words.REGIONS[r][1] == country])
+                    )
+        return chosen
+
     def partners(self, rng: Random, project: Project, *, interreg: bool) -> None:
         """Clusters and organisations of the project, from both countries when Interreg."""
         chosen: list[int] = []
         for slot in range(rng.randint(3, 12)):
-            country = COUNTRIES[slot % 2] if interreg else COUNTRIES[0 if rng.random() < 0.5 else 1]
+            country = COUNTRIES[slot % 2] if interreg else rng.choice(COUNTRIES)
             if slot < 2 and self.cluster_indexes:
                 index = rng.choice(self.cluster_indexes)
             elif self.employers[country]:

@@ -26,6 +26,10 @@ class Words:
     def in_language(self, country: str) -> str:
         return self.da if country == DK else self.de
 
+    def columns(self, field: str) -> dict[str, str]:
+        """The three texts as the CSV columns of a nested field (``labels.de``, ...)."""
+        return {f"{field}.de": self.de, f"{field}.da": self.da, f"{field}.en": self.en}
+
 
 @dataclass(frozen=True)
 class SectorWords:
@@ -235,44 +239,42 @@ EVENT_KINDS: dict[str, tuple[Words, float, float]] = {
     "trade_fair": (Words("Messe", "Messe", "trade fair"), 0.08, 80.0),
 }
 
+
+@dataclass(frozen=True)
+class Programme:
+    name: str
+    fund: str
+    first: int
+    last: int
+    """The programme's period."""
+    eu_share: float
+    """The EU's share of a project's budget."""
+    weight: float
+    """How common its projects are."""
+
+
+ERDF = "European Regional Development Fund (ERDF)"
 PROGRAMMES = (
-    # programme, fund, first year, last year, EU share of the budget
-    (
-        "Interreg 4A Syddanmark-Schleswig-K.E.R.N",
-        "European Regional Development Fund (ERDF)",
-        2008,
-        2013,
-        0.65,
-    ),
-    (
-        "Interreg 5A Deutschland-Danmark",
-        "European Regional Development Fund (ERDF)",
-        2014,
-        2020,
-        0.65,
-    ),
-    (
-        "Interreg 6A Deutschland-Danmark",
-        "European Regional Development Fund (ERDF)",
-        2021,
-        2027,
-        0.69,
-    ),
-    ("Horizon 2020", "Horizon 2020 (EU)", 2014, 2020, 0.7),
-    ("Horizon Europe", "Horizon Europe (EU)", 2021, 2027, 0.7),
-    (
+    Programme("Interreg 4A Syddanmark-Schleswig-K.E.R.N", ERDF, 2008, 2013, 0.65, 3),
+    Programme("Interreg 5A Deutschland-Danmark", ERDF, 2014, 2020, 0.65, 4),
+    Programme("Interreg 6A Deutschland-Danmark", ERDF, 2021, 2027, 0.69, 3),
+    Programme("Horizon 2020", "Horizon 2020 (EU)", 2014, 2020, 0.7, 1),
+    Programme("Horizon Europe", "Horizon Europe (EU)", 2021, 2027, 0.7, 1),
+    Programme(
         "Regionalt vækstprogram Syddanmark (fiktiv)",
         "Regional erhvervsfremmefond (fiktiv)",
         2010,
         2026,
         0.0,
+        1.5,
     ),
-    (
+    Programme(
         "Landesprogramm Wirtschaft Schleswig-Holstein (fiktiv)",
         "Landesmittel (fiktiv)",
         2014,
         2026,
         0.0,
+        1.5,
     ),
 )
 

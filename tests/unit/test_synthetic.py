@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from graph_loader.readers import read_csv_folder
-from graph_loader.synthetic import SIZES, write_dataset
+from graph_loader.synthetic import SIZES, generate, write_dataset
 from graph_loader.synthetic.names import combination, organization_name
 from graph_loader.synthetic.vocabulary import PLACES, SECTORS
 from tests.synthetic_specs import TINY
@@ -140,3 +140,22 @@ def test_an_organisations_name_says_where_it_is() -> None:
 
     assert name.endswith(" Flensburg GmbH")
     assert organization_name(flensburg, "company", SECTORS[0], 1) != name
+
+
+def test_an_unknown_size_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="small, medium, large"):
+        generate("huge", tmp_path)
+
+    assert not list(tmp_path.iterdir())
+
+
+def test_interreg_projects_lie_on_both_sides_of_the_border(network: Path) -> None:
+    region_country = {row["id"]: row["country"] for row in _rows(network, "Region")}
+    interreg = {row["id"] for row in _rows(network, "Project") if "Interreg" in row["programme"]}
+    sides: dict[str, set[str]] = {}
+    for row in _rows(network, "LOCATED_IN"):
+        if row["from"] in interreg:
+            sides.setdefault(row["from"], set()).add(region_country[row["to"]])
+
+    assert interreg
+    assert all(sides[project] == {"DK", "DE"} for project in interreg)
