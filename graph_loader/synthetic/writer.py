@@ -121,10 +121,11 @@ class CsvFolder:
 
 @contextmanager
 def csv_folder(folder: Path, progress: Progress | None = None) -> Iterator[CsvFolder]:
-    """A new CSV folder at ``folder`` (created; CSV files already in it are replaced)."""
+    """A new CSV folder at ``folder``, created if needed. Files of an earlier dataset in it (named
+    for a label or type) are removed, so they cannot mix with the new one; others are kept."""
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in sorted(folder.glob("*.csv")):
-        stale.unlink()
+    for name in (*Label, *RelType):
+        (folder / f"{name}.csv").unlink(missing_ok=True)
     output = CsvFolder(folder, progress)
     try:
         yield output

@@ -159,3 +159,13 @@ def test_interreg_projects_lie_on_both_sides_of_the_border(network: Path) -> Non
 
     assert interreg
     assert all(sides[project] == {"DK", "DE"} for project in interreg)
+
+
+def test_a_new_dataset_replaces_an_earlier_one_and_keeps_other_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.csv").write_text("mine\n", encoding="utf-8")
+    (tmp_path / "Person.csv").write_text("id\nstale\n", encoding="utf-8")
+
+    dataset = write_dataset(TINY, tmp_path, seed=7)
+
+    assert (tmp_path / "notes.csv").read_text(encoding="utf-8") == "mine\n"
+    assert len(_rows(tmp_path, "Person")) == dataset.nodes["Person"]
