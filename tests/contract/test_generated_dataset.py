@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-import pytest
-
 from crm.graph.store import GraphStore
 from crm.queries.stats import count_nodes, count_relationships
 from graph_loader.load import load
@@ -34,7 +32,6 @@ async def test_a_generated_dataset_loads_without_a_problem_and_completely(
     assert relationships == dataset.relationships
 
 
-@pytest.mark.falkordb_only
 async def test_the_small_dataset_passes_validation(store: GraphStore, tmp_path: Path) -> None:
     dataset = generate("small", tmp_path / "small")
 
