@@ -77,7 +77,7 @@ class Activity:
     def event_nodes(self) -> None:
         rng = self.net.rng("events")
         kinds = list(words.EVENT_KINDS)
-        shares = [words.EVENT_KINDS[kind][1] for kind in kinds]
+        shares = [words.EVENT_KINDS[kind].share for kind in kinds]
         topic_weights = [1 / (rank + 1) for rank in range(self.spec.topics)]
         active: dict[int, list[int]] = {}
         for index, project in enumerate(self.net.projects):
@@ -95,7 +95,7 @@ class Activity:
                     rng.choices(range(self.spec.topics), weights=topic_weights, k=rng.randint(1, 3))
                 )
             )
-            median = words.EVENT_KINDS[kind][2]
+            median = words.EVENT_KINDS[kind].median_attendance
             event = Event(
                 padded_id("ev", k, self.spec.events),
                 kind,
@@ -135,14 +135,14 @@ class Activity:
         event.attendees = attendees[:SAMPLED_ATTENDEES]
         for person in attendees:
             self.net.tie(RelType.ATTENDED, {"from": people.ids[person], "to": event.id})
-        title_words = words.EVENT_KINDS[event.kind][0]
+        kind = words.EVENT_KINDS[event.kind].name
         topic = self.net.topics[event.topics[0]]
         self.net.node(
             Label.EVENT,
             {
                 "id": event.id,
                 "kind": event.kind,
-                "title": f"{topic.en} {title_words.en} {event.place.city}",
+                "title": f"{kind.in_language(host)}: {topic.in_language(host)}, {event.place.city}",
                 "date": date.fromordinal(event.day),
                 "place": event.place.city,
                 "country": event.place.country,

@@ -229,14 +229,24 @@ BASE_TOPICS = (
     Words("Wasserstoff", "Brint", "Hydrogen"),
 )
 
-EVENT_KINDS: dict[str, tuple[Words, float, float]] = {
-    # kind: (words, share of events, median attendance)
-    "workshop": (Words("Workshop", "Workshop", "workshop"), 0.34, 18.0),
-    "network_meeting": (Words("Netzwerktreffen", "Netværksmøde", "network meeting"), 0.30, 25.0),
-    "seminar": (Words("Seminar", "Seminar", "seminar"), 0.12, 30.0),
-    "conference": (Words("Konferenz", "Konference", "conference"), 0.10, 120.0),
-    "study_trip": (Words("Studienreise", "Studietur", "study trip"), 0.06, 14.0),
-    "trade_fair": (Words("Messe", "Messe", "trade fair"), 0.08, 80.0),
+
+@dataclass(frozen=True)
+class EventKindWords:
+    name: Words
+    share: float
+    """The share of events of this kind."""
+    median_attendance: float
+
+
+EVENT_KINDS: dict[str, EventKindWords] = {
+    "workshop": EventKindWords(Words("Workshop", "Workshop", "workshop"), 0.34, 18),
+    "network_meeting": EventKindWords(
+        Words("Netzwerktreffen", "Netværksmøde", "network meeting"), 0.30, 25
+    ),
+    "seminar": EventKindWords(Words("Seminar", "Seminar", "seminar"), 0.12, 30),
+    "conference": EventKindWords(Words("Konferenz", "Konference", "conference"), 0.10, 120),
+    "study_trip": EventKindWords(Words("Studienreise", "Studietur", "study trip"), 0.06, 14),
+    "trade_fair": EventKindWords(Words("Messe", "Messe", "trade fair"), 0.08, 80),
 }
 
 
