@@ -6,6 +6,7 @@ Eksempel-, Opdigtet-, ...) with ordinary endings, so no record can be mistaken f
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 DK, DE = "DK", "DE"
 COUNTRIES = (DK, DE)
@@ -480,6 +481,7 @@ _ASCII = str.maketrans(
 )
 
 
+@cache
 def ascii_slug(text: str) -> str:
     """``Musterwerk Energie Flensburg GmbH`` -> ``musterwerk-energie-flensburg-gmbh``."""
     plain = text.translate(_ASCII).lower()
@@ -491,6 +493,7 @@ HOST_LABEL_MAX = 63
 """The longest label of a domain name (RFC 1035)."""
 
 
+@cache
 def host_label(name: str) -> str:
     """A name's slug as one label of a domain name: whole words, at most 63 characters."""
     label = ascii_slug(name)

@@ -61,6 +61,8 @@ def columns(name: str) -> list[str]:
 
 
 def _cell(value: Any) -> str:
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, list):
@@ -95,9 +97,8 @@ class CsvFolder:
         if file is None:
             handle = (self.folder / f"{name}.csv").open("w", encoding="utf-8", newline="")
             file = self._files[name] = _File(handle, columns(name))
-        unknown = row.keys() - file.known
-        if unknown:
-            raise ValueError(f"{name} has no columns {sorted(unknown)}")
+        if not file.known.issuperset(row):
+            raise ValueError(f"{name} has no columns {sorted(row.keys() - file.known)}")
         file.writer.writerow([_cell(row.get(column)) for column in file.header])
         file.rows += 1
         file.unreported += 1
