@@ -117,8 +117,11 @@ class Activity:
             self.attend(rng, event, max(3, round(event.size * scale)))
 
     def attend(self, rng: Random, event: Event, size: int) -> None:
+        """``size`` attendees, most from the host country, all in the network by the event's
+        year."""
         people = self.people
         host = event.place.country
+        year = date.fromordinal(event.day).year
         chosen: dict[int, None] = {}
         for country in COUNTRIES:
             pool = people.by_country.get(country)
@@ -130,7 +133,9 @@ class Activity:
             for _ in range(4 * wanted):
                 if len(chosen) >= goal:
                     break
-                chosen[pool.draw(rng)] = None
+                person = pool.draw(rng)
+                if people.joined[person] <= year:
+                    chosen[person] = None
         attendees = list(chosen)
         event.attendees = attendees[:SAMPLED_ATTENDEES]
         for person in attendees:

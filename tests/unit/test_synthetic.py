@@ -169,3 +169,16 @@ def test_a_new_dataset_replaces_an_earlier_one_and_keeps_other_files(tmp_path: P
 
     assert (tmp_path / "notes.csv").read_text(encoding="utf-8") == "mine\n"
     assert len(_rows(tmp_path, "Person")) == dataset.nodes["Person"]
+
+
+def test_people_take_part_only_from_the_year_of_their_first_job(network: Path) -> None:
+    joined: dict[str, int] = {}
+    for row in _rows(network, "WORKS_AT"):
+        joined[row["from"]] = min(joined.get(row["from"], 9999), int(row["since"][:4]))
+    event_year = {row["id"]: int(row["date"][:4]) for row in _rows(network, "Event")}
+
+    for row in _rows(network, "ATTENDED"):
+        assert joined[row["from"]] <= max(event_year[row["to"]], 2008), row
+    for row in _rows(network, "INTERACTED"):
+        year = int(row["date"][:4])
+        assert max(joined[row["from"]], joined[row["to"]]) <= max(year, 2008), row
