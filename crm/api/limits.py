@@ -8,6 +8,7 @@ cost is ours.
 """
 
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -78,15 +79,26 @@ DOCUMENTS = 256
 """How many parsed and validated documents are kept, by their text (least recently used go)."""
 
 
-def parse_cache() -> ParserCache:
-    """Strawberry's parser cache, for the schema's extensions: it runs after ``Limits`` has set
-    the request's ``max_tokens``, which is part of the key."""
-    return ParserCache(maxsize=DOCUMENTS)
+class DocumentCache(ParserCache):
+    """Strawberry's parser cache, kept for ``DOCUMENTS`` texts. A document that does not parse
+    is left to strawberry, which parses it again and reports the error as it does without the
+    cache (raised here, the error would escape ``Limits`` and lose its code)."""
+
+    def __init__(self) -> None:
+        super().__init__(maxsize=DOCUMENTS)
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        yield
 
 
-parse_document: Callable[..., DocumentNode] = parse_cache().cached_parse_document
-"""graphql-core's ``parse``, cached by text and options: the very cache of ``parse_cache`` (one
-per ``maxsize``, shared by every instance), so both paths share it."""
+parse_document: Callable[..., DocumentNode] = DocumentCache().cached_parse_document
+"""graphql-core's ``parse``, cached by text and options: the very cache of ``DocumentCache``
+(strawberry keeps one per ``maxsize``, shared by every instance), so both paths share it."""
 
 
 def refusals(
