@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
 from crm.api.compiled.plan import (
+    Column,
     FarLabel,
     Item,
     Lookup,
@@ -18,6 +19,8 @@ from crm.api.compiled.plan import (
     Props,
     Root,
     RootList,
+    SortKey,
+    TieBreaker,
     TieCount,
     TieList,
     Ties,
@@ -34,6 +37,15 @@ _PATTERNS: dict[Direction, LiteralString] = {
 }
 
 
+_PER_LEVEL = {
+    FarLabel: "labels(n{level})[0]",
+    Outgoing: "o{level}",
+    SortKey: "s{level}",
+    TieBreaker: "t{level}",
+}
+"""Columns that are a variable of the level (``level`` filled in)."""
+
+
 @dataclass
 class _Statement:
     dialect: Dialect
@@ -46,27 +58,20 @@ class _Statement:
 
     def row(self, item: Item, level: int) -> str:
         """The list of a row's columns at ``level`` (its variables end in the level's number)."""
-        columns = [self.column(column, level) for column in item.columns]
-        keys = [f"s{level}", f"t{level}"] if item.start == 2 else []
-        return "[" + ", ".join(keys + columns) + "]"
+        return "[" + ", ".join(self.column(column, level) for column in item.columns) + "]"
 
-    def column(self, column: object, level: int) -> str:
-        node, tie = f"n{level}", f"r{level}"
+    def column(self, column: Column, level: int) -> str:
+        owner = f"{{}}{level}."
         match column:
             case Prop(name, on_tie, listed):
-                value = f"{tie if on_tie else node}.{name}"
+                value = owner.format("r" if on_tie else "n") + name
                 return f"coalesce({value}, [])" if listed else value
             case Props(names, on_tie):
-                return "[" + ", ".join(f"{tie if on_tie else node}.{n}" for n in names) + "]"
-            case FarLabel():
-                return f"labels({node})[0]"
-            case Outgoing():
-                return f"o{level}"
-            case Ties(ties):
-                return f"c{self.number(ties)}"
-            case TieCount(ties):
-                return f"k{self.number(ties)}"
-        raise TypeError(f"no column {column!r}")
+                prefix = owner.format("r" if on_tie else "n")
+                return "[" + ", ".join(prefix + name for name in names) + "]"
+            case Ties(ties) | TieCount(ties):
+                return ("c" if isinstance(column, Ties) else "k") + str(self.number(ties))
+        return _PER_LEVEL[type(column)].format(level=level)
 
     def calls(self, item: Item, level: int) -> str:
         """The subqueries that read the tie fields of the nodes at ``level``."""

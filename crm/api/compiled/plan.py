@@ -83,6 +83,16 @@ class Outgoing:
 
 
 @dataclass(frozen=True)
+class SortKey:
+    """The key a list's rows are sorted by (for cursors)."""
+
+
+@dataclass(frozen=True)
+class TieBreaker:
+    """What orders a list's rows of equal sort keys: the node's or the tie's id."""
+
+
+@dataclass(frozen=True)
 class Ties:
     """The rows of a tie field: a list of rows, in the walk's order."""
 
@@ -96,15 +106,13 @@ class TieCount:
     ties: "TieList"
 
 
-Column = Prop | Props | FarLabel | Outgoing | Ties | TieCount
+Column = Prop | Props | FarLabel | Outgoing | SortKey | TieBreaker | Ties | TieCount
 
 
 @dataclass(eq=False)
 class Item:
-    """What one node's row holds. Rows of lists begin with their sort key and tie breaker
-    (``start`` = 2); the columns follow."""
+    """What one node's row holds: its columns, in order."""
 
-    start: int
     columns: list[Column] = field(default_factory=list)
     ties: list["TieList"] = field(default_factory=list)
     """The tie fields read from this node, in the order of their columns."""
@@ -112,7 +120,11 @@ class Item:
     def column(self, column: Column) -> int:
         if column not in self.columns:
             self.columns.append(column)
-        return self.start + self.columns.index(column)
+        return self.columns.index(column)
+
+    def cursor(self, scope: str) -> shape.Getter:
+        """The cursor of a row of a list (of ``scope``)."""
+        return shape.cursor(scope, self.column(SortKey()), self.column(TieBreaker()))
 
 
 @dataclass(eq=False)
@@ -209,7 +221,7 @@ class Planner:
             except CrmError as error:
                 raise NotCompilable(str(error)) from error
             assert isinstance(node_type, GraphQLObjectType)
-            item = Item(start=2)
+            item = Item()
             root = RootList(label, request, size, item)
             conn = self._connection(
                 node_type, details=details, item=item, labels=(label,), walk=None, scope=scope
@@ -219,7 +231,7 @@ class Planner:
                 conn.entries,
                 first=size,
                 has_previous=args["after"] is not None,
-                scope=scope,
+                cursor=conn.cursor,
                 rows=0,
                 total=1 if conn.counted else None,
             )
@@ -230,7 +242,7 @@ class Planner:
                 _, record_id = node_ref(args["id"], (label,))
             except CrmError as error:
                 raise NotCompilable(str(error)) from error
-            item = Item(start=0)
+            item = Item()
             getter = self._node(item, (label,), details)
             return Plan(key, Lookup(label, record_id, item), getter)
         raise NotCompilable(f"Query.{name}")
@@ -284,7 +296,7 @@ class Planner:
                 result.counted = True
                 getter = _total
             elif name == "pageInfo":
-                getter = self._page_info(sub, result)
+                getter = self._page_info(sub, result, lambda: item.cursor(scope))
             elif name == "nodes":
                 getter = shape.items(self._node(item, labels, sub))
             elif name == "edges":
@@ -297,7 +309,12 @@ class Planner:
             result.entries.append((key, getter))
         return result
 
-    def _page_info(self, details: FieldDetailsList, connection: "_Connection") -> shape.PageGetter:
+    def _page_info(
+        self,
+        details: FieldDetailsList,
+        connection: "_Connection",
+        cursor: Callable[[], shape.Getter],
+    ) -> shape.PageGetter:
         page_info = self.schema.get_type(_PAGE_INFO)
         assert isinstance(page_info, GraphQLObjectType)
         entries: list[tuple[str, shape.PageGetter]] = []
@@ -308,6 +325,8 @@ class Planner:
                 continue
             if name == "hasNextPage":
                 connection.extra = 1
+            if name in {"startCursor", "endCursor"}:
+                connection.cursor = cursor()
             entries.append((key, shape.PAGE_INFO[name]))
         return shape.page_record(entries)
 
@@ -330,7 +349,7 @@ class Planner:
             elif name == "node":
                 getter = self._node(item, labels, sub)
             elif name == "cursor":
-                getter = shape.cursor(scope)
+                getter = item.cursor(scope)
             elif name == "outgoing" and walk is not None and walk.direction == Direction.BOTH:
                 getter = shape.column(item.column(Outgoing()))
             elif walk is not None:
@@ -390,7 +409,7 @@ class Planner:
             raise NotCompilable(str(error)) from error
         connection = get_named_type(node_type.fields[details[0].node.name.value].type)
         assert isinstance(connection, GraphQLObjectType)
-        ties = TieList(walk, size, after, Item(start=2), near)
+        ties = TieList(walk, size, after, Item(), near)
         conn = self._connection(
             connection, details=details, item=ties.item, labels=walk.far, walk=walk, scope=scope
         )
@@ -402,7 +421,7 @@ class Planner:
             conn.entries,
             first=size,
             has_previous=after is not None,
-            scope=scope,
+            cursor=conn.cursor,
             rows=rows,
             total=total,
         )
@@ -461,6 +480,8 @@ class _Connection:
     counted: bool = False
     extra: int = 0
     """1 when ``hasNextPage`` is asked: one row more than the page is read."""
+    cursor: shape.Getter | None = None
+    """A row's cursor, when the page's first or last is asked."""
 
 
 def _page_constant(value: str) -> shape.PageGetter:

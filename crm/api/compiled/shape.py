@@ -68,16 +68,13 @@ def variant(index: int, shapes: dict[str, Getter]) -> Getter:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page of a list: the rows shown (each begins with its sort key and tie breaker)."""
+    """One page of a list: the rows shown, and how to get a row's cursor (when asked)."""
 
     rows: Sequence[Row]
     has_next: bool
     has_previous: bool
     total: int | None
-    scope: str
-
-    def cursor(self, row: Row) -> str:
-        return encode_cursor(self.scope, row[0], row[1])
+    cursor: Getter | None
 
 
 PageGetter = Callable[[Page], Any]
@@ -88,7 +85,7 @@ def connection(
     *,
     first: int,
     has_previous: bool,
-    scope: str,
+    cursor: Getter | None,
     rows: int,
     total: int | None,
 ) -> Getter:
@@ -99,7 +96,7 @@ def connection(
     def shape(row: Row) -> dict[str, Any]:
         found = row[rows]
         count = None if total is None else int(row[total])
-        page = Page(found[:first], len(found) > first, has_previous, count, scope)
+        page = Page(found[:first], len(found) > first, has_previous, count, cursor)
         return {key: get(page) for key, get in fields}
 
     return shape
@@ -117,10 +114,12 @@ def page_record(entries: Sequence[tuple[str, PageGetter]]) -> PageGetter:
 
 
 def start_cursor(page: Page) -> str | None:
+    assert page.cursor is not None
     return page.cursor(page.rows[0]) if page.rows else None
 
 
 def end_cursor(page: Page) -> str | None:
+    assert page.cursor is not None
     return page.cursor(page.rows[-1]) if page.rows else None
 
 
@@ -132,6 +131,6 @@ PAGE_INFO: dict[str, PageGetter] = {
 }
 
 
-def cursor(scope: str) -> Getter:
-    """An edge's cursor, from its row's sort key and tie breaker."""
-    return lambda row: encode_cursor(scope, row[0], row[1])
+def cursor(scope: str, key: int, tie_breaker: int) -> Getter:
+    """A row's cursor in a list of ``scope``, from its sort key and tie breaker columns."""
+    return lambda row: encode_cursor(scope, row[key], row[tie_breaker])
