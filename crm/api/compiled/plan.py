@@ -8,7 +8,8 @@ those rows into the response. Anything outside the supported subset, any bad arg
 field the caller's role may not see raises ``NotCompilable``: strawberry answers instead.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
@@ -210,42 +211,46 @@ class Planner:
         if name == "__typename":
             return Plan(key, None, shape.constant(query.name))
         args = self._arguments(query, details)
-        node_type = get_named_type(query.fields[name].type)
         if name in _LISTS:
-            label = _LISTS[name]
-            size = self._page_size(args["first"])
-            try:
-                scope, request = page_request(
-                    label, size, args["after"], _input(args["where"]), _input(args["orderBy"])
-                )
-            except CrmError as error:
-                raise NotCompilable(str(error)) from error
+            node_type = get_named_type(query.fields[name].type)
             assert isinstance(node_type, GraphQLObjectType)
-            item = Item()
-            root = RootList(label, request, size, item)
-            conn = self._connection(
-                node_type, details=details, item=item, labels=(label,), walk=None, scope=scope
-            )
-            root.limit, root.counted = size + conn.extra, conn.counted
-            getter = shape.connection(
-                conn.entries,
-                first=size,
-                has_previous=args["after"] is not None,
-                cursor=conn.cursor,
-                rows=0,
-                total=1 if conn.counted else None,
-            )
-            return Plan(key, root, getter)
+            return self._list(key, _LISTS[name], node_type, details, args)
         if name in _LOOKUPS:
             label = _LOOKUPS[name]
-            try:
+            with _strawberry_reports():
                 _, record_id = node_ref(args["id"], (label,))
-            except CrmError as error:
-                raise NotCompilable(str(error)) from error
             item = Item()
             getter = self._node(item, (label,), details)
             return Plan(key, Lookup(label, record_id, item), getter)
         raise NotCompilable(f"Query.{name}")
+
+    def _list(
+        self,
+        key: str,
+        label: Label,
+        connection: GraphQLObjectType,
+        details: FieldDetailsList,
+        args: dict[str, Any],
+    ) -> Plan:
+        with _strawberry_reports():
+            size = page_size(args["first"], self.max_page_size)
+            scope, request = page_request(
+                label, size, args["after"], _input(args["where"]), _input(args["orderBy"])
+            )
+        item = Item()
+        conn = self._connection(
+            connection, details=details, item=item, labels=(label,), walk=None, scope=scope
+        )
+        root = RootList(label, request, size + conn.extra, item, conn.counted)
+        getter = shape.connection(
+            conn.entries,
+            first=size,
+            has_previous=args["after"] is not None,
+            cursor=conn.cursor,
+            rows=0,
+            total=1 if conn.counted else None,
+        )
+        return Plan(key, root, getter)
 
     def _allowed(self, parent: GraphQLObjectType, details: FieldDetailsList) -> str:
         """The field's name, once the caller's role is known to allow it."""
@@ -261,12 +266,6 @@ class Planner:
         return get_argument_values(
             definition, first.node, self.variables, first.fragment_variable_values
         )
-
-    def _page_size(self, first: int | None) -> int:
-        try:
-            return page_size(first, self.max_page_size)
-        except CrmError as error:
-            raise NotCompilable(str(error)) from error
 
     def _sub(self, parent: GraphQLObjectType, details: FieldDetailsList) -> dict[str, Any]:
         return collect_subfields(
@@ -401,19 +400,17 @@ class Planner:
         near: Label | None,
     ) -> shape.Getter:
         args = self._arguments(node_type, details)
-        size = self._page_size(args["first"])
         scope = walk_scope(walk)
-        try:
+        with _strawberry_reports():
+            size = page_size(args["first"], self.max_page_size)
             after = decode_cursor(args["after"], scope)
-        except CrmError as error:
-            raise NotCompilable(str(error)) from error
         connection = get_named_type(node_type.fields[details[0].node.name.value].type)
         assert isinstance(connection, GraphQLObjectType)
-        ties = TieList(walk, size, after, Item(), near)
+        rows_item = Item()
         conn = self._connection(
-            connection, details=details, item=ties.item, labels=walk.far, walk=walk, scope=scope
+            connection, details=details, item=rows_item, labels=walk.far, walk=walk, scope=scope
         )
-        ties.limit, ties.counted = size + conn.extra, conn.counted
+        ties = TieList(walk, size + conn.extra, after, rows_item, near, conn.counted)
         item.ties.append(ties)
         rows = item.column(Ties(ties))
         total = item.column(TieCount(ties)) if conn.counted else None
@@ -482,6 +479,15 @@ class _Connection:
     """1 when ``hasNextPage`` is asked: one row more than the page is read."""
     cursor: shape.Getter | None = None
     """A row's cursor, when the page's first or last is asked."""
+
+
+@contextmanager
+def _strawberry_reports() -> Iterator[None]:
+    """A bad argument is strawberry's to report, with its usual error."""
+    try:
+        yield
+    except CrmError as error:
+        raise NotCompilable(str(error)) from error
 
 
 def _page_constant(value: str) -> shape.PageGetter:
