@@ -157,6 +157,20 @@ def test_the_headline_query(both: tuple[Api, Api], first: int) -> None:
     assert len(data["people"]["nodes"]) == min(first, data["people"]["totalCount"])
 
 
+README_EXAMPLES = [
+    """{ cluster(id: "alucluster") { name members(first: 2) { totalCount edges { since
+        node { name country people(first: 2) { edges { role node { givenName familyName } } } } }
+        } } }""",
+    """{ initiatives(first: 1) { nodes { name status events { nodes { kind title date place } }
+        } } }""",
+]
+
+
+@pytest.mark.parametrize("document", README_EXAMPLES)
+def test_the_readme_examples(both: tuple[Api, Api], document: str) -> None:
+    compiled_in_one_statement_per_field(both, document)
+
+
 @pytest.mark.parametrize("label", list(Label))
 def test_every_list_with_every_stored_field(both: tuple[Api, Api], label: Label) -> None:
     document = f"""{{ {PLURALS[label]}(first: 7) {{
