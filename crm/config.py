@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_000_000, ge=1, description="The largest request body, in bytes."
     )
+    compiled_reads: bool = Field(
+        default=True,
+        description="Answer queries the compiler supports with one Cypher statement per "
+        "top-level field; false sends every request through strawberry's resolvers.",
+    )
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Self:

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from crm.api.access import authenticate
+from crm.api.compiled import answerer
 from crm.api.context import Context
 from crm.api.http import GraphQLEndpoint
 from crm.api.schema import SCHEMA
@@ -64,6 +65,7 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
         context=context,
         graphiql=settings.env == Environment.DEVELOPMENT,
         max_body_bytes=settings.max_body_bytes,
+        compiled=answerer(SCHEMA),
     )
     return Starlette(
         routes=[

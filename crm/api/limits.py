@@ -7,8 +7,10 @@ core's parser counts tokens, fragments included; ``QueryDepthLimiter`` follows f
 cost is ours.
 """
 
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 from graphql import (
@@ -30,7 +32,7 @@ from graphql import (
     validate,
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -67,13 +69,79 @@ class Limits(SchemaExtension):
         schema = context.schema._schema
         document = context.graphql_document
         assert document is not None
-        errors = validate(
-            schema, document, _rules(_production(settings)), hide_suggestions=_production(settings)
+        context.pre_execution_errors = refusals(
+            schema, context.query or "", document, settings, context.variables or {}
         )
-        if not errors:
-            errors = _over_limits(schema, document, settings, context.variables or {})
-        context.pre_execution_errors = errors
         yield
+
+
+DOCUMENTS = 256
+"""How many parsed and validated documents are kept, by their text (least recently used go)."""
+
+
+class DocumentCache(ParserCache):
+    """Strawberry's parser cache, kept for ``DOCUMENTS`` texts. A document that does not parse
+    is left to strawberry, which parses it again and reports the error as it does without the
+    cache (raised here, the error would escape ``Limits`` and lose its code)."""
+
+    def __init__(self) -> None:
+        super().__init__(maxsize=DOCUMENTS)
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        yield
+
+
+parse_document: Callable[..., DocumentNode] = DocumentCache().cached_parse_document
+"""graphql-core's ``parse``, cached by text and options: the very cache of ``DocumentCache``
+(strawberry keeps one per ``maxsize``, shared by every instance), so both paths share it."""
+
+
+def refusals(
+    schema: GraphQLSchema,
+    query: str,
+    document: DocumentNode,
+    settings: Settings,
+    variables: dict[str, Any],
+) -> list[GraphQLError]:
+    """Why the document may not run: validation errors, else the limits it is over. What only
+    depends on the text is cached; the cost, which depends on the variables, is not."""
+    production = _production(settings)
+    text = _ByText(query, document)
+    errors = list(_checked(schema, text, production, settings.max_depth, settings.max_aliases))
+    if not errors:
+        errors = _over_cost(schema, document, settings, variables)
+    return errors
+
+
+@dataclass(frozen=True)
+class _ByText:
+    """A document as a cache key: by its text (hashing the tree would walk all of it)."""
+
+    text: str
+    node: DocumentNode = field(compare=False)
+
+
+@lru_cache(maxsize=DOCUMENTS)
+def _checked(
+    schema: GraphQLSchema,
+    document: _ByText,
+    production: bool,
+    max_depth: int,
+    max_aliases: int,
+) -> tuple[GraphQLError, ...]:
+    errors = validate(schema, document.node, _rules(production), hide_suggestions=production)
+    if not errors:
+        errors = [
+            _limit_error(error.message, setting, error.nodes)
+            for setting, rule in _limit_rules(max_depth, max_aliases)
+            for error in validate(schema, document.node, [rule])
+        ]
+    return tuple(errors)
 
 
 @cache
@@ -92,20 +160,14 @@ def _limit_rules(max_depth: int, max_aliases: int) -> tuple[tuple[str, type[Vali
     )
 
 
-def _over_limits(
+def _over_cost(
     schema: GraphQLSchema, document: DocumentNode, settings: Settings, variables: dict[str, Any]
 ) -> list[GraphQLError]:
-    errors = [
-        _limit_error(error.message, setting, error.nodes)
-        for setting, rule in _limit_rules(settings.max_depth, settings.max_aliases)
-        for error in validate(schema, document, [rule])
-    ]
-    if not errors:
-        cost = estimated_cost(schema, document, variables, settings.max_page_size)
-        if cost > settings.max_cost:
-            message = f"the query's estimated cost {cost} is over the maximum {settings.max_cost}"
-            errors.append(_limit_error(message, "CRM_MAX_COST", None, cost=cost))
-    return errors
+    cost = estimated_cost(schema, document, variables, settings.max_page_size)
+    if cost > settings.max_cost:
+        message = f"the query's estimated cost {cost} is over the maximum {settings.max_cost}"
+        return [_limit_error(message, "CRM_MAX_COST", None, cost=cost)]
+    return []
 
 
 def _limit_error(message: str, setting: str, nodes: Any, **more: Any) -> GraphQLError:

@@ -86,10 +86,8 @@ def list_field(label: Label, node_type: Any) -> Any:
     ) -> Page:
         context = info.context
         size = page_size(first, context.settings.max_page_size)
-        order = _order(order_by)
-        scope = f"{label.value}.{order.field.value}.{'desc' if order.descending else 'asc'}"
-        node_filter = _node_filter(label, where)
-        request = PageRequest(size, decode_cursor(after, scope), node_filter, order)
+        scope, request = page_request(label, size, after, where, order_by)
+        node_filter = request.where
         rows = await page_nodes(context.store, label, request)
 
         def edge(row: Row) -> dict[str, Any]:
@@ -112,6 +110,17 @@ def list_field(label: Label, node_type: Any) -> Any:
     return strawberry.field(
         resolver=resolve, description=f"{PLURALS[label].capitalize()}, a page at a time."
     )
+
+
+def page_request(
+    label: Label, size: int, after: str | None, where: Any, order_by: Any
+) -> tuple[str, PageRequest]:
+    """The cursor scope (list and order) and the request of a page of ``size`` rows, from the
+    list field's arguments; bad arguments raise ``InvalidInput``."""
+    order = _order(order_by)
+    scope = f"{label.value}.{order.field.value}.{'desc' if order.descending else 'asc'}"
+    node_filter = _node_filter(label, where)
+    return scope, PageRequest(size, decode_cursor(after, scope), node_filter, order)
 
 
 def _filter_input(label: Label) -> Any:

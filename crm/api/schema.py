@@ -11,7 +11,7 @@ from crm.api.audit import AuditTrail, audit_fields
 from crm.api.errors import ErrorCodes
 from crm.api.gdpr import gdpr_query_fields
 from crm.api.insight.fields import insight_fields
-from crm.api.limits import ExecutionContext, Limits
+from crm.api.limits import DocumentCache, ExecutionContext, Limits
 from crm.api.mutations import mutation_fields
 from crm.api.network import network_fields
 from crm.api.nodes import node_types, query_fields
@@ -52,7 +52,7 @@ def build_schema() -> strawberry.Schema:
         query=strawberry.type(query),
         mutation=strawberry.type(mutation),
         types=list(types.values()),
-        extensions=[ErrorCodes, Limits, AccessControl, AuditTrail],
+        extensions=[ErrorCodes, Limits, DocumentCache, AccessControl, AuditTrail],
         execution_context_class=ExecutionContext,
         config=StrawberryConfig(default_resolver=resolve_default, scalar_map=SCALARS),
     )

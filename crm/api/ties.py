@@ -154,8 +154,13 @@ def connection_type(name: str, edge: Any, node: Any) -> Any:
     return strawberry.type(type(name, (), namespace), description="A page of a list (Relay).")
 
 
+def walk_scope(walk: Walk) -> str:
+    """The scope of the cursors of a tie field: they fit no other list."""
+    return f"{walk.near.value}.{walk.rel_type.value}.{walk.direction.value}"
+
+
 def _resolver(walk: Walk, connection: Any) -> Callable[..., Any]:
-    scope = f"{walk.near.value}.{walk.rel_type.value}.{walk.direction.value}"
+    scope = walk_scope(walk)
 
     async def resolve(
         root: strawberry.Parent[dict[str, Any]],

@@ -136,6 +136,34 @@ def record_data(model: type[Model], properties: Properties) -> dict[str, Any]:
     return data
 
 
+@dataclass(frozen=True)
+class Storage:
+    """Where a field of a record is stored: one property (``name``; in cents when ``money``),
+    or, for a nested record, one property per field of it (``nested``: alias -> property)."""
+
+    name: str
+    money: bool = False
+    nested: tuple[tuple[str, str], ...] | None = None
+
+
+@cache
+def storage(model: type[BaseModel]) -> dict[str, Storage]:
+    """Each field of ``model`` (by alias): where the graph keeps it, for readers that fetch
+    just the properties they need (the inverse of ``to_properties``, field by field)."""
+    return {
+        field.alias: Storage(
+            _stored_name(field),
+            field.money,
+            None
+            if field.nested is None
+            else tuple(
+                (sub.alias, field.alias + _capital(sub.alias)) for sub in _fields(field.nested)
+            ),
+        )
+        for field in _fields(model)
+    }
+
+
 def _stored_name(field: _Field) -> str:
     return field.alias + "Cents" if field.money else field.alias
 

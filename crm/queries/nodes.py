@@ -124,25 +124,31 @@ class PageRequest:
     order: Order = field(default_factory=Order)
 
 
-async def page_nodes(store: GraphStore, label: Label, request: PageRequest) -> list[Row]:
-    """Up to ``first + 1`` rows after the cursor (the extra row says whether there is more)."""
-    where, parameters = request.where.where(label, store.dialect)
-    key = request.order.key(label, store.dialect)
+def page_match(
+    label: Label, request: PageRequest, dialect: Dialect
+) -> tuple[LiteralString, LiteralString, LiteralString, dict[str, Any]]:
+    """The ``MATCH`` and ``WHERE`` (over ``n``) of the rows of a page, the key they are sorted by
+    (then by id) in the direction given, and the parameters (the limit is the caller's)."""
+    where, parameters = request.where.where(label, dialect)
+    key = request.order.key(label, dialect)
     direction: LiteralString = "DESC" if request.order.descending else "ASC"
     if request.after is not None:
         beyond: LiteralString = "<" if request.order.descending else ">"
-        record_id = store.dialect.ordered_text("n.id")
+        record_id = dialect.ordered_text("n.id")
         cursor: LiteralString = (
             f"({key} {beyond} $afterKey OR ({key} = $afterKey AND {record_id} {beyond} $afterId))"
         )
         where = (where + " AND " if where else "WHERE ") + cursor
         parameters |= {"afterKey": request.after[0], "afterId": request.after[1]}
-    statement = render(
-        "MATCH (n:%label%) "
-        + where
-        + f" WITH n, {key} AS sortKey ORDER BY sortKey {direction}, n.id {direction} "
-        "LIMIT $limit RETURN properties(n) AS properties, sortKey",
-        label=label,
+    return render("MATCH (n:%label%) " + where, label=label), key, direction, parameters
+
+
+async def page_nodes(store: GraphStore, label: Label, request: PageRequest) -> list[Row]:
+    """Up to ``first + 1`` rows after the cursor (the extra row says whether there is more)."""
+    match, key, direction, parameters = page_match(label, request, store.dialect)
+    statement = (
+        match + f" WITH n, {key} AS sortKey ORDER BY sortKey {direction}, n.id {direction} "
+        "LIMIT $limit RETURN properties(n) AS properties, sortKey"
     )
     rows = await store.read(statement, parameters | {"limit": request.first + 1})
     return [Row(row["properties"], row["sortKey"]) for row in rows]

@@ -57,6 +57,19 @@ class Walk:
     def tie_breaker(self) -> LiteralString:
         return "r.id" if RELATIONSHIPS[self.rel_type].keyed else "n.id"
 
+    @property
+    def order_key(self) -> LiteralString:
+        """The sort key as a Cypher expression over ``n`` and ``r`` (never null)."""
+        return f"coalesce({self.sort_key}, '')"
+
+    def after(self, key: LiteralString, tie_breaker: LiteralString) -> LiteralString:
+        """The condition on the rows after a cursor whose sort key and tie breaker are the
+        parameters ``key`` and ``tie_breaker`` (``$afterKey``, say)."""
+        order_key = self.order_key
+        return (
+            f"({order_key} > {key} OR ({order_key} = {key} AND {self.tie_breaker} > {tie_breaker}))"
+        )
+
     def _match(self) -> LiteralString:
         return "UNWIND $ids AS pid MATCH " + _PATTERNS[self.direction]
 
@@ -83,12 +96,10 @@ async def neighbours(
     after: tuple[str, str] | None = None,
 ) -> dict[str, list[Step]]:
     """For each parent, up to ``first + 1`` neighbours after the cursor, in the walk's order."""
-    key = f"coalesce({walk.sort_key}, '')"
+    key = walk.order_key
     condition: LiteralString = ""
     if after is not None:
-        condition = (
-            f"WHERE {key} > $afterKey OR ({key} = $afterKey AND {walk.tie_breaker} > $afterId) "
-        )
+        condition = "WHERE " + walk.after("$afterKey", "$afterId") + " "
     statement = render(
         walk._match()
         + " "

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from crm.config import load_settings
+from crm.config import Settings, load_settings
 from tests.api.conftest import Api, load_files, serve
 
 ORGANIZATIONS = 220
@@ -70,12 +70,24 @@ def network() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     folder = tmp_path_factory.mktemp("round-trips")
     document = folder / "network.json"
     document.write_text(json.dumps(network()), encoding="utf-8")
     settings = load_settings(data_dir=folder / "crm-data")
     load_files(settings, document)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def api(settings: Settings) -> Iterator[Api]:
+    """Strawberry's resolvers, which answer every query the compiler does not take."""
+    yield from serve(settings.model_copy(update={"compiled_reads": False}))
+
+
+@pytest.fixture(scope="module")
+def compiled(settings: Settings) -> Iterator[Api]:
+    """Compiled reads, as served by default."""
     yield from serve(settings)
 
 
@@ -128,3 +140,27 @@ def test_the_batched_answer_is_each_parents_own(api: Api) -> None:
 def test_a_page_without_total_count_does_not_count(api: Api) -> None:
     assert api.round_trips("{ organizations(first: 10) { nodes { name } } }") == 1
     assert api.round_trips("{ organizations(first: 10) { totalCount } }") == 2
+
+
+@pytest.mark.parametrize("document", [THREE_LEVELS, THREE_LEVELS_COUNTED])
+def test_a_compiled_read_costs_one_round_trip_whatever_the_depth_and_parents(
+    compiled: Api, document: str
+) -> None:
+    costs = {n: compiled.round_trips(document, {"n": n}) for n in (1, 50, 200)}
+    assert costs == {1: 1, 50: 1, 200: 1}
+
+
+def test_a_compiled_read_costs_one_round_trip_per_top_level_field(compiled: Api) -> None:
+    document = """query ($n: Int!) {
+      a: organizations(first: $n) {
+        totalCount nodes { people { nodes { events { totalCount } } } } }
+      b: people(first: $n) { edges { node { employers { nodes { __typename } } } } }
+      c: organization(id: "org-7") { people { edges { role } } }
+      __typename }"""
+    assert compiled.round_trips(document, {"n": 200}) == 3
+
+
+def test_the_compiled_answer_is_the_resolvers_answer(api: Api, compiled: Api) -> None:
+    assert compiled.data(THREE_LEVELS_COUNTED, {"n": 200}) == api.data(
+        THREE_LEVELS_COUNTED, {"n": 200}
+    )
