@@ -3,40 +3,124 @@
 Every problem is collected, not just the first: unknown labels, types and fields, values the
 domain model refuses, duplicate ids, relationships between labels the model does not allow, and
 relationships whose end is neither a valid record of the input nor a node of the graph.
+
+The input is streamed: node records first, then relationship records, one at a time. What is
+kept in memory is what checks across records need (every node id of the input, the identity of
+every relationship, the problems); the valid rows go to a spool file that the writer reads back,
+so that each record is validated once and memory does not grow with the rows' properties.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable
+import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from tempfile import TemporaryFile
+from types import TracebackType
+from typing import IO, Any, Self
 
 from pydantic import ValidationError
 
-from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, Node, RelSpec, RelType
+from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelSpec, RelType
 from crm.graph.properties import timestamps, to_properties
 from crm.graph.store import GraphStore
-from crm.queries.lookup import existing_ids, keyed_relationship_ends
-from graph_loader.records import Kind, Location, Problem, RawInput, RawRecord
+from crm.queries.lookup import CHUNK, existing_ids, holds_label, holds_type, keyed_relationship_ends
+from graph_loader.readers import Input
+from graph_loader.records import Kind, Location, Problem, RawRecord
 
 Row = dict[str, Any]
 LinkKey = tuple[RelType, Label, Label]
 NodeKey = tuple[Label, str]
+Ref = tuple[int, Location]
+"""A record by its number in the input and its place."""
+Group = Label | LinkKey
+"""The rows one statement may write together: of one label, or of one type between two labels."""
+
+_SPOOLED = 1000
+"""Rows pickled together into the spool."""
+
+
+class _Spool:
+    """Rows written once and read back once, on disk: ``(record number, group, row)``."""
+
+    def __init__(self) -> None:
+        # Closed by ``close``: the spool outlives the call that opens it.
+        self._file: IO[bytes] = TemporaryFile()  # noqa: SIM115
+        self._pending: list[tuple[int, Group, Row]] = []
+
+    def add(self, number: int, group: Group, row: Row) -> None:
+        self._pending.append((number, group, row))
+        if len(self._pending) >= _SPOOLED:
+            self._flush()
+
+    def _flush(self) -> None:
+        pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._pending = []
+
+    def __iter__(self) -> Iterator[tuple[int, Group, Row]]:
+        self._flush()
+        self._file.seek(0)
+        while True:
+            try:
+                chunk: list[tuple[int, Group, Row]] = pickle.load(self._file)
+            except EOFError:
+                return
+            yield from chunk
+
+    def close(self) -> None:
+        self._file.close()
 
 
 @dataclass
 class Plan:
-    """The valid rows, ready to write, and the problems of the invalid ones."""
+    """The outcome of validation: the problems of the invalid records, how many records are
+    valid and invalid, and the valid rows, read back in batches. Close it (or use it as a
+    context manager) to remove its spool."""
 
-    nodes: dict[Label, list[Row]] = field(default_factory=dict)
-    links: dict[LinkKey, list[Row]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     invalid: int = 0
     """How many records are left out of the plan because of a problem."""
+    rows: int = 0
+    """How many records are valid: the rows to write."""
+    refused: set[int] = field(default_factory=set, repr=False)
+    """The numbers of the invalid records."""
+    node_rows: _Spool = field(default_factory=_Spool, repr=False)
+    link_rows: _Spool = field(default_factory=_Spool, repr=False)
 
-    @property
-    def rows(self) -> int:
-        return sum(map(len, self.nodes.values())) + sum(map(len, self.links.values()))
+    def node_batches(self, size: int) -> Iterator[tuple[Label, list[Row]]]:
+        """The valid node rows, at most ``size`` of one label per batch."""
+        for label, rows in self._batches(self.node_rows, size):
+            assert isinstance(label, Label)
+            yield label, rows
+
+    def link_batches(self, size: int) -> Iterator[tuple[LinkKey, list[Row]]]:
+        """The valid relationship rows, at most ``size`` of one type and pair of labels."""
+        for key, rows in self._batches(self.link_rows, size):
+            assert isinstance(key, tuple)
+            yield key, rows
+
+    def _batches(self, spool: _Spool, size: int) -> Iterator[tuple[Group, list[Row]]]:
+        open_batches: dict[Group, list[Row]] = {}
+        for number, group, row in spool:
+            if number in self.refused:
+                continue
+            batch = open_batches.setdefault(group, [])
+            batch.append(row)
+            if len(batch) >= size:
+                yield group, open_batches.pop(group)
+        yield from open_batches.items()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.node_rows.close()
+        self.link_rows.close()
 
 
 @dataclass(frozen=True)
@@ -48,7 +132,7 @@ class _Link:
     source: NodeKey | None
     target: NodeKey | None
     row: Row | None
-    record: RawRecord
+    ref: Ref
 
     @property
     def identity(self) -> tuple[Any, ...]:
@@ -62,199 +146,220 @@ class _Link:
         return [(end, key) for end, key in (("from", self.source), ("to", self.target)) if key]
 
 
-async def validate(raw: RawInput, store: GraphStore) -> Plan:
-    """Check every record of ``raw``; ends not in the input are looked up in ``store``."""
-    return await _Validation(raw, store).run()
+async def validate(source: Input, store: GraphStore) -> Plan:
+    """Check every record of ``source``; ends not in the input are looked up in ``store``."""
+    return await _Validation(store).run(source)
 
 
 class _Validation:
-    def __init__(self, raw: RawInput, store: GraphStore) -> None:
-        self.raw = raw
+    def __init__(self, store: GraphStore) -> None:
         self.store = store
-        self.problems = list(raw.problems)
-        self.bad: set[int] = set()
+        self.plan = Plan()
+        self.records = 0
+        self.declared: dict[NodeKey, tuple[int, Location]] = {}
+        """Every node id of the input, valid or not, with its record's number and place."""
+        self.first: dict[tuple[Any, ...], Location] = {}
+        """Where each relationship (by identity) first appears."""
+        self.unknown_ends: list[tuple[_Link, str, NodeKey]] = []
+        """Ends not in the input, to look up in the graph a chunk at a time."""
+        self.keyed: list[_Link] = []
+        """Keyed relationships whose type the graph holds, to check a chunk at a time."""
+        self.graph_holds: dict[Label | RelType, bool] = {}
 
-    def refuse(self, record: RawRecord, message: str, field_name: str | None = None) -> None:
-        self.problems.append(Problem(record.location, message, field_name))
-        self.bad.add(id(record))
+    def refuse(self, ref: Ref, message: str, field_name: str | None = None) -> None:
+        self.plan.problems.append(Problem(ref[1], message, field_name))
+        self.plan.refused.add(ref[0])
 
-    def ok(self, record: RawRecord) -> bool:
-        return id(record) not in self.bad
+    async def run(self, source: Input) -> Plan:
+        for kind in (Kind.NODE, Kind.RELATIONSHIP):
+            for read in source.reads(kind):
+                if isinstance(read, Problem):
+                    self.plan.problems.append(read)
+                    continue
+                self.records += 1
+                if read.kind is Kind.NODE:
+                    self.node(self.records, read)
+                else:
+                    await self.link(self.records, read)
+        await self.check_unknown_ends()
+        await self.check_keyed_ends()
+        self.plan.invalid = len(self.plan.refused)
+        self.plan.rows = self.records - self.plan.invalid
+        return self.plan
 
-    async def run(self) -> Plan:
-        declared: dict[NodeKey, RawRecord] = {}
-        nodes: list[tuple[RawRecord, Node]] = []
-        links: list[_Link] = []
-        for record in self.raw.records:
-            if record.kind is Kind.RELATIONSHIP:
-                if (link := self.link(record)) is not None:
-                    links.append(link)
-            elif (node := self.node(record, declared)) is not None:
-                nodes.append((record, node))
-        await self.check_ends(links, declared)
-        self.check_duplicates(links)
-        await self.check_keyed_ends(links)
-
-        plan = Plan(problems=self.problems)
-        for record, node in nodes:
-            if self.ok(record):
-                row = {"id": node.id, "props": to_properties(node), **timestamps(node)}
-                plan.nodes.setdefault(node.label, []).append(row)
-        for link in links:
-            if self.ok(link.record) and link.source and link.target and link.row:
-                link_key = (link.spec.name, link.source[0], link.target[0])
-                plan.links.setdefault(link_key, []).append(link.row)
-        plan.invalid = sum(1 for record in self.raw.records if not self.ok(record))
-        return plan
-
-    def node(self, record: RawRecord, declared: dict[NodeKey, RawRecord]) -> Node | None:
-        """The record as a node; ``declared`` learns of every id, valid or not, so that a
+    def node(self, number: int, record: RawRecord) -> None:
+        """Spool the record's row; ``declared`` learns of every id, valid or not, so that a
         relationship to an invalid node can say so."""
+        ref = (number, record.location)
         try:
             label = Label(record.name)
         except ValueError:
-            self.refuse(record, f"unknown label {record.name!r}; the labels are {_listed(Label)}")
-            return None
+            message = f"unknown label {record.name!r}; the labels are {_listed(Label)}"
+            self.refuse(ref, message)
+            return
         raw_id = record.data.get("id")
         if isinstance(raw_id, str):
             key = (label, raw_id)
-            if key in declared:
-                where = declared[key].location
-                self.refuse(record, f"{label} {raw_id!r} also appears at {where}", "id")
-                return None
-            declared[key] = record
+            if key in self.declared:
+                where = self.declared[key][1]
+                self.refuse(ref, f"{label} {raw_id!r} also appears at {where}", "id")
+                return
+            self.declared[key] = ref
         try:
-            return NODE_MODELS[label].model_validate(_with_source(record))
+            node = NODE_MODELS[label].model_validate(_with_source(record))
         except ValidationError as error:
-            self.refuse_all(record, error)
-            return None
+            self.refuse_all(ref, error)
+            return
+        row = {"id": node.id, "props": to_properties(node), **timestamps(node)}
+        self.plan.node_rows.add(number, label, row)
 
-    def link(self, record: RawRecord) -> _Link | None:
+    async def link(self, number: int, record: RawRecord) -> None:
+        ref = (number, record.location)
         try:
             spec = RELATIONSHIPS[RelType(record.name)]
         except ValueError:
-            self.refuse(
-                record,
-                f"unknown relationship type {record.name!r}; the types are {_listed(RelType)}",
-            )
-            return None
+            message = f"unknown relationship type {record.name!r}; the types are {_listed(RelType)}"
+            self.refuse(ref, message)
+            return
         data = _with_source(record)
-        source = self.end(record, spec, "from", data.pop("from", None), data.pop("fromLabel", None))
-        target = self.end(record, spec, "to", data.pop("to", None), data.pop("toLabel", None))
+        source = self.end(ref, spec, "from", data.pop("from", None), data.pop("fromLabel", None))
+        target = self.end(ref, spec, "to", data.pop("to", None), data.pop("toLabel", None))
         row: Row | None = None
         try:
             tie = spec.properties.model_validate(data)
         except ValidationError as error:
-            self.refuse_all(record, error)
+            self.refuse_all(ref, error)
         else:
             row = {"props": to_properties(tie), **timestamps(tie)}
         if source is not None and source == target:
             self.refuse(
-                record,
+                ref,
                 f"a relationship of type {spec.name} cannot join {source[1]!r} to itself",
                 "to",
             )
         if row is not None and source is not None and target is not None:
             row |= {"from": source[1], "to": target[1]}
-        return _Link(spec, source, target, row, record)
+        link = _Link(spec, source, target, row, ref)
+        await self.check_ends(link)
+        self.check_duplicate(link)
+        if link.row is not None and link.source and link.target:
+            self.plan.link_rows.add(number, (spec.name, link.source[0], link.target[0]), link.row)
+            if spec.keyed and await self.holds(spec.name):
+                self.keyed.append(link)
+                if len(self.keyed) >= CHUNK:
+                    await self.check_keyed_ends()
 
-    def end(
-        self, record: RawRecord, spec: RelSpec, end: str, node_id: Any, given: Any
-    ) -> NodeKey | None:
+    def end(self, ref: Ref, spec: RelSpec, end: str, node_id: Any, given: Any) -> NodeKey | None:
         allowed = spec.sources if end == "from" else spec.targets
         verb = "start at" if end == "from" else "end at"
         label: Label | None = None
         if given is None and len(allowed) == 1:
             label = allowed[0]
         elif given is None:
-            self.refuse(
-                record, f"{spec.name} may {verb} {_listed(allowed)}: say which", f"{end}Label"
-            )
+            message = f"{spec.name} may {verb} {_listed(allowed)}: say which"
+            self.refuse(ref, message, f"{end}Label")
         elif given not in allowed:
-            self.refuse(
-                record, f"{spec.name} may {verb} {_listed(allowed)}, not {given!r}", f"{end}Label"
-            )
+            message = f"{spec.name} may {verb} {_listed(allowed)}, not {given!r}"
+            self.refuse(ref, message, f"{end}Label")
         else:
             label = Label(given)
         if not isinstance(node_id, str) or not node_id:
-            self.refuse(record, "give the id of the node at this end", end)
+            self.refuse(ref, "give the id of the node at this end", end)
             return None
         return None if label is None else (label, node_id)
 
-    async def check_ends(self, links: list[_Link], in_input: dict[NodeKey, RawRecord]) -> None:
-        """Each end must be a valid record of the input or a node already in the graph."""
-        elsewhere: dict[Label, set[str]] = defaultdict(set)
-        for link in links:
-            for _, (label, node_id) in link.ends:
-                if (label, node_id) not in in_input:
-                    elsewhere[label].add(node_id)
-        stored: set[NodeKey] = set()
-        for label, ids in elsewhere.items():
-            stored.update(
-                (label, node_id) for node_id in await existing_ids(self.store, label, ids)
-            )
-        for link in links:
-            for end, key in link.ends:
-                if key in stored:
-                    continue
-                if key not in in_input:
-                    self.refuse(
-                        link.record,
-                        f"no {key[0]} with id {key[1]!r} in the input or the graph",
-                        end,
-                    )
-                elif not self.ok(in_input[key]):
-                    self.refuse(
-                        link.record,
-                        f"{key[0]} {key[1]!r} is itself invalid (see {in_input[key].location})",
-                        end,
-                    )
-
-    def check_duplicates(self, links: Iterable[_Link]) -> None:
-        first: dict[tuple[Any, ...], Location] = {}
-        for link in links:
-            if link.row is None or link.source is None or link.target is None:
-                continue
-            if link.identity in first:
-                self.refuse(
-                    link.record,
-                    f"the same {link.spec.name} relationship also appears "
-                    f"at {first[link.identity]}",
-                )
+    async def holds(self, name: Label | RelType) -> bool:
+        """Whether the graph holds any node of this label or relationship of this type: when it
+        holds none, there is nothing to look up."""
+        if name not in self.graph_holds:
+            if isinstance(name, Label):
+                self.graph_holds[name] = await holds_label(self.store, name)
             else:
-                first[link.identity] = link.record.location
+                self.graph_holds[name] = await holds_type(self.store, name)
+        return self.graph_holds[name]
 
-    async def check_keyed_ends(self, links: Iterable[_Link]) -> None:
+    async def check_ends(self, link: _Link) -> None:
+        """Each end must be a valid record of the input or a node already in the graph."""
+        for end, key in link.ends:
+            if key in self.declared:
+                number, where = self.declared[key]
+                if number in self.plan.refused:
+                    self.refuse(
+                        link.ref,
+                        f"{key[0]} {key[1]!r} is itself invalid (see {where})",
+                        end,
+                    )
+            elif await self.holds(key[0]):
+                self.unknown_ends.append((link, end, key))
+                if len(self.unknown_ends) >= CHUNK:
+                    await self.check_unknown_ends()
+            else:
+                self.missing_end(link, end, key)
+
+    async def check_unknown_ends(self) -> None:
+        by_label: dict[Label, set[str]] = {}
+        for _, _, (label, node_id) in self.unknown_ends:
+            by_label.setdefault(label, set()).add(node_id)
+        stored = {
+            (label, node_id)
+            for label, ids in by_label.items()
+            for node_id in await existing_ids(self.store, label, ids)
+        }
+        for link, end, key in self.unknown_ends:
+            if key not in stored:
+                self.missing_end(link, end, key)
+        self.unknown_ends = []
+
+    def missing_end(self, link: _Link, end: str, key: NodeKey) -> None:
+        message = f"no {key[0]} with id {key[1]!r} in the input or the graph"
+        self.refuse(link.ref, message, end)
+
+    def check_duplicate(self, link: _Link) -> None:
+        if link.row is None or link.source is None or link.target is None:
+            return
+        if link.identity in self.first:
+            first = self.first[link.identity]
+            self.refuse(link.ref, f"the same {link.spec.name} relationship also appears at {first}")
+        else:
+            self.first[link.identity] = link.ref[1]
+
+    async def check_keyed_ends(self) -> None:
         """A keyed relationship already in the graph keeps its ends."""
-        by_type: dict[RelType, dict[str, _Link]] = defaultdict(dict)
-        for link in links:
-            if link.spec.keyed and link.row is not None:
-                by_type[link.spec.name][link.row["props"]["id"]] = link
+        by_type: dict[RelType, dict[str, _Link]] = {}
+        for link in self.keyed:
+            assert link.row is not None
+            by_type.setdefault(link.spec.name, {})[link.row["props"]["id"]] = link
         for rel_type, by_id in by_type.items():
             stored = await keyed_relationship_ends(self.store, rel_type, by_id)
             for key_id, ends in stored.items():
                 link = by_id[key_id]
                 if link.source and link.target and ends != (link.source[1], link.target[1]):
                     self.refuse(
-                        link.record,
+                        link.ref,
                         f"{rel_type} {key_id!r} already joins {ends[0]!r} "
                         f"to {ends[1]!r} in the graph; its ends cannot change",
                         "id",
                     )
+        self.keyed = []
 
-    def refuse_all(self, record: RawRecord, error: ValidationError) -> None:
+    def refuse_all(self, ref: Ref, error: ValidationError) -> None:
         for detail in error.errors(include_url=False):
             field_name = ".".join(str(part) for part in detail["loc"]) or None
             message = detail["msg"].removeprefix("Value error, ")
             if detail["type"] == "extra_forbidden":
                 message = "unknown field"
-            self.refuse(record, message, field_name)
+            self.refuse(ref, message, field_name)
 
 
 def _with_source(record: RawRecord) -> dict[str, Any]:
     """The record, with ``source`` naming its file when it gives none."""
-    return {"source": f"file:{Path(record.location.file).name}", **record.data}
+    return {"source": _file_source(record.location.file), **record.data}
 
 
-def _listed(names: Iterable[Any]) -> str:
+@cache
+def _file_source(file: str) -> str:
+    return f"file:{Path(file).name}"
+
+
+def _listed(names: Any) -> str:
     return ", ".join(str(name) for name in names)
