@@ -124,26 +124,13 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class _Link:
-    """A relationship record as far as it could be understood: an end whose label is unclear and
-    properties the model refuses are None (and the record has a problem)."""
+class _Keyed:
+    """A keyed relationship of the input whose type the graph holds, to check against it."""
 
-    spec: RelSpec
-    source: NodeKey | None
-    target: NodeKey | None
-    row: Row | None
     ref: Ref
-
-    @property
-    def identity(self) -> tuple[Any, ...]:
-        """Keyed types are one per id; the others one per pair of ends."""
-        if self.spec.keyed and self.row is not None:
-            return (self.spec.name, self.row["props"]["id"])
-        return (self.spec.name, self.source, self.target)
-
-    @property
-    def ends(self) -> list[tuple[str, NodeKey]]:
-        return [(end, key) for end, key in (("from", self.source), ("to", self.target)) if key]
+    rel_type: RelType
+    key: str
+    ends: tuple[str, str]
 
 
 async def validate(source: Input, store: GraphStore) -> Plan:
@@ -160,9 +147,9 @@ class _Validation:
         """Every node id of the input, valid or not, with its record's number and place."""
         self.first: dict[tuple[Any, ...], Location] = {}
         """Where each relationship (by identity) first appears."""
-        self.unknown_ends: list[tuple[_Link, str, NodeKey]] = []
+        self.unknown_ends: list[tuple[Ref, str, NodeKey]] = []
         """Ends not in the input, to look up in the graph a chunk at a time."""
-        self.keyed: list[_Link] = []
+        self.keyed: list[_Keyed] = []
         """Keyed relationships whose type the graph holds, to check a chunk at a time."""
         self.graph_holds: dict[Label | RelType, bool] = {}
 
@@ -232,22 +219,25 @@ class _Validation:
         else:
             row = {"props": to_properties(tie), **timestamps(tie)}
         if source is not None and source == target:
-            self.refuse(
-                ref,
-                f"a relationship of type {spec.name} cannot join {source[1]!r} to itself",
-                "to",
-            )
-        if row is not None and source is not None and target is not None:
-            row |= {"from": source[1], "to": target[1]}
-        link = _Link(spec, source, target, row, ref)
-        await self.check_ends(link)
-        self.check_duplicate(link)
-        if link.row is not None and link.source and link.target:
-            self.plan.link_rows.add(number, (spec.name, link.source[0], link.target[0]), link.row)
-            if spec.keyed and await self.holds(spec.name):
-                self.keyed.append(link)
-                if len(self.keyed) >= CHUNK:
-                    await self.check_keyed_ends()
+            message = f"a relationship of type {spec.name} cannot join {source[1]!r} to itself"
+            self.refuse(ref, message, "to")
+        for end, key in (("from", source), ("to", target)):
+            if key is not None:
+                await self.check_end(ref, end, key)
+        if row is None or source is None or target is None:
+            return
+        row["from"], row["to"] = source[1], target[1]
+        # Keyed types are one per id; the others one per pair of ends.
+        keyed = spec.keyed
+        identity = (spec.name, row["props"]["id"]) if keyed else (spec.name, source, target)
+        first = self.first.setdefault(identity, ref[1])
+        if first is not ref[1]:
+            self.refuse(ref, f"the same {spec.name} relationship also appears at {first}")
+        self.plan.link_rows.add(number, (spec.name, source[0], target[0]), row)
+        if keyed and await self.holds(spec.name):
+            self.keyed.append(_Keyed(ref, spec.name, row["props"]["id"], (source[1], target[1])))
+            if len(self.keyed) >= CHUNK:
+                await self.check_keyed_ends()
 
     def end(self, ref: Ref, spec: RelSpec, end: str, node_id: Any, given: Any) -> NodeKey | None:
         allowed = spec.sources if end == "from" else spec.targets
@@ -278,23 +268,19 @@ class _Validation:
                 self.graph_holds[name] = await holds_type(self.store, name)
         return self.graph_holds[name]
 
-    async def check_ends(self, link: _Link) -> None:
+    async def check_end(self, ref: Ref, end: str, key: NodeKey) -> None:
         """Each end must be a valid record of the input or a node already in the graph."""
-        for end, key in link.ends:
-            if key in self.declared:
-                number, where = self.declared[key]
-                if number in self.plan.refused:
-                    self.refuse(
-                        link.ref,
-                        f"{key[0]} {key[1]!r} is itself invalid (see {where})",
-                        end,
-                    )
-            elif await self.holds(key[0]):
-                self.unknown_ends.append((link, end, key))
-                if len(self.unknown_ends) >= CHUNK:
-                    await self.check_unknown_ends()
-            else:
-                self.missing_end(link, end, key)
+        declared = self.declared.get(key)
+        if declared is not None:
+            if declared[0] in self.plan.refused:
+                message = f"{key[0]} {key[1]!r} is itself invalid (see {declared[1]})"
+                self.refuse(ref, message, end)
+        elif await self.holds(key[0]):
+            self.unknown_ends.append((ref, end, key))
+            if len(self.unknown_ends) >= CHUNK:
+                await self.check_unknown_ends()
+        else:
+            self.missing_end(ref, end, key)
 
     async def check_unknown_ends(self) -> None:
         by_label: dict[Label, set[str]] = {}
@@ -305,37 +291,26 @@ class _Validation:
             for label, ids in by_label.items()
             for node_id in await existing_ids(self.store, label, ids)
         }
-        for link, end, key in self.unknown_ends:
+        for ref, end, key in self.unknown_ends:
             if key not in stored:
-                self.missing_end(link, end, key)
+                self.missing_end(ref, end, key)
         self.unknown_ends = []
 
-    def missing_end(self, link: _Link, end: str, key: NodeKey) -> None:
-        message = f"no {key[0]} with id {key[1]!r} in the input or the graph"
-        self.refuse(link.ref, message, end)
-
-    def check_duplicate(self, link: _Link) -> None:
-        if link.row is None or link.source is None or link.target is None:
-            return
-        if link.identity in self.first:
-            first = self.first[link.identity]
-            self.refuse(link.ref, f"the same {link.spec.name} relationship also appears at {first}")
-        else:
-            self.first[link.identity] = link.ref[1]
+    def missing_end(self, ref: Ref, end: str, key: NodeKey) -> None:
+        self.refuse(ref, f"no {key[0]} with id {key[1]!r} in the input or the graph", end)
 
     async def check_keyed_ends(self) -> None:
         """A keyed relationship already in the graph keeps its ends."""
-        by_type: dict[RelType, dict[str, _Link]] = {}
-        for link in self.keyed:
-            assert link.row is not None
-            by_type.setdefault(link.spec.name, {})[link.row["props"]["id"]] = link
+        by_type: dict[RelType, dict[str, _Keyed]] = {}
+        for keyed in self.keyed:
+            by_type.setdefault(keyed.rel_type, {})[keyed.key] = keyed
         for rel_type, by_id in by_type.items():
             stored = await keyed_relationship_ends(self.store, rel_type, by_id)
             for key_id, ends in stored.items():
-                link = by_id[key_id]
-                if link.source and link.target and ends != (link.source[1], link.target[1]):
+                keyed = by_id[key_id]
+                if ends != keyed.ends:
                     self.refuse(
-                        link.ref,
+                        keyed.ref,
                         f"{rel_type} {key_id!r} already joins {ends[0]!r} "
                         f"to {ends[1]!r} in the graph; its ends cannot change",
                         "id",
