@@ -106,10 +106,10 @@ def to_properties(record: Model) -> Properties:
 def timestamps(record: Model) -> Properties:
     """The record's own ``createdAt`` and ``updatedAt`` (from an export), or ``None``."""
     # Read from the attributes: a second ``model_dump`` per row would cost a bulk import dearly.
-    moments = (getattr(record, "created_at", None), getattr(record, "updated_at", None))
+    created, updated = getattr(record, "created_at", None), getattr(record, "updated_at", None)
     return {
-        name: None if moment is None else format_timestamp(moment)
-        for name, moment in zip(TIMESTAMPS, moments, strict=True)
+        "createdAt": None if created is None else format_timestamp(created),
+        "updatedAt": None if updated is None else format_timestamp(updated),
     }
 
 
