@@ -14,6 +14,7 @@ import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import batched
 from pathlib import Path
 from tempfile import TemporaryFile
 from types import TracebackType
@@ -33,23 +34,21 @@ LinkKey = tuple[RelType, Label, Label]
 NodeKey = tuple[Label, str]
 Ref = tuple[int, Location]
 """A record by its number in the input and its place."""
-Group = Label | LinkKey
-"""The rows one statement may write together: of one label, or of one type between two labels."""
 
 _SPOOLED = 1000
-"""Rows pickled together into the spool."""
+"""Rows pickled together into a spool."""
 
 
 class _Spool:
-    """Rows written once and read back once, on disk: ``(record number, group, row)``."""
+    """Rows of one group written once and read back in order, on disk: ``(record number, row)``."""
 
     def __init__(self) -> None:
         # Closed by ``close``: the spool outlives the call that opens it.
         self._file: IO[bytes] = TemporaryFile()  # noqa: SIM115
-        self._pending: list[tuple[int, Group, Row]] = []
+        self._pending: list[tuple[int, Row]] = []
 
-    def add(self, number: int, group: Group, row: Row) -> None:
-        self._pending.append((number, group, row))
+    def add(self, number: int, row: Row) -> None:
+        self._pending.append((number, row))
         if len(self._pending) >= _SPOOLED:
             self._flush()
 
@@ -57,12 +56,12 @@ class _Spool:
         pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self._pending = []
 
-    def __iter__(self) -> Iterator[tuple[int, Group, Row]]:
+    def __iter__(self) -> Iterator[tuple[int, Row]]:
         self._flush()
         self._file.seek(0)
         while True:
             try:
-                chunk: list[tuple[int, Group, Row]] = pickle.load(self._file)
+                chunk: list[tuple[int, Row]] = pickle.load(self._file)
             except EOFError:
                 return
             yield from chunk
@@ -74,8 +73,9 @@ class _Spool:
 @dataclass
 class Plan:
     """The outcome of validation: the problems of the invalid records, how many records are
-    valid and invalid, and the valid rows, read back in batches. Close it (or use it as a
-    context manager) to remove its spool."""
+    valid and invalid, and the valid rows, read back in batches: group after group in the order
+    the input first names them, each group's rows in input order. Close it (or use it as a
+    context manager) to remove its spools."""
 
     problems: list[Problem] = field(default_factory=list)
     invalid: int = 0
@@ -84,31 +84,22 @@ class Plan:
     """How many records are valid: the rows to write."""
     refused: set[int] = field(default_factory=set, repr=False)
     """The numbers of the invalid records."""
-    node_rows: _Spool = field(default_factory=_Spool, repr=False)
-    link_rows: _Spool = field(default_factory=_Spool, repr=False)
+    node_rows: dict[Label, _Spool] = field(default_factory=dict, repr=False)
+    link_rows: dict[LinkKey, _Spool] = field(default_factory=dict, repr=False)
 
     def node_batches(self, size: int) -> Iterator[tuple[Label, list[Row]]]:
         """The valid node rows, at most ``size`` of one label per batch."""
-        for label, rows in self._batches(self.node_rows, size):
-            assert isinstance(label, Label)
-            yield label, rows
+        return self._batches(self.node_rows, size)
 
     def link_batches(self, size: int) -> Iterator[tuple[LinkKey, list[Row]]]:
         """The valid relationship rows, at most ``size`` of one type and pair of labels."""
-        for key, rows in self._batches(self.link_rows, size):
-            assert isinstance(key, tuple)
-            yield key, rows
+        return self._batches(self.link_rows, size)
 
-    def _batches(self, spool: _Spool, size: int) -> Iterator[tuple[Group, list[Row]]]:
-        open_batches: dict[Group, list[Row]] = {}
-        for number, group, row in spool:
-            if number in self.refused:
-                continue
-            batch = open_batches.setdefault(group, [])
-            batch.append(row)
-            if len(batch) >= size:
-                yield group, open_batches.pop(group)
-        yield from open_batches.items()
+    def _batches[G](self, spools: dict[G, _Spool], size: int) -> Iterator[tuple[G, list[Row]]]:
+        for group, spool in spools.items():
+            valid = (row for number, row in spool if number not in self.refused)
+            for batch in batched(valid, size):
+                yield group, list(batch)
 
     def __enter__(self) -> Self:
         return self
@@ -119,8 +110,14 @@ class Plan:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self.node_rows.close()
-        self.link_rows.close()
+        for spool in (*self.node_rows.values(), *self.link_rows.values()):
+            spool.close()
+
+
+def _spool[G](spools: dict[G, _Spool], group: G) -> _Spool:
+    if group not in spools:
+        spools[group] = _Spool()
+    return spools[group]
 
 
 @dataclass(frozen=True)
@@ -198,7 +195,7 @@ class _Validation:
             self.refuse_all(ref, error)
             return
         row = {"id": node.id, "props": to_properties(node), **timestamps(node)}
-        self.plan.node_rows.add(number, label, row)
+        _spool(self.plan.node_rows, label).add(number, row)
 
     async def link(self, number: int, record: RawRecord) -> None:
         ref = (number, record.location)
@@ -233,7 +230,7 @@ class _Validation:
         first = self.first.setdefault(identity, ref[1])
         if first is not ref[1]:
             self.refuse(ref, f"the same {spec.name} relationship also appears at {first}")
-        self.plan.link_rows.add(number, (spec.name, source[0], target[0]), row)
+        _spool(self.plan.link_rows, (spec.name, source[0], target[0])).add(number, row)
         if keyed and await self.holds(spec.name):
             self.keyed.append(_Keyed(ref, spec.name, row["props"]["id"], (source[1], target[1])))
             if len(self.keyed) >= CHUNK:
