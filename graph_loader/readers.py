@@ -5,7 +5,7 @@ A document (YAML or JSON) is ``{"nodes": {label: [record, ...]}, "relationships"
 check the shape; what the records say is validation's business.
 
 CSV files are read row by row, never whole, so an input of millions of rows is streamed; a
-document is parsed whole (its parser needs all of it) and kept for the second pass.
+document is parsed whole (its parser needs all of it).
 """
 
 import csv
@@ -26,8 +26,9 @@ YAML_SUFFIXES = {".yaml", ".yml"}
 
 
 class Input:
-    """The input paths, read again on every pass: each pass asks for the records of one kind,
-    nodes first, so that relationships are checked against every node of the input.
+    """The input paths, read one kind of record at a time: nodes first, so that relationships
+    are checked against every node of the input. Each CSV file is read once, with its kind; a
+    document is parsed once and kept until its relationships are read too.
 
     Problems that belong to no record (a file that cannot be read) come with the nodes."""
 
