@@ -1,12 +1,12 @@
-"""Load input files into the graph: read everything, validate everything, then write."""
+"""Load input files into the graph: validate everything (streaming), then write."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from crm.graph.store import GraphStore
-from graph_loader.readers import read_path
-from graph_loader.records import Problem, RawInput
+from graph_loader.readers import Input
+from graph_loader.records import Problem
 from graph_loader.validate import Plan, validate
 from graph_loader.writer import Progress, Summary, write_plan
 
@@ -23,11 +23,8 @@ class LoadReport:
 
 
 async def plan_load(paths: Sequence[Path], store: GraphStore) -> Plan:
-    """Read and validate ``paths``; nothing is written."""
-    raw = RawInput()
-    for path in paths:
-        raw.extend(read_path(path))
-    return await validate(raw, store)
+    """Read and validate ``paths``; nothing is written. Close the plan when done with it."""
+    return await validate(Input(paths), store)
 
 
 async def load(
@@ -41,9 +38,8 @@ async def load(
 ) -> LoadReport:
     """Load ``paths`` all-or-nothing: one problem and nothing is written, unless ``skip_invalid``,
     which writes the valid records and reports the others. ``dry_run`` only validates."""
-    plan = await plan_load(paths, store)
-    report = LoadReport(problems=plan.problems, invalid=plan.invalid, valid=plan.rows)
-    if dry_run or (plan.problems and not skip_invalid):
-        return report
-    report.summary = await write_plan(store, plan, batch_size, progress)
+    with await plan_load(paths, store) as plan:
+        report = LoadReport(problems=plan.problems, invalid=plan.invalid, valid=plan.rows)
+        if not dry_run and (skip_invalid or not plan.problems):
+            report.summary = await write_plan(store, plan, batch_size, progress)
     return report

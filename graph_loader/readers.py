@@ -3,11 +3,15 @@
 A document (YAML or JSON) is ``{"nodes": {label: [record, ...]}, "relationships": {type:
 [record, ...]}}``; a CSV folder holds one file per label or relationship type. Readers only
 check the shape; what the records say is validation's business.
+
+CSV files are read row by row, never whole, so an input of millions of rows is streamed; a
+document is parsed whole (its parser needs all of it).
 """
 
 import csv
 import json
 import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +19,38 @@ import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelType
-from graph_loader.records import Kind, Location, Problem, RawInput, RawRecord
+from graph_loader.records import Kind, Location, Problem, RawInput, RawRecord, Read
 
 SECTIONS = {"nodes": Kind.NODE, "relationships": Kind.RELATIONSHIP}
 YAML_SUFFIXES = {".yaml", ".yml"}
 
 
+class Input:
+    """The input paths, read one kind of record at a time: nodes first, so that relationships
+    are checked against every node of the input. Each CSV file is read once, with its kind; a
+    document is parsed once and kept until its relationships are read too.
+
+    Problems that belong to no record (a file that cannot be read) come with the nodes."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = paths
+        self._documents: dict[Path, RawInput] = {}
+
+    def reads(self, kind: Kind) -> Iterator[Read]:
+        for path in self.paths:
+            if path.is_dir():
+                yield from read_csv_files(path, kind)
+                continue
+            if path not in self._documents:
+                self._documents[path] = read_path(path)
+            document = self._documents[path]
+            if kind is Kind.NODE:
+                yield from document.problems
+            yield from (record for record in document.records if record.kind is kind)
+
+
 def read_path(path: Path) -> RawInput:
-    """Read a YAML or JSON document, or a folder of CSV files."""
+    """Read a YAML or JSON document, or a folder of CSV files, whole."""
     if path.is_dir():
         return read_csv_folder(path)
     if not path.is_file():
@@ -137,32 +165,35 @@ def _walk(path: Path, document: Any, lines: dict[tuple[Any, ...], int]) -> RawIn
         return _failed(
             path, "the document must be a mapping of 'nodes' and 'relationships'", lines.get(())
         )
-    result = RawInput()
+    return RawInput.of(_sections(path, document, lines))
 
-    def problem(key: tuple[Any, ...], message: str) -> None:
+
+def _sections(
+    path: Path, document: dict[Any, Any], lines: dict[tuple[Any, ...], int]
+) -> Iterator[Read]:
+    def problem(key: tuple[Any, ...], message: str) -> Problem:
         pointer = ".".join(map(str, key))
-        result.problems.append(Problem(Location(str(path), lines.get(key), pointer), message))
+        return Problem(Location(str(path), lines.get(key), pointer), message)
 
     for section, groups in document.items():
         if section not in SECTIONS:
-            problem((section,), "unknown section: expected 'nodes' or 'relationships'")
+            yield problem((section,), "unknown section: expected 'nodes' or 'relationships'")
             continue
         if groups is None:
             continue
         if not isinstance(groups, dict):
-            problem((section,), "must map names to lists")
+            yield problem((section,), "must map names to lists")
             continue
         for name, items in groups.items():
             if items is None:
                 continue
             if not isinstance(items, list):
-                problem((section, name), "must be a list of records")
+                yield problem((section, name), "must be a list of records")
                 continue
             for index, data in enumerate(items):
                 where = (section, name, index)
                 location = Location(str(path), lines.get(where), f"{section}.{name}[{index}]")
-                result.extend(_record(SECTIONS[section], str(name), data, location))
-    return result
+                yield _record(SECTIONS[section], str(name), data, location)
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -171,63 +202,89 @@ _LIST_SEPARATOR = re.compile(r"(?<!\\);")
 
 
 def read_csv_folder(folder: Path) -> RawInput:
-    result = RawInput()
+    return RawInput.of(read_csv_files(folder))
+
+
+def read_csv_files(folder: Path, kind: Kind | None = None) -> Iterator[Read]:
+    """The rows of the folder's CSV files (of ``kind``'s files only, when given), one at a time;
+    files whose name is no label or type are problems of the node files."""
     files = sorted(folder.glob("*.csv"))
     if not files:
-        return _failed(folder, "the folder holds no .csv files")
+        if kind in (None, Kind.NODE):
+            yield _problem(folder, "the folder holds no .csv files")
+        return
     for path in files:
-        result.extend(read_csv(path))
-    return result
+        if kind is None or (_kind(path.stem) or Kind.NODE) is kind:
+            yield from read_csv(path)
 
 
-def read_csv(path: Path) -> RawInput:
-    """One CSV file, named for the label or relationship type its rows hold."""
-    name = path.stem
+def _kind(name: str) -> Kind | None:
     if name in Label.__members__.values():
-        kind, lists = Kind.NODE, _list_fields(NODE_MODELS[Label(name)])
-    elif name in RelType.__members__.values():
-        kind, lists = Kind.RELATIONSHIP, _list_fields(RELATIONSHIPS[RelType(name)].properties)
-    else:
-        return _failed(path, f"the file name must be a label or a relationship type: {_names()}")
-    result = RawInput()
+        return Kind.NODE
+    if name in RelType.__members__.values():
+        return Kind.RELATIONSHIP
+    return None
+
+
+def read_csv(path: Path) -> Iterator[Read]:
+    """One CSV file, named for the label or relationship type its rows hold, row by row."""
+    name = path.stem
+    kind = _kind(name)
+    if kind is None:
+        yield _problem(path, f"the file name must be a label or a relationship type: {_names()}")
+        return
+    model = (
+        NODE_MODELS[Label(name)] if kind is Kind.NODE else RELATIONSHIPS[RelType(name)].properties
+    )
+    file = str(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, strict=True)
             header = next(reader, None)
             if header is None:
-                return _failed(path, "the file is empty: it needs a header row")
+                yield _problem(path, "the file is empty: it needs a header row")
+                return
+            columns = _columns(header, _list_fields(model))
             for row in reader:
-                location = Location(str(path), reader.line_num, f"row {reader.line_num}")
-                if len(row) != len(header):
-                    result.problems.append(
-                        Problem(
-                            location, f"has {len(row)} cells where the header has {len(header)}"
-                        )
+                line = reader.line_num
+                location = Location(file, line, f"row {line}")
+                if len(row) != len(columns):
+                    yield Problem(
+                        location, f"has {len(row)} cells where the header has {len(columns)}"
                     )
                     continue
-                data = _nest(header, row, lists)
-                result.extend(_record(kind, name, data, location))
+                yield RawRecord(kind, name, _nest(columns, row), location)
     except (OSError, UnicodeDecodeError) as error:
-        return _failed(path, f"cannot be read: {error}")
+        yield _problem(path, f"cannot be read: {error}")
     except csv.Error as error:
-        return _failed(path, f"not valid CSV: {error}", reader.line_num)
-    return result
+        yield _problem(path, f"not valid CSV: {error}", reader.line_num)
 
 
-def _nest(header: list[str], row: list[str], lists: set[str]) -> dict[str, Any]:
+_Column = tuple[str, str, bool]
+"""A header cell: the field, the nested field (``""`` when none), whether it holds a list."""
+
+
+def _columns(header: list[str], lists: set[str]) -> list[_Column]:
+    columns = []
+    for column in header:
+        head, _, tail = column.partition(".")
+        columns.append((head, tail, column in lists))
+    return columns
+
+
+def _nest(columns: list[_Column], row: list[str]) -> dict[str, Any]:
     """Cells to a record: empty cells left out, ``a.b`` columns nested, list cells split."""
     data: dict[str, Any] = {}
-    for column, cell in zip(header, row, strict=True):
+    for (head, tail, is_list), cell in zip(columns, row, strict=True):
         if cell == "":
             continue
         value: Any = cell
-        if column in lists:
+        if is_list:
             value = [item.replace("\\;", ";") for item in _LIST_SEPARATOR.split(cell)]
-        head, _, tail = column.partition(".")
         if tail:
             data.setdefault(head, {})[tail] = value
         else:
-            data[column] = value
+            data[head] = value
     return data
 
 
@@ -246,11 +303,15 @@ def _names() -> str:
 # --- shared ----------------------------------------------------------------------------------
 
 
-def _record(kind: Kind, name: str, data: Any, location: Location) -> RawInput:
+def _record(kind: Kind, name: str, data: Any, location: Location) -> Read:
     if not isinstance(data, dict):
-        return RawInput(problems=[Problem(location, "a record must be a mapping of fields")])
-    return RawInput(records=[RawRecord(kind, name, data, location)])
+        return Problem(location, "a record must be a mapping of fields")
+    return RawRecord(kind, name, data, location)
 
 
 def _failed(path: Path, message: str, line: int | None = None) -> RawInput:
-    return RawInput(problems=[Problem(Location(str(path), line), message)])
+    return RawInput(problems=[_problem(path, message, line)])
+
+
+def _problem(path: Path, message: str, line: int | None = None) -> Problem:
+    return Problem(Location(str(path), line), message)

@@ -1,5 +1,6 @@
 """What the readers hand to validation: raw records with where they came from, and problems."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -48,6 +49,10 @@ class RawRecord:
     location: Location
 
 
+Read = RawRecord | Problem
+"""What a reader yields, one at a time: a record, or a problem where one could not be read."""
+
+
 @dataclass
 class RawInput:
     """Everything read from the input paths, and what could not be read."""
@@ -55,6 +60,12 @@ class RawInput:
     records: list[RawRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
-    def extend(self, other: "RawInput") -> None:
-        self.records.extend(other.records)
-        self.problems.extend(other.problems)
+    @classmethod
+    def of(cls, reads: Iterable[Read]) -> "RawInput":
+        collected = cls()
+        for read in reads:
+            if isinstance(read, Problem):
+                collected.problems.append(read)
+            else:
+                collected.records.append(read)
+        return collected

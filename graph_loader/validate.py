@@ -3,258 +3,335 @@
 Every problem is collected, not just the first: unknown labels, types and fields, values the
 domain model refuses, duplicate ids, relationships between labels the model does not allow, and
 relationships whose end is neither a valid record of the input nor a node of the graph.
+
+The input is streamed: node records first, then relationship records, one at a time. What is
+kept in memory is what checks across records need (every node id of the input, the identity of
+every relationship, the problems); the valid rows go to a spool file that the writer reads back,
+so that each record is validated once and memory does not grow with the rows' properties.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable
+import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import batched
 from pathlib import Path
-from typing import Any
+from tempfile import TemporaryFile
+from types import TracebackType
+from typing import IO, Any, Self
 
 from pydantic import ValidationError
 
-from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, Node, RelSpec, RelType
+from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelSpec, RelType
 from crm.graph.properties import timestamps, to_properties
 from crm.graph.store import GraphStore
-from crm.queries.lookup import existing_ids, keyed_relationship_ends
-from graph_loader.records import Kind, Location, Problem, RawInput, RawRecord
+from crm.queries.lookup import CHUNK, existing_ids, holds_label, holds_type, keyed_relationship_ends
+from graph_loader.readers import Input
+from graph_loader.records import Kind, Location, Problem, RawRecord
 
 Row = dict[str, Any]
 LinkKey = tuple[RelType, Label, Label]
 NodeKey = tuple[Label, str]
+Ref = tuple[int, Location]
+"""A record by its number in the input and its place."""
+
+_SPOOLED = 1000
+"""Rows pickled together into a spool."""
+
+
+class _Spool:
+    """Rows of one group written once and read back in order, on disk: ``(record number, row)``."""
+
+    def __init__(self) -> None:
+        # Closed by ``close``: the spool outlives the call that opens it.
+        self._file: IO[bytes] = TemporaryFile()  # noqa: SIM115
+        self._pending: list[tuple[int, Row]] = []
+
+    def add(self, number: int, row: Row) -> None:
+        self._pending.append((number, row))
+        if len(self._pending) >= _SPOOLED:
+            self._flush()
+
+    def _flush(self) -> None:
+        pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._pending = []
+
+    def __iter__(self) -> Iterator[tuple[int, Row]]:
+        self._flush()
+        self._file.seek(0)
+        while True:
+            try:
+                chunk: list[tuple[int, Row]] = pickle.load(self._file)
+            except EOFError:
+                return
+            yield from chunk
+
+    def close(self) -> None:
+        self._file.close()
 
 
 @dataclass
 class Plan:
-    """The valid rows, ready to write, and the problems of the invalid ones."""
+    """The outcome of validation: the problems of the invalid records, how many records are
+    valid and invalid, and the valid rows, read back in batches: group after group in the order
+    the input first names them, each group's rows in input order. Close it (or use it as a
+    context manager) to remove its spools."""
 
-    nodes: dict[Label, list[Row]] = field(default_factory=dict)
-    links: dict[LinkKey, list[Row]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     invalid: int = 0
     """How many records are left out of the plan because of a problem."""
+    rows: int = 0
+    """How many records are valid: the rows to write."""
+    refused: set[int] = field(default_factory=set, repr=False)
+    """The numbers of the invalid records."""
+    node_rows: dict[Label, _Spool] = field(default_factory=dict, repr=False)
+    link_rows: dict[LinkKey, _Spool] = field(default_factory=dict, repr=False)
 
-    @property
-    def rows(self) -> int:
-        return sum(map(len, self.nodes.values())) + sum(map(len, self.links.values()))
+    def node_batches(self, size: int) -> Iterator[tuple[Label, list[Row]]]:
+        """The valid node rows, at most ``size`` of one label per batch."""
+        return self._batches(self.node_rows, size)
+
+    def link_batches(self, size: int) -> Iterator[tuple[LinkKey, list[Row]]]:
+        """The valid relationship rows, at most ``size`` of one type and pair of labels."""
+        return self._batches(self.link_rows, size)
+
+    def _batches[G](self, spools: dict[G, _Spool], size: int) -> Iterator[tuple[G, list[Row]]]:
+        for group, spool in spools.items():
+            valid = (row for number, row in spool if number not in self.refused)
+            for batch in batched(valid, size):
+                yield group, list(batch)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        for spool in (*self.node_rows.values(), *self.link_rows.values()):
+            spool.close()
+
+
+def _spool[G](spools: dict[G, _Spool], group: G) -> _Spool:
+    if group not in spools:
+        spools[group] = _Spool()
+    return spools[group]
 
 
 @dataclass(frozen=True)
-class _Link:
-    """A relationship record as far as it could be understood: an end whose label is unclear and
-    properties the model refuses are None (and the record has a problem)."""
+class _Keyed:
+    """A keyed relationship of the input whose type the graph holds, to check against it."""
 
-    spec: RelSpec
-    source: NodeKey | None
-    target: NodeKey | None
-    row: Row | None
-    record: RawRecord
-
-    @property
-    def identity(self) -> tuple[Any, ...]:
-        """Keyed types are one per id; the others one per pair of ends."""
-        if self.spec.keyed and self.row is not None:
-            return (self.spec.name, self.row["props"]["id"])
-        return (self.spec.name, self.source, self.target)
-
-    @property
-    def ends(self) -> list[tuple[str, NodeKey]]:
-        return [(end, key) for end, key in (("from", self.source), ("to", self.target)) if key]
+    ref: Ref
+    rel_type: RelType
+    key: str
+    ends: tuple[str, str]
 
 
-async def validate(raw: RawInput, store: GraphStore) -> Plan:
-    """Check every record of ``raw``; ends not in the input are looked up in ``store``."""
-    return await _Validation(raw, store).run()
+async def validate(source: Input, store: GraphStore) -> Plan:
+    """Check every record of ``source``; ends not in the input are looked up in ``store``."""
+    return await _Validation(store).run(source)
 
 
 class _Validation:
-    def __init__(self, raw: RawInput, store: GraphStore) -> None:
-        self.raw = raw
+    def __init__(self, store: GraphStore) -> None:
         self.store = store
-        self.problems = list(raw.problems)
-        self.bad: set[int] = set()
+        self.plan = Plan()
+        self.records = 0
+        self.declared: dict[NodeKey, tuple[int, Location]] = {}
+        """Every node id of the input, valid or not, with its record's number and place."""
+        self.first: dict[tuple[Any, ...], Location] = {}
+        """Where each relationship (by identity) first appears."""
+        self.unknown_ends: list[tuple[Ref, str, NodeKey]] = []
+        """Ends not in the input, to look up in the graph a chunk at a time."""
+        self.keyed: list[_Keyed] = []
+        """Keyed relationships whose type the graph holds, to check a chunk at a time."""
+        self.graph_holds: dict[Label | RelType, bool] = {}
 
-    def refuse(self, record: RawRecord, message: str, field_name: str | None = None) -> None:
-        self.problems.append(Problem(record.location, message, field_name))
-        self.bad.add(id(record))
+    def refuse(self, ref: Ref, message: str, field_name: str | None = None) -> None:
+        self.plan.problems.append(Problem(ref[1], message, field_name))
+        self.plan.refused.add(ref[0])
 
-    def ok(self, record: RawRecord) -> bool:
-        return id(record) not in self.bad
+    async def run(self, source: Input) -> Plan:
+        for kind in (Kind.NODE, Kind.RELATIONSHIP):
+            for read in source.reads(kind):
+                if isinstance(read, Problem):
+                    self.plan.problems.append(read)
+                    continue
+                self.records += 1
+                if read.kind is Kind.NODE:
+                    self.node(self.records, read)
+                else:
+                    await self.link(self.records, read)
+        await self.check_unknown_ends()
+        await self.check_keyed_ends()
+        self.plan.invalid = len(self.plan.refused)
+        self.plan.rows = self.records - self.plan.invalid
+        return self.plan
 
-    async def run(self) -> Plan:
-        declared: dict[NodeKey, RawRecord] = {}
-        nodes: list[tuple[RawRecord, Node]] = []
-        links: list[_Link] = []
-        for record in self.raw.records:
-            if record.kind is Kind.RELATIONSHIP:
-                if (link := self.link(record)) is not None:
-                    links.append(link)
-            elif (node := self.node(record, declared)) is not None:
-                nodes.append((record, node))
-        await self.check_ends(links, declared)
-        self.check_duplicates(links)
-        await self.check_keyed_ends(links)
-
-        plan = Plan(problems=self.problems)
-        for record, node in nodes:
-            if self.ok(record):
-                row = {"id": node.id, "props": to_properties(node), **timestamps(node)}
-                plan.nodes.setdefault(node.label, []).append(row)
-        for link in links:
-            if self.ok(link.record) and link.source and link.target and link.row:
-                link_key = (link.spec.name, link.source[0], link.target[0])
-                plan.links.setdefault(link_key, []).append(link.row)
-        plan.invalid = sum(1 for record in self.raw.records if not self.ok(record))
-        return plan
-
-    def node(self, record: RawRecord, declared: dict[NodeKey, RawRecord]) -> Node | None:
-        """The record as a node; ``declared`` learns of every id, valid or not, so that a
+    def node(self, number: int, record: RawRecord) -> None:
+        """Spool the record's row; ``declared`` learns of every id, valid or not, so that a
         relationship to an invalid node can say so."""
+        ref = (number, record.location)
         try:
             label = Label(record.name)
         except ValueError:
-            self.refuse(record, f"unknown label {record.name!r}; the labels are {_listed(Label)}")
-            return None
+            message = f"unknown label {record.name!r}; the labels are {_listed(Label)}"
+            self.refuse(ref, message)
+            return
         raw_id = record.data.get("id")
         if isinstance(raw_id, str):
             key = (label, raw_id)
-            if key in declared:
-                where = declared[key].location
-                self.refuse(record, f"{label} {raw_id!r} also appears at {where}", "id")
-                return None
-            declared[key] = record
+            if key in self.declared:
+                where = self.declared[key][1]
+                self.refuse(ref, f"{label} {raw_id!r} also appears at {where}", "id")
+                return
+            self.declared[key] = ref
         try:
-            return NODE_MODELS[label].model_validate(_with_source(record))
+            node = NODE_MODELS[label].model_validate(_with_source(record))
         except ValidationError as error:
-            self.refuse_all(record, error)
-            return None
+            self.refuse_all(ref, error)
+            return
+        row = {"id": node.id, "props": to_properties(node), **timestamps(node)}
+        _spool(self.plan.node_rows, label).add(number, row)
 
-    def link(self, record: RawRecord) -> _Link | None:
+    async def link(self, number: int, record: RawRecord) -> None:
+        ref = (number, record.location)
         try:
             spec = RELATIONSHIPS[RelType(record.name)]
         except ValueError:
-            self.refuse(
-                record,
-                f"unknown relationship type {record.name!r}; the types are {_listed(RelType)}",
-            )
-            return None
+            message = f"unknown relationship type {record.name!r}; the types are {_listed(RelType)}"
+            self.refuse(ref, message)
+            return
         data = _with_source(record)
-        source = self.end(record, spec, "from", data.pop("from", None), data.pop("fromLabel", None))
-        target = self.end(record, spec, "to", data.pop("to", None), data.pop("toLabel", None))
+        source = self.end(ref, spec, "from", data.pop("from", None), data.pop("fromLabel", None))
+        target = self.end(ref, spec, "to", data.pop("to", None), data.pop("toLabel", None))
         row: Row | None = None
         try:
             tie = spec.properties.model_validate(data)
         except ValidationError as error:
-            self.refuse_all(record, error)
+            self.refuse_all(ref, error)
         else:
             row = {"props": to_properties(tie), **timestamps(tie)}
         if source is not None and source == target:
-            self.refuse(
-                record,
-                f"a relationship of type {spec.name} cannot join {source[1]!r} to itself",
-                "to",
-            )
-        if row is not None and source is not None and target is not None:
-            row |= {"from": source[1], "to": target[1]}
-        return _Link(spec, source, target, row, record)
+            message = f"a relationship of type {spec.name} cannot join {source[1]!r} to itself"
+            self.refuse(ref, message, "to")
+        for end, key in (("from", source), ("to", target)):
+            if key is not None:
+                await self.check_end(ref, end, key)
+        if row is None or source is None or target is None:
+            return
+        row["from"], row["to"] = source[1], target[1]
+        # Keyed types are one per id; the others one per pair of ends.
+        keyed = spec.keyed
+        identity = (spec.name, row["props"]["id"]) if keyed else (spec.name, source, target)
+        first = self.first.setdefault(identity, ref[1])
+        if first is not ref[1]:
+            self.refuse(ref, f"the same {spec.name} relationship also appears at {first}")
+        _spool(self.plan.link_rows, (spec.name, source[0], target[0])).add(number, row)
+        if keyed and await self.holds(spec.name):
+            self.keyed.append(_Keyed(ref, spec.name, row["props"]["id"], (source[1], target[1])))
+            if len(self.keyed) >= CHUNK:
+                await self.check_keyed_ends()
 
-    def end(
-        self, record: RawRecord, spec: RelSpec, end: str, node_id: Any, given: Any
-    ) -> NodeKey | None:
+    def end(self, ref: Ref, spec: RelSpec, end: str, node_id: Any, given: Any) -> NodeKey | None:
         allowed = spec.sources if end == "from" else spec.targets
         verb = "start at" if end == "from" else "end at"
         label: Label | None = None
         if given is None and len(allowed) == 1:
             label = allowed[0]
         elif given is None:
-            self.refuse(
-                record, f"{spec.name} may {verb} {_listed(allowed)}: say which", f"{end}Label"
-            )
+            message = f"{spec.name} may {verb} {_listed(allowed)}: say which"
+            self.refuse(ref, message, f"{end}Label")
         elif given not in allowed:
-            self.refuse(
-                record, f"{spec.name} may {verb} {_listed(allowed)}, not {given!r}", f"{end}Label"
-            )
+            message = f"{spec.name} may {verb} {_listed(allowed)}, not {given!r}"
+            self.refuse(ref, message, f"{end}Label")
         else:
             label = Label(given)
         if not isinstance(node_id, str) or not node_id:
-            self.refuse(record, "give the id of the node at this end", end)
+            self.refuse(ref, "give the id of the node at this end", end)
             return None
         return None if label is None else (label, node_id)
 
-    async def check_ends(self, links: list[_Link], in_input: dict[NodeKey, RawRecord]) -> None:
-        """Each end must be a valid record of the input or a node already in the graph."""
-        elsewhere: dict[Label, set[str]] = defaultdict(set)
-        for link in links:
-            for _, (label, node_id) in link.ends:
-                if (label, node_id) not in in_input:
-                    elsewhere[label].add(node_id)
-        stored: set[NodeKey] = set()
-        for label, ids in elsewhere.items():
-            stored.update(
-                (label, node_id) for node_id in await existing_ids(self.store, label, ids)
-            )
-        for link in links:
-            for end, key in link.ends:
-                if key in stored:
-                    continue
-                if key not in in_input:
-                    self.refuse(
-                        link.record,
-                        f"no {key[0]} with id {key[1]!r} in the input or the graph",
-                        end,
-                    )
-                elif not self.ok(in_input[key]):
-                    self.refuse(
-                        link.record,
-                        f"{key[0]} {key[1]!r} is itself invalid (see {in_input[key].location})",
-                        end,
-                    )
-
-    def check_duplicates(self, links: Iterable[_Link]) -> None:
-        first: dict[tuple[Any, ...], Location] = {}
-        for link in links:
-            if link.row is None or link.source is None or link.target is None:
-                continue
-            if link.identity in first:
-                self.refuse(
-                    link.record,
-                    f"the same {link.spec.name} relationship also appears "
-                    f"at {first[link.identity]}",
-                )
+    async def holds(self, name: Label | RelType) -> bool:
+        """Whether the graph holds any node of this label or relationship of this type: when it
+        holds none, there is nothing to look up."""
+        if name not in self.graph_holds:
+            if isinstance(name, Label):
+                self.graph_holds[name] = await holds_label(self.store, name)
             else:
-                first[link.identity] = link.record.location
+                self.graph_holds[name] = await holds_type(self.store, name)
+        return self.graph_holds[name]
 
-    async def check_keyed_ends(self, links: Iterable[_Link]) -> None:
+    async def check_end(self, ref: Ref, end: str, key: NodeKey) -> None:
+        """Each end must be a valid record of the input or a node already in the graph."""
+        declared = self.declared.get(key)
+        if declared is not None:
+            if declared[0] in self.plan.refused:
+                message = f"{key[0]} {key[1]!r} is itself invalid (see {declared[1]})"
+                self.refuse(ref, message, end)
+        elif await self.holds(key[0]):
+            self.unknown_ends.append((ref, end, key))
+            if len(self.unknown_ends) >= CHUNK:
+                await self.check_unknown_ends()
+        else:
+            self.missing_end(ref, end, key)
+
+    async def check_unknown_ends(self) -> None:
+        by_label: dict[Label, set[str]] = {}
+        for _, _, (label, node_id) in self.unknown_ends:
+            by_label.setdefault(label, set()).add(node_id)
+        stored = {
+            (label, node_id)
+            for label, ids in by_label.items()
+            for node_id in await existing_ids(self.store, label, ids)
+        }
+        for ref, end, key in self.unknown_ends:
+            if key not in stored:
+                self.missing_end(ref, end, key)
+        self.unknown_ends = []
+
+    def missing_end(self, ref: Ref, end: str, key: NodeKey) -> None:
+        self.refuse(ref, f"no {key[0]} with id {key[1]!r} in the input or the graph", end)
+
+    async def check_keyed_ends(self) -> None:
         """A keyed relationship already in the graph keeps its ends."""
-        by_type: dict[RelType, dict[str, _Link]] = defaultdict(dict)
-        for link in links:
-            if link.spec.keyed and link.row is not None:
-                by_type[link.spec.name][link.row["props"]["id"]] = link
+        by_type: dict[RelType, dict[str, _Keyed]] = {}
+        for keyed in self.keyed:
+            by_type.setdefault(keyed.rel_type, {})[keyed.key] = keyed
         for rel_type, by_id in by_type.items():
             stored = await keyed_relationship_ends(self.store, rel_type, by_id)
             for key_id, ends in stored.items():
-                link = by_id[key_id]
-                if link.source and link.target and ends != (link.source[1], link.target[1]):
+                keyed = by_id[key_id]
+                if ends != keyed.ends:
                     self.refuse(
-                        link.record,
+                        keyed.ref,
                         f"{rel_type} {key_id!r} already joins {ends[0]!r} "
                         f"to {ends[1]!r} in the graph; its ends cannot change",
                         "id",
                     )
+        self.keyed = []
 
-    def refuse_all(self, record: RawRecord, error: ValidationError) -> None:
+    def refuse_all(self, ref: Ref, error: ValidationError) -> None:
         for detail in error.errors(include_url=False):
             field_name = ".".join(str(part) for part in detail["loc"]) or None
             message = detail["msg"].removeprefix("Value error, ")
             if detail["type"] == "extra_forbidden":
                 message = "unknown field"
-            self.refuse(record, message, field_name)
+            self.refuse(ref, message, field_name)
 
 
 def _with_source(record: RawRecord) -> dict[str, Any]:
     """The record, with ``source`` naming its file when it gives none."""
-    return {"source": f"file:{Path(record.location.file).name}", **record.data}
+    return {"source": _file_source(record.location.file), **record.data}
 
 
-def _listed(names: Iterable[Any]) -> str:
+@cache
+def _file_source(file: str) -> str:
+    return f"file:{Path(file).name}"
+
+
+def _listed(names: Any) -> str:
     return ", ".join(str(name) for name in names)

@@ -1,19 +1,27 @@
 """Write a validated plan: nodes first, then relationships, one ``UNWIND`` statement per batch.
 
 Each batch is one atomic statement: a load that is interrupted leaves whole batches behind, never
-half of one, and running it again completes it without duplicates (every write is an upsert).
+half of one, and running it again completes it without duplicates. A label or type the graph
+holds nothing of when its first batch is written gets the bulk path (plain ``CREATE``: validation
+has proven the rows' ids unique); any other gets upserts, so a re-run after an interruption finds
+the label written so far and upserts it.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import batched
-from typing import Any, Protocol
+from typing import Protocol
 
 from crm.domain import Label, RelType
 from crm.domain.values import format_timestamp
 from crm.graph.store import GraphStore
-from crm.queries.upsert import Outcome, upsert_nodes, upsert_relationships
+from crm.queries.lookup import holds_label, holds_type
+from crm.queries.upsert import (
+    Outcome,
+    create_nodes,
+    create_relationships,
+    upsert_nodes,
+    upsert_relationships,
+)
 from graph_loader.validate import Plan
 
 
@@ -44,29 +52,26 @@ class Summary:
 async def write_plan(
     store: GraphStore, plan: Plan, batch_size: int, progress: Progress | None = None
 ) -> Summary:
-    """Upsert every row of ``plan``; ``progress`` hears of each batch when it is written."""
+    """Write every row of ``plan``; ``progress`` hears of each batch when it is written."""
     now = format_timestamp(datetime.now(UTC))
     summary = Summary()
     if progress:
         progress.start(plan.rows)
-    for label, rows in plan.nodes.items():
-        for batch in _batches(rows, batch_size):
-            outcome = await upsert_nodes(store, label, rows=batch, now=now)
-            summary.nodes[label] = summary.nodes.get(label, Outcome()) + outcome
-            if progress:
-                progress.advance(label, len(batch))
-    for (rel_type, source, target), rows in plan.links.items():
-        for batch in _batches(rows, batch_size):
-            outcome = await upsert_relationships(
-                store, rel_type, source, target, rows=batch, now=now
-            )
-            summary.relationships[rel_type] = (
-                summary.relationships.get(rel_type, Outcome()) + outcome
-            )
-            if progress:
-                progress.advance(rel_type, len(batch))
+    fresh: dict[Label | RelType, bool] = {}
+    for label, rows in plan.node_batches(batch_size):
+        if label not in fresh:
+            fresh[label] = not await holds_label(store, label)
+        write_nodes = create_nodes if fresh[label] else upsert_nodes
+        outcome = await write_nodes(store, label, rows=rows, now=now)
+        summary.nodes[label] = summary.nodes.get(label, Outcome()) + outcome
+        if progress:
+            progress.advance(label, len(rows))
+    for (rel_type, source, target), rows in plan.link_batches(batch_size):
+        if rel_type not in fresh:
+            fresh[rel_type] = not await holds_type(store, rel_type)
+        write_links = create_relationships if fresh[rel_type] else upsert_relationships
+        outcome = await write_links(store, rel_type, source, target, rows=rows, now=now)
+        summary.relationships[rel_type] = summary.relationships.get(rel_type, Outcome()) + outcome
+        if progress:
+            progress.advance(rel_type, len(rows))
     return summary
-
-
-def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    return (list(batch) for batch in batched(rows, size))

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import Self
 
 from pydantic import Field, model_validator
@@ -83,7 +84,7 @@ class RelSpec:
     targets: tuple[Label, ...]
     properties: type[Tie]
 
-    @property
+    @cached_property
     def keyed(self) -> bool:
         """Keyed types are told apart by their own ``id``; the others are one per pair of ends."""
         return "id" in self.properties.model_fields

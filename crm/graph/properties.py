@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from crm.domain.nodes import Node
 from crm.domain.search import fold
-from crm.domain.values import Model
+from crm.domain.values import Model, format_timestamp
 
 TIMESTAMPS = ("createdAt", "updatedAt")
 SEARCH_NAME = "searchName"
@@ -105,8 +105,12 @@ def to_properties(record: Model) -> Properties:
 
 def timestamps(record: Model) -> Properties:
     """The record's own ``createdAt`` and ``updatedAt`` (from an export), or ``None``."""
-    data = record.model_dump(mode="json", by_alias=True, include={"created_at", "updated_at"})
-    return {name: data.get(name) for name in TIMESTAMPS}
+    # Read from the attributes: a second ``model_dump`` per row would cost a bulk import dearly.
+    created, updated = getattr(record, "created_at", None), getattr(record, "updated_at", None)
+    return {
+        "createdAt": None if created is None else format_timestamp(created),
+        "updatedAt": None if updated is None else format_timestamp(updated),
+    }
 
 
 def from_properties[M: Model](model: type[M], properties: Properties) -> M:

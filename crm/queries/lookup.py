@@ -11,6 +11,8 @@ CHUNK = 10_000
 """Ids per lookup statement: one round trip per chunk, not per id, and no giant parameter."""
 
 _EXISTING = "UNWIND $ids AS id MATCH (n:%label% {id: id}) RETURN n.id AS id"
+_ANY_NODE = "MATCH (n:%label%) RETURN n.id AS id LIMIT 1"
+_ANY_RELATIONSHIP = "MATCH ()-[r:%type%]->() RETURN 1 AS found LIMIT 1"
 _KEYED_ENDS = """
 UNWIND $ids AS id MATCH (a)-[r:%type% {id: id}]->(b)
 RETURN r.id AS id, a.id AS from, b.id AS to
@@ -36,3 +38,13 @@ async def keyed_relationship_ends(
         rows = await store.read(statement, {"ids": list(chunk)})
         ends.update((row["id"], (row["from"], row["to"])) for row in rows)
     return ends
+
+
+async def holds_label(store: GraphStore, label: Label) -> bool:
+    """Whether the graph holds any node labelled ``label``."""
+    return bool(await store.read(render(_ANY_NODE, label=label)))
+
+
+async def holds_type(store: GraphStore, rel_type: RelType) -> bool:
+    """Whether the graph holds any relationship of ``rel_type``."""
+    return bool(await store.read(render(_ANY_RELATIONSHIP, type=rel_type)))

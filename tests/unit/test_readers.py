@@ -5,8 +5,9 @@ from typing import Any
 
 import pytest
 
-from graph_loader.readers import read_csv_folder, read_json, read_path, read_yaml
-from graph_loader.records import Kind, Location, Problem, RawInput
+from crm.domain import Label, RelType
+from graph_loader.readers import Input, read_csv, read_csv_folder, read_json, read_path, read_yaml
+from graph_loader.records import Kind, Location, Problem, RawInput, RawRecord
 
 
 def _write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
@@ -373,3 +374,29 @@ def test_read_path_missing_or_unknown_format_is_a_problem(
     problem = _only_problem(read_path(path))
     assert problem.location == Location(str(path))
     assert message in problem.message
+
+
+def test_csv_rows_are_read_one_at_a_time_not_whole(tmp_path: Path) -> None:
+    path = tmp_path / "Topic.csv"
+    path.write_bytes(b"id,name\na,A\n" + b"b,B\n" * 20_000 + b"c,\xff\n")
+    reads = read_csv(path)
+    first = next(reads)
+    assert isinstance(first, RawRecord)
+    assert first.data == {"id": "a", "name": "A"}
+    *_, last = reads
+    assert isinstance(last, Problem)
+    assert "cannot be read" in last.message
+
+
+def test_an_input_gives_node_files_before_relationship_files(tmp_path: Path) -> None:
+    _write(tmp_path, "COVERED.csv", "from,to\ne,a\n")
+    _write(tmp_path, "Topic.csv", "id,name\na,A\n")
+    _write(tmp_path, "Topics.csv", "id\na\n")
+    source = Input([tmp_path])
+    nodes, ties = list(source.reads(Kind.NODE)), list(source.reads(Kind.RELATIONSHIP))
+    assert [read.name for read in nodes if isinstance(read, RawRecord)] == ["Topic"]
+    assert [str(read) for read in nodes if isinstance(read, Problem)] == [
+        f"{tmp_path / 'Topics.csv'}: the file name must be a label or a relationship type: "
+        + ", ".join([*Label.__members__.values(), *RelType.__members__.values()])
+    ]
+    assert [read.name for read in ties if isinstance(read, RawRecord)] == ["COVERED"]
