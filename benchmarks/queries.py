@@ -166,7 +166,8 @@ async def catalogue(store: GraphStore, seed: int) -> list[Query]:
 
 
 def _lists(people: int) -> list[Query]:
-    """The list at every size; a size the graph cannot fill is measured at what it has, once."""
+    """The list at every size; a size the graph cannot fill is measured at what it has, once,
+    and without the size's target."""
     queries: list[Query] = []
     measured: set[int] = set()
     for first in LIST_SIZES:
@@ -184,7 +185,7 @@ def _lists(people: int) -> list[Query]:
                 "one hand-written statement",
                 1,
                 "list",
-                LIST_TARGETS.get(first),
+                LIST_TARGETS.get(first) if items == first else None,
                 items,
             )
         )
