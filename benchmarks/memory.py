@@ -1,7 +1,9 @@
 """Memory: the resident set of the API server process (after serving the lists at every size)
 and of the embedded engine's server process, on the loaded graph against the same processes on
 an empty graph (a second data folder), measured in the same run. The details give the growth
-per 100k nodes of the loaded graph."""
+per 100k nodes of the loaded graph. The engine's figure counts every graph it holds, and what
+its allocator kept from earlier statements: the suite runs this section before the query
+sections."""
 
 from pathlib import Path
 
