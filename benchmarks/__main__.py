@@ -4,6 +4,9 @@ section on it and writes ``results.json`` and ``results.md``.
     uv run python -m benchmarks --size small [--seed 7] [--out benchmarks/results/small]
         [--quick] [--section api ...] [--dataset PATH] [--keep]
 
+The dataset is ``--dataset`` (any loader input), by default the InTra-Net demo; ``--size``
+names the run and its results folder.
+
 A section is a module of this package with ``run(bench) -> list[Figure]`` (async, or sync where
 async makes no sense: a sync one runs in a worker thread). A section that fails is reported as
 failed (its error in both files, and exit code 1); the others' figures are kept.
@@ -61,7 +64,10 @@ def main(
         ),
     ] = None,
     quick: Annotated[
-        bool, typer.Option(help="Fewer runs, shorter load (the output's shape, not precision).")
+        bool,
+        typer.Option(
+            help="Fewer runs, shorter throughput windows (the output's shape, not precision)."
+        ),
     ] = False,
     section: Annotated[
         list[str] | None,
@@ -72,8 +78,8 @@ def main(
     dataset: Annotated[
         Path | None,
         typer.Option(
-            help="Measure on this loader input (YAML/JSON file or CSV folder) instead of a "
-            "generated dataset.",
+            help="Measure on this loader input (YAML/JSON file or CSV folder) "
+            "\\[default: the InTra-Net demo, graph_loader/datasets/intranet.yaml].",
             exists=True,
         ),
     ] = None,
