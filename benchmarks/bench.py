@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.report import Figure
 from crm.config import Settings
 
 LOADED_GRAPH = "bench"
@@ -37,3 +38,12 @@ class Bench:
             "query_timeout_ms": 600_000,
         }
         return Settings(**(values | overrides))
+
+
+class SectionFailed(Exception):
+    """A section that failed after measuring some figures (an API answer that differs from its
+    baseline, say): the run keeps them and reports the failure."""
+
+    def __init__(self, message: str, figures: list[Figure]) -> None:
+        super().__init__(message)
+        self.figures = figures

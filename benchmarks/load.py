@@ -15,16 +15,10 @@ import asyncio
 import json
 import os
 import random
-import signal
-import socket
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,8 +26,8 @@ from urllib.parse import urlsplit
 
 import httpx2 as httpx
 
-READY_WAIT_S = 120.0
-STOP_WAIT_S = 60.0
+from benchmarks.serving import Request, ServerFailed, Tally, client, crm_server, drive
+
 LOOPBACK = ("127.", "localhost", "[::1]", "::1")
 
 Variables = Callable[[random.Random, list[str]], dict[str, Any]]
@@ -95,30 +89,6 @@ WRITES = (
 )
 
 
-@dataclass
-class Tally:
-    """What one operation (or all) met: latencies in seconds, and errors."""
-
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-
-    def add(self, seconds: float, failed: bool) -> None:
-        self.latencies.append(seconds)
-        self.errors += failed
-
-    def summary(self, seconds: float) -> dict[str, Any]:
-        cuts = statistics.quantiles(self.latencies, n=100) if len(self.latencies) > 1 else []
-        percentiles = {
-            f"p{p}": round(cuts[p - 1] * 1000, 2) if cuts else None for p in (50, 95, 99)
-        }
-        return {
-            "requests": len(self.latencies),
-            "rps": round(len(self.latencies) / seconds, 1),
-            "errors": self.errors,
-            "latency_ms": percentiles,
-        }
-
-
 async def run_clients(
     base: str,
     clients: int,
@@ -129,33 +99,21 @@ async def run_clients(
     seed: int = 1,
 ) -> dict[str, Any]:
     """``clients`` concurrent clients against ``base`` for ``seconds``; the report."""
-    headers = {"accept": "application/graphql-response+json"}
-    if api_key:
-        headers["authorization"] = f"Bearer {api_key}"
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as http:
+    async with client(base, clients, api_key) as http:
         people = await _people(http)
-        tallies: dict[str, Tally] = {op.name: Tally() for op in (*READS, *WRITES)}
-        deadline = time.monotonic() + seconds
-        started = time.monotonic()
+        operations = {op.name: op for op in (*READS, *WRITES)}
 
-        async def client(number: int) -> None:
-            rng = random.Random(seed + number)
-            while time.monotonic() < deadline:
-                operation = rng.choice(WRITES if rng.random() < write_share else READS)
-                begin = time.perf_counter()
-                failed = await _send(http, operation, operation.variables(rng, people))
-                tallies[operation.name].add(time.perf_counter() - begin, failed)
+        def choose(rng: random.Random) -> Request:
+            operation = rng.choice(WRITES if rng.random() < write_share else READS)
+            return operation.name, operation.document, operation.variables(rng, people)
 
-        await asyncio.gather(*(client(n) for n in range(clients)))
-        elapsed = time.monotonic() - started
+        found, elapsed = await drive(http, clients, seconds, choose, seed=seed)
+    tallies = {name: found.get(name, Tally()) for name in operations}
     every = Tally()
     reads, writes = Tally(), Tally()
     for operation in (*READS, *WRITES):
-        tally = tallies[operation.name]
         for group in (every, writes if operation.writes else reads):
-            group.latencies += tally.latencies
-            group.errors += tally.errors
+            group.merge(tallies[operation.name])
     return {
         "clients": clients,
         "seconds": round(elapsed, 2),
@@ -180,70 +138,19 @@ async def _people(http: httpx.AsyncClient) -> list[str]:
     return people
 
 
-async def _send(http: httpx.AsyncClient, operation: Operation, variables: dict[str, Any]) -> bool:
-    """Send one request; whether it failed (HTTP error, GraphQL errors, refused input)."""
-    try:
-        response = await http.post(
-            "/graphql", json={"query": operation.document, "variables": variables}
-        )
-        body = response.json()
-    except (httpx.HTTPError, ValueError):
-        return True
-    if response.status_code != 200 or body.get("errors"):
-        return True
-    payload = next(iter((body.get("data") or {}).values()), None)
-    return isinstance(payload, dict) and bool(payload.get("errors"))
-
-
 @contextmanager
 def demo_server(data_dir: Path | None) -> Iterator[str]:
     """``crm demo`` on a free loopback port; its base URL while it runs. Requests without a key
     may write there (``CRM_ANONYMOUS_ROLE=editor``): the server is this run's own, on loopback."""
     with tempfile.TemporaryDirectory(prefix="crm-load-") as scratch:
         folder = data_dir or Path(scratch) / "crm-data"
-        port = _free_port()
-        command = [sys.executable, "-c", "from crm.cli import main; main()"]
-        args = ["demo", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(folder)]
+        env = os.environ | {"CRM_ANONYMOUS_ROLE": "editor"}
         log = Path(scratch) / "server.log"
-        with log.open("wb") as output:
-            server = subprocess.Popen(
-                [*command, *args],
-                stdout=output,
-                stderr=output,
-                env={**os.environ, "CRM_ANONYMOUS_ROLE": "editor"},
-            )
-        base = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_ready(base, server, log)
-            yield base
-        finally:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=STOP_WAIT_S)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
-def _wait_until_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + READY_WAIT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"crm demo exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"crm demo was not ready within {READY_WAIT_S:g} s:\n{log.read_text()}")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
+            with crm_server(["demo", "--data-dir", str(folder)], env, log) as server:
+                yield server.base
+        except ServerFailed as failure:
+            raise SystemExit(str(failure)) from None
 
 
 def _print(report: dict[str, Any]) -> None:

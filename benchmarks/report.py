@@ -82,6 +82,15 @@ def machine() -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class SectionRun:
+    """How one section of a run went: how long it took, and why it failed if it did."""
+
+    name: str
+    seconds: float
+    error: str | None = None
+
+
 @dataclass
 class Report:
     """A whole run: its settings, the machine and every figure, in the order measured."""
@@ -91,6 +100,7 @@ class Report:
     seed: int
     dataset: dict[str, Any]
     figures: list[Figure] = field(default_factory=list)
+    sections: list[SectionRun] = field(default_factory=list)
     started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def as_json(self) -> dict[str, Any]:
@@ -102,6 +112,7 @@ class Report:
             "started": self.started,
             "machine": machine(),
             "dataset": self.dataset,
+            "sections": [asdict(section) for section in self.sections],
             "figures": [figure.as_json() for figure in self.figures],
         }
 
@@ -110,7 +121,8 @@ class Report:
         folder.mkdir(parents=True, exist_ok=True)
         json_path, table_path = folder / "results.json", folder / "results.md"
         json_path.write_text(json.dumps(self.as_json(), indent=2) + "\n", encoding="utf-8")
-        table_path.write_text(markdown_table(self.figures), encoding="utf-8")
+        failed = [f"\n**{run.name} failed**: {run.error}\n" for run in self.sections if run.error]
+        table_path.write_text(markdown_table(self.figures) + "".join(failed), encoding="utf-8")
         return json_path, table_path
 
 

@@ -3,8 +3,8 @@ shaped by user text: whatever the input, the texts come from one finite set."""
 
 from typing import LiteralString
 
+from crm.graph.counting import CountingStore
 from crm.graph.store import Parameters, Record
-from tests.contract.graphs import CountingStore
 
 
 class RecordingStore(CountingStore):

@@ -15,13 +15,13 @@ from crm.api.app import create_app
 from crm.api.context import Context
 from crm.config import Settings
 from crm.graph.connect import open_store
+from crm.graph.counting import CountingStore
 from crm.graph.store import GraphStore
 from crm.keys import NewKey, Role, new_key
 from crm.queries.keys import create_key
 from graph_loader.datasets import INTRANET
 from graph_loader.load import load
 from tests.conftest import ENGINES, SharedGraph, engine_settings, skip_unreachable
-from tests.contract.graphs import CountingStore
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 

@@ -12,12 +12,12 @@ from crm.api.ids import global_id
 from crm.config import load_settings
 from crm.domain import Label
 from crm.errors import StoreUnavailable
+from crm.graph.counting import CountingStore
 from crm.graph.store import Parameters, Record
 from crm.keys import Role
 from crm.queries.stats import count_nodes
 from graph_loader.export import export_graph
 from tests.api.conftest import Api, serve
-from tests.contract.graphs import CountingStore
 
 ENTRY = "id at keyId operation ids requestId"
 LOUISE = "p-louise-opdigtet"

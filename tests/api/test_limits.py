@@ -12,10 +12,10 @@ from graphql import get_introspection_query, parse
 from crm.api.limits import estimated_cost
 from crm.api.schema import SCHEMA
 from crm.config import load_settings
+from crm.graph.counting import CountingStore
 from crm.graph.store import Parameters, Record
 from graph_loader.datasets import INTRANET
 from tests.api.conftest import GRAPHQL_RESPONSE, Api, load_files, serve
-from tests.contract.graphs import CountingStore
 
 
 def limit_of(api: Api, document: str, variables: dict[str, Any] | None = None) -> str:

@@ -1,11 +1,9 @@
-"""Helpers for contract tests: a raw snapshot of a graph, and a store that counts round trips."""
+"""Helpers for contract tests: a raw snapshot of a graph."""
 
-from typing import Any, LiteralString
+from typing import Any
 
 from crm.domain import NODE_MODELS, RELATIONSHIPS
-from crm.graph.dialect import Dialect
-from crm.graph.schema import GraphSchema
-from crm.graph.store import GraphStore, Parameters, Record
+from crm.graph.store import GraphStore
 from crm.queries.dump import dump_nodes, dump_relationships
 
 Snapshot = dict[str, list[Any]]
@@ -24,40 +22,3 @@ async def snapshot(store: GraphStore) -> Snapshot:
             async for row in dump_relationships(store, rel_type, source, target, 500)
         ]
     return graph
-
-
-class CountingStore:
-    """A ``GraphStore`` that passes every call on and counts the round trips."""
-
-    def __init__(self, inner: GraphStore) -> None:
-        self.inner = inner
-        self.reads = 0
-        self.writes = 0
-
-    @property
-    def dialect(self) -> Dialect:
-        return self.inner.dialect
-
-    async def read(
-        self, query: LiteralString, parameters: Parameters | None = None
-    ) -> list[Record]:
-        self.reads += 1
-        return await self.inner.read(query, parameters)
-
-    async def write(
-        self, query: LiteralString, parameters: Parameters | None = None
-    ) -> list[Record]:
-        self.writes += 1
-        return await self.inner.write(query, parameters)
-
-    async def explain(self, query: LiteralString, parameters: Parameters | None = None) -> str:
-        return await self.inner.explain(query, parameters)
-
-    async def ensure_schema(self, schema: GraphSchema) -> None:
-        await self.inner.ensure_schema(schema)
-
-    async def ping(self) -> None:
-        await self.inner.ping()
-
-    async def close(self) -> None:
-        await self.inner.close()

@@ -5,13 +5,14 @@ from pathlib import Path
 import pytest
 
 from crm.domain import Label, RelType
+from crm.graph.counting import CountingStore
 from crm.graph.store import GraphStore
 from crm.queries.impact import project_impact
 from crm.queries.stats import count_nodes, count_relationships
 from graph_loader.datasets import INTRANET
 from graph_loader.export import export_graph, write_document
 from graph_loader.load import load
-from tests.contract.graphs import CountingStore, snapshot
+from tests.contract.graphs import snapshot
 
 BATCH = 1000
 

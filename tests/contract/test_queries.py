@@ -4,12 +4,12 @@ import pytest
 
 from crm.domain import Label, RelType
 from crm.errors import NotFound
+from crm.graph.counting import CountingStore
 from crm.graph.store import GraphStore
 from crm.queries import lookup
 from crm.queries.impact import project_impact
 from crm.queries.lookup import existing_ids, keyed_relationship_ends
 from crm.queries.stats import count_nodes, count_relationships
-from tests.contract.graphs import CountingStore
 
 PEOPLE = """
 UNWIND range(1, 5) AS n
