@@ -4,8 +4,8 @@ section on it and writes ``results.json`` and ``results.md``.
     uv run python -m benchmarks --size small [--seed 7] [--out benchmarks/results/small]
         [--quick] [--section api ...] [--dataset PATH] [--keep]
 
-The dataset is ``--dataset`` (any loader input), by default the InTra-Net demo; ``--size``
-names the run and its results folder.
+The dataset is generated at ``--size`` with ``--seed`` (``graph_loader.synthetic``), unless
+``--dataset`` names any loader input to measure on instead.
 
 A section is a module of this package with ``run(bench) -> list[Figure]`` (async, or sync where
 async makes no sense: a sync one runs in a worker thread). A section that fails is reported as
@@ -25,18 +25,19 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from benchmarks import api, memory, round_trips, throughput
+from benchmarks import api, imports, memory, network, round_trips, throughput
 from benchmarks.bench import Bench, SectionFailed
 from benchmarks.report import Report, SectionRun, markdown_table
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
-from graph_loader.datasets import INTRANET
 from graph_loader.load import load
+from graph_loader.synthetic import SIZES, generate
 from graph_loader.writer import Summary
 
-SECTIONS: tuple[ModuleType, ...] = (memory, api, round_trips, throughput)
+SECTIONS: tuple[ModuleType, ...] = (memory, api, round_trips, throughput, network, imports)
 """Every section, in the order they run: memory before the sections whose queries leave the
-engine's allocator holding more than the graph needs."""
+engine's allocator holding more than the graph needs; imports last, as its graphs of its own
+would count in the engine's memory."""
 
 EXIT_FAILED = 1
 
@@ -55,7 +56,9 @@ class LoadFailed(RuntimeError):
 @app.command()
 def main(
     *,
-    size: Annotated[str, typer.Option(help="The dataset's size (small, medium, large).")] = "small",
+    size: Annotated[
+        str, typer.Option(help=f"The generated dataset's size ({', '.join(SIZES)}).")
+    ] = "small",
     seed: Annotated[int, typer.Option(help="Seed of the dataset and of every random pick.")] = 7,
     out: Annotated[
         Path | None,
@@ -78,8 +81,8 @@ def main(
     dataset: Annotated[
         Path | None,
         typer.Option(
-            help="Measure on this loader input (YAML/JSON file or CSV folder) "
-            "\\[default: the InTra-Net demo, graph_loader/datasets/intranet.yaml].",
+            help="Measure on this loader input (YAML/JSON file or CSV folder) instead of a "
+            "generated dataset; --size then only names the run.",
             exists=True,
         ),
     ] = None,
@@ -96,9 +99,16 @@ def main(
             param_hint="--section",
         )
     chosen = [module for name, module in known.items() if not section or name in section]
+    if dataset is None and size not in SIZES:
+        raise typer.BadParameter(
+            f"no size {size!r}; the sizes are {', '.join(SIZES)}", param_hint="--size"
+        )
     folder = out or Path("benchmarks") / "results" / size
     workdir = Path(tempfile.mkdtemp(prefix=f"crm-bench-{size}-"))
-    bench = Bench(size, seed, workdir, (dataset or INTRANET).resolve(), quick)
+    if dataset is None:
+        err.print(f"generating the {size} dataset (seed {seed})", highlight=False)
+        dataset = generate(size, workdir / "dataset", seed=seed).path
+    bench = Bench(size, seed, workdir, dataset.resolve(), quick)
     report = Report(" ".join(["python -m benchmarks", *sys.argv[1:]]), size, seed, {})
     try:
         asyncio.run(_run(bench, chosen, report))

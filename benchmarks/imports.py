@@ -28,7 +28,7 @@ from crm.graph.store import GraphStore
 from graph_loader.load import load, plan_load
 from graph_loader.validate import LinkKey, Plan, Row
 
-SECTION = "import"
+SECTION = "imports"
 GRAPH = "bench_import"
 NAIVE_GRAPH = "bench_import_naive"
 RAW_GRAPH = "bench_import_raw"
