@@ -13,7 +13,7 @@ whose ranking is the same on every run.
 import random
 from collections.abc import Sequence
 
-EXACT_UP_TO = 2000
+EXACT_UP_TO = 500
 """People up to which every person is a source: the exact scores."""
 SAMPLED_SOURCES = 100
 """Sources on a larger graph."""
@@ -50,13 +50,13 @@ def _accumulate(
     countries: Sequence[str] | None,
     scores: list[float],
 ) -> None:
-    """One source's dependencies (Brandes 2001), added to ``scores``."""
+    """One source's dependencies (Brandes 2001), added to ``scores``; a node's successors are
+    found again among its neighbours one step further out, rather than kept in lists."""
     n = len(neighbours)
     dist = [-1] * n
     sigma = [0] * n
     dist[s], sigma[s] = 0, 1
     order = [s]
-    preds: dict[int, list[int]] = {}
     for v in order:  # grows while read: a breadth-first queue
         dv, sv = dist[v] + 1, sigma[v]
         for w in neighbours[v]:
@@ -64,18 +64,21 @@ def _accumulate(
             if dw < 0:
                 dist[w] = dv
                 sigma[w] = sv
-                preds[w] = [v]
                 order.append(w)
             elif dw == dv:
                 sigma[w] += sv
-                preds[w].append(v)
     delta = [0.0] * n
-    home = None if countries is None else countries[s]
-    for w in reversed(order):
-        if w == s:
-            continue
-        counted = 1.0 if home is None or countries[w] != home else 0.0  # type: ignore[index]
-        share = (counted + delta[w]) / sigma[w]
-        for v in preds[w]:
-            delta[v] += sigma[v] * share
-        scores[w] += delta[w]
+    if countries is None:
+        weight = [1.0] * n
+    else:
+        home = countries[s]
+        weight = [0.0 if country == home else 1.0 for country in countries]
+    for v in reversed(order):
+        dv = dist[v] + 1
+        total = 0.0
+        for w in neighbours[v]:
+            if dist[w] == dv:
+                total += (weight[w] + delta[w]) / sigma[w]
+        delta[v] = sigma[v] * total
+        scores[v] += delta[v]
+    scores[s] -= delta[s]
