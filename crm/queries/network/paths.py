@@ -94,8 +94,8 @@ def routes(
     then by ids; at most ``MAX_ROUTES``."""
     half = (max_hops + 1) // 2
     ending: dict[str, list[list[str]]] = {}
-    for route in [[t] for t in targets] + far:
-        ending.setdefault(route[-1], []).append(route)
+    for far_route in [[t] for t in targets] + far:
+        ending.setdefault(far_route[-1], []).append(far_route)
     found: set[tuple[str, ...]] = set()
     for left in [[source], *near]:
         hops = len(left) - 1
@@ -104,9 +104,9 @@ def routes(
                 continue
             if hops + len(right) - 1 > max_hops or hops + len(right) - 1 == 0:
                 continue
-            route = (*left, *reversed(right[:-1]))
-            if len(set(route)) == len(route):
-                found.add(route)
+            joined = (*left, *reversed(right[:-1]))
+            if len(set(joined)) == len(joined):
+                found.add(joined)
     ranked = sorted(found, key=lambda route: (len(route), route))
     return [list(route) for route in ranked[:MAX_ROUTES]]
 
