@@ -6,8 +6,9 @@ the pair's shortest paths that pass through them: networkx's ``betweenness_centr
 normalized=False)``. On graphs of more than ``EXACT_UP_TO`` people, the shortest paths are
 followed from ``SAMPLED_SOURCES`` sources drawn with a fixed seed (``random.Random(SEED)`` over
 the people sorted by id: the sources networkx draws for ``k=SAMPLED_SOURCES, seed=SEED`` from a
-graph built in that order) and scaled by ``people / sources``, as networkx does: an estimate
-whose ranking is the same on every run.
+graph built in that order) and scaled up as networkx 3.7 does (by ``(people - 1) / sources``,
+halved as each pair is followed from both ends): an estimate whose ranking is the same on every
+run.
 """
 
 import random
@@ -36,12 +37,17 @@ def betweenness(
 ) -> list[float]:
     """Each node's score from paths starting at ``starts``, scaled to all sources; with
     ``countries``, only pairs of nodes in different countries count."""
-    n = len(neighbours)
+    n, k = len(neighbours), len(starts)
     scores = [0.0] * n
     for s in starts:
         _accumulate(neighbours, s, countries, scores)
-    scale = 0.5 * n / len(starts) if starts else 0.0
-    return [score * scale for score in scores]
+    if k in (0, n):
+        return [score / 2 for score in scores]
+    # networkx's estimate: a source is never between itself and another, so it is scaled to
+    # the k - 1 other sources' paths it could lie on.
+    scale, source_scale = (n - 1) / (2 * k), (n - 1) / (2 * max(k - 1, 1))
+    sampled = set(starts)
+    return [score * (source_scale if v in sampled else scale) for v, score in enumerate(scores)]
 
 
 def _accumulate(
@@ -67,18 +73,16 @@ def _accumulate(
                 order.append(w)
             elif dw == dv:
                 sigma[w] += sv
-    delta = [0.0] * n
     if countries is None:
         weight = [1.0] * n
     else:
         home = countries[s]
         weight = [0.0 if country == home else 1.0 for country in countries]
+    share = [0.0] * n  # what each path to a node passes back to its predecessors
+    delta = 0.0
     for v in reversed(order):
         dv = dist[v] + 1
-        total = 0.0
-        for w in neighbours[v]:
-            if dist[w] == dv:
-                total += (weight[w] + delta[w]) / sigma[w]
-        delta[v] = sigma[v] * total
-        scores[v] += delta[v]
-    scores[s] -= delta[s]
+        delta = sigma[v] * sum([share[w] for w in neighbours[v] if dist[w] == dv])
+        share[v] = (weight[v] + delta) / sigma[v]
+        scores[v] += delta
+    scores[s] -= delta  # the last is the source, which lies on none of its own paths

@@ -116,6 +116,17 @@ class Contacts:
         return pairs - met, shown
 
 
+async def read_contacts(store: GraphStore, as_of: str, *, cross_border: bool) -> Contacts:
+    """Who had interacted with whom by ``as_of`` (with their countries, if ``cross_border``)."""
+    rows = await store.read(_CONTACTS, {"asOf": as_of})
+    countries = (
+        {row["id"]: row["country"] for row in await store.read(_COUNTRIES)}
+        if cross_border
+        else None
+    )
+    return Contacts.of(rows, countries)
+
+
 async def brokers(
     store: GraphStore,
     *,
@@ -127,13 +138,7 @@ async def brokers(
 ) -> list[dict[str, Any]]:
     """The ``first`` people (or organisations) with the highest scores, highest first."""
     day = as_of or today
-    rows = await store.read(_CONTACTS, {"asOf": day})
-    countries = (
-        {row["id"]: row["country"] for row in await store.read(_COUNTRIES)}
-        if cross_border
-        else None
-    )
-    contacts = Contacts.of(rows, countries)
+    contacts = await read_contacts(store, day, cross_border=cross_border)
     engine = store.dialect.betweenness()
     if engine is not None and as_of is None and not cross_border:
         found = await store.read(engine + "RETURN x.id AS id, score")
