@@ -72,7 +72,7 @@ async def run(bench: Bench) -> list[Figure]:
 
 async def _networkx_graph(
     store: GraphStore, bench: Bench, day: str
-) -> tuple[nx.Graph[str], Figure]:
+) -> "tuple[nx.Graph[str], Figure]":
     """The people and their interactions as networkx holds them, and what that costs."""
     began = time.perf_counter()
     contacts = await read_contacts(store, day, cross_border=False)
@@ -113,7 +113,7 @@ async def _networkx_graph(
     return graph, figure
 
 
-def _graph(contacts: Contacts) -> nx.Graph[str]:
+def _graph(contacts: Contacts) -> "nx.Graph[str]":
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(contacts.ids)
     graph.add_edges_from(
@@ -125,7 +125,7 @@ def _graph(contacts: Contacts) -> nx.Graph[str]:
     return graph
 
 
-def _pairs(graph: nx.Graph[str], bench: Bench) -> list[tuple[str, str]]:
+def _pairs(graph: "nx.Graph[str]", bench: Bench) -> list[tuple[str, str]]:
     """People drawn with the run's seed, each with someone 2 to ``MAX_HOPS`` hops away."""
     rnd = random.Random(bench.seed)
     people = sorted(graph)
@@ -142,7 +142,7 @@ def _pairs(graph: nx.Graph[str], bench: Bench) -> list[tuple[str, str]]:
     return pairs
 
 
-async def _paths(store: GraphStore, graph: nx.Graph[str], bench: Bench, day: str) -> Figure:
+async def _paths(store: GraphStore, graph: "nx.Graph[str]", bench: Bench, day: str) -> Figure:
     ours: list[float] = []
     theirs: list[float] = []
     agree = 0
@@ -205,7 +205,7 @@ def _best(
     return None if best is None else best[3]
 
 
-async def _brokers(store: GraphStore, graph: nx.Graph[str], day: str) -> Figure:
+async def _brokers(store: GraphStore, graph: "nx.Graph[str]", day: str) -> Figure:
     began = time.perf_counter()
     found = await brokers(
         store, organizations=False, first=10, cross_border=False, as_of=day, today=day
