@@ -135,10 +135,11 @@ class FalkorDBDialect:
 
     def betweenness(self) -> LiteralString | None:
         """None: FalkorDB's ``algo.betweenness`` follows the relationships' direction (an
-        interaction's says who reached out, not who knows whom) and samples its source nodes
-        by default, so its scores change from run to run; measured on the demo, its top ten
-        shared 4 people with the exact undirected ranking, against 7 for the bounded Cypher
-        statement that ``crm.queries.network.brokers`` uses instead."""
+        interaction's says who reached out, not who knows whom), with no option to ignore it.
+        Its ``samplingSize`` and ``samplingSeed`` (FalkorDB 4.x, as in falkordblite 0.11) make
+        a sample repeatable, but it draws the sources with replacement among nodes with an
+        incoming relationship; so ``crm.queries.network.brokers`` runs Brandes' algorithm on
+        the undirected contacts instead."""
         return None
 
     def communities(self) -> LiteralString:

@@ -1,93 +1,130 @@
 """Brokers: the people (and organisations) that the network's shortest paths run through.
 
-A person's score is their betweenness centrality among people joined by interactions (either
-way): for every pair of others, the share of the pair's shortest paths that pass through them.
-One Cypher statement computes it exactly over the shortest paths of at most ``MAX_HOPS`` hops
-(pairs further apart add nothing), with only the interactions dated up to ``asOf`` and, when
-asked, only pairs in different countries. On the demo the top two match the unbounded exact
-scores' top two, within 7 %, and 7 of the top ten. Where the engine has an exact algorithm
-for the same question (``Dialect.betweenness``: Neo4j with Graph Data Science), the plain
-question (no ``asOf``, all pairs) goes to it. An organisation's score is the sum of its
-people's on that day. ``bridges`` are pairs of a broker's contacts (an organisation's: its
-people's, outside it) who had not interacted with each other (across the border, when asked so).
+A person's score is their betweenness centrality among people joined by interactions dated up
+to ``asOf`` (either way): for every pair of others, the share of the pair's shortest paths that
+pass through them; when asked, only pairs in different countries count. One statement reads who
+has interacted with whom by then, and Brandes' algorithm (``betweenness.py``) follows the
+shortest paths: exactly up to ``EXACT_UP_TO`` people, from a fixed sample of sources above.
+Where the engine has an exact algorithm for the same question (``Dialect.betweenness``: Neo4j
+with Graph Data Science), the plain question (no ``asOf``, all pairs) takes its scores instead.
+An organisation's score is the sum of its people's on that day. ``bridges`` are pairs of a
+broker's contacts (an organisation's: its people's, outside it) who had not interacted with each
+other (across the border, when asked so), counted exactly and the first few shown by id; they
+are worked out from the same contacts, so no statement walks the pairs.
 """
 
+import asyncio
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from crm.graph.store import GraphStore
+from crm.queries.network.betweenness import betweenness, sources
 from crm.queries.network.strength import active
 
-MAX_HOPS = 4
 BRIDGES_SHOWN = 5
 
-_BOUNDED: LiteralString = """
-MATCH p = (s:Person)-[:INTERACTED*1..4]-(t:Person)
-WHERE s.id < t.id AND (NOT $crossBorder OR s.country <> t.country)
-  AND all(r IN relationships(p) WHERE r.date <= $asOf)
-WITH DISTINCT s, t, [n IN nodes(p) | n] AS route
-WITH s, t, collect(route) AS routes, min(size(route)) AS best
-WITH s, t, [r IN routes WHERE size(r) = best] AS shortest
-UNWIND shortest AS route
-UNWIND route[1..-1] AS x
-WITH s, t, x, size(shortest) AS paths, count(*) AS through
-WITH x, sum(toFloat(through) / paths) AS score
+_CONTACTS: LiteralString = """
+MATCH (a:Person)-[i:INTERACTED]->(b:Person) WHERE i.date <= $asOf AND a <> b
+WITH a, collect(b.id) AS met
+RETURN a.id AS id, met
 """
+"""Each person who reached out to someone by ``$asOf``, with whom (one way: the engine
+collects that several times faster than both ways; the other way is the same list turned
+round)."""
 
-_BRIDGES: LiteralString = """
-UNWIND staff AS member
-OPTIONAL MATCH (member)-[i:INTERACTED]-(c:Person) WHERE NOT c IN staff AND i.date <= $asOf
-WITH broker, score, staff, collect(DISTINCT c) AS contacts
-UNWIND (CASE WHEN size(contacts) = 0 THEN [null] ELSE contacts END) AS a
-UNWIND (CASE WHEN size(contacts) = 0 THEN [null] ELSE contacts END) AS b
-WITH broker, score, staff, a, b,
-     a IS NOT NULL AND a.id < b.id AND (NOT $crossBorder OR a.country <> b.country) AS candidate
-OPTIONAL MATCH (a)-[met:INTERACTED]-(b) WHERE candidate AND met.date <= $asOf
-WITH broker, score, staff, a, b, candidate, count(met) AS meetings
-ORDER BY a.id, b.id
-WITH broker, score, staff,
-     collect(CASE WHEN candidate AND meetings = 0 THEN [properties(a), properties(b)] END) AS pairs
-"""
-"""For rows of a ``broker`` with its ``score`` and ``staff`` (the people whose contacts count:
-the broker, or an organisation's people), the pairs of their contacts outside ``staff`` who had
-not interacted by ``$asOf``: the ties the broker bridges."""
-
-_PEOPLE: LiteralString = (
-    """
-WITH x, score ORDER BY score DESC, x.id LIMIT $first
-WITH x AS broker, score, [x] AS staff
-"""
-    + _BRIDGES
-    + """
-RETURN properties(broker) AS person, score, size(pairs) AS bridged,
-       pairs[0..$bridgesShown] AS bridges
-ORDER BY score DESC, broker.id
-"""
-)
+_COUNTRIES: LiteralString = "MATCH (p:Person) RETURN p.id AS id, p.country AS country"
 
 _ORGANIZATIONS: LiteralString = (
     """
-MATCH (x)-[w:WORKS_AT]->(o:Organization) WHERE """
+UNWIND $scores AS row
+MATCH (x:Person {id: row.id})-[w:WORKS_AT]->(o:Organization) WHERE """
     + active("w")
     + """
-WITH o, sum(score) AS score
+WITH o, sum(row.score) AS score
 ORDER BY score DESC, o.id LIMIT $first
-MATCH (p:Person)-[w:WORKS_AT]->(o) WHERE """
-    + active("w")
+OPTIONAL MATCH (p:Person)-[v:WORKS_AT]->(o) WHERE """
+    + active("v")
     + """
-WITH o AS broker, score, collect(p) AS staff
+WITH o, score, collect(p.id) AS staff
+RETURN properties(o) AS organization, score, staff
+ORDER BY score DESC, o.id
 """
-    + _BRIDGES
-    + """
-RETURN properties(broker) AS organization, score, size(pairs) AS bridged,
-       pairs[0..$bridgesShown] AS bridges
-ORDER BY score DESC, broker.id
-"""
+)
+"""The ``$first`` organisations whose people (on ``$asOf``) score most, with those people."""
+
+_PEOPLE: LiteralString = (
+    "MATCH (p:Person) WHERE p.id IN $ids RETURN p.id AS id, properties(p) AS person"
 )
 
 
-def _scores(store: GraphStore, as_of: str | None, cross_border: bool) -> LiteralString:
-    engine = store.dialect.betweenness()
-    return engine if engine is not None and as_of is None and not cross_border else _BOUNDED
+@dataclass(frozen=True)
+class Contacts:
+    """Who has interacted with whom: people by index (in the order of their ids)."""
+
+    ids: list[str]
+    near: list[set[int]]
+    countries: list[str] | None
+    """Each person's country, when only pairs across the border count."""
+
+    @classmethod
+    def of(cls, rows: list[dict[str, Any]], countries: dict[str, str] | None) -> "Contacts":
+        ids = sorted({row["id"] for row in rows} | {b for row in rows for b in row["met"]})
+        index = {person: k for k, person in enumerate(ids)}
+        near: list[set[int]] = [set() for _ in ids]
+        for row in rows:
+            a = index[row["id"]]
+            for person in row["met"]:
+                b = index[person]
+                near[a].add(b)
+                near[b].add(a)
+        return cls(ids, near, None if countries is None else [countries[p] for p in ids])
+
+    def scores(self) -> dict[str, float]:
+        """Each person's betweenness, where positive."""
+        found = betweenness([sorted(c) for c in self.near], sources(len(self.ids)), self.countries)
+        return {self.ids[k]: score for k, score in enumerate(found) if score > 0}
+
+    def bridges(self, staff: Iterable[str]) -> tuple[int, list[tuple[str, str]]]:
+        """How many pairs of the staff's contacts outside the staff had not interacted (across
+        the border, if so asked), and the first ``BRIDGES_SHOWN`` of them by id."""
+        index = {person: k for k, person in enumerate(self.ids)}
+        inside = {index[person] for person in staff if person in index}
+        contacts = sorted({c for m in inside for c in self.near[m]} - inside)
+        countries = self.countries
+        if countries is None:
+            pairs = len(contacts) * (len(contacts) - 1) // 2
+        else:
+            sizes = Counter(countries[c] for c in contacts).values()
+            pairs = (len(contacts) ** 2 - sum(n * n for n in sizes)) // 2
+        among = set(contacts)
+        met = sum(
+            1
+            for a in contacts
+            for b in self.near[a]
+            if b > a and b in among and (countries is None or countries[a] != countries[b])
+        )
+        shown: list[tuple[str, str]] = []
+        for k, a in enumerate(contacts):
+            for b in contacts[k + 1 :]:
+                if len(shown) == BRIDGES_SHOWN:
+                    return pairs - met, shown
+                if b in self.near[a] or (countries is not None and countries[a] == countries[b]):
+                    continue
+                shown.append((self.ids[a], self.ids[b]))
+        return pairs - met, shown
+
+
+async def read_contacts(store: GraphStore, as_of: str, *, cross_border: bool) -> Contacts:
+    """Who had interacted with whom by ``as_of`` (with their countries, if ``cross_border``)."""
+    rows = await store.read(_CONTACTS, {"asOf": as_of})
+    countries = (
+        {row["id"]: row["country"] for row in await store.read(_COUNTRIES)}
+        if cross_border
+        else None
+    )
+    return Contacts.of(rows, countries)
 
 
 async def brokers(
@@ -100,11 +137,34 @@ async def brokers(
     today: str,
 ) -> list[dict[str, Any]]:
     """The ``first`` people (or organisations) with the highest scores, highest first."""
-    statement = _scores(store, as_of, cross_border) + (_ORGANIZATIONS if organizations else _PEOPLE)
-    parameters = {
-        "first": first,
-        "crossBorder": cross_border,
-        "asOf": as_of or today,
-        "bridgesShown": BRIDGES_SHOWN,
-    }
-    return await store.read(statement, parameters)
+    day = as_of or today
+    contacts = await read_contacts(store, day, cross_border=cross_border)
+    engine = store.dialect.betweenness()
+    if engine is not None and as_of is None and not cross_border:
+        found = await store.read(engine + "RETURN x.id AS id, score")
+        scores = {row["id"]: row["score"] for row in found if row["score"] > 0}
+    else:
+        scores = await asyncio.to_thread(contacts.scores)
+    if organizations:
+        ranked = await store.read(
+            _ORGANIZATIONS,
+            {
+                "scores": [{"id": p, "score": s} for p, s in scores.items()],
+                "first": first,
+                "asOf": day,
+            },
+        )
+    else:
+        top = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:first]
+        ranked = [{"person": p, "score": s, "staff": [p]} for p, s in top]
+    for row in ranked:
+        row["bridged"], row["bridges"] = contacts.bridges(row.pop("staff"))
+    named = {p for row in ranked for pair in row["bridges"] for p in pair}
+    named |= {row["person"] for row in ranked if "person" in row}
+    found = await store.read(_PEOPLE, {"ids": sorted(named)})
+    people = {row["id"]: row["person"] for row in found}
+    for row in ranked:
+        if "person" in row:
+            row["person"] = people[row["person"]]
+        row["bridges"] = [[people[a], people[b]] for a, b in row["bridges"]]
+    return ranked

@@ -3,8 +3,15 @@
 A hop joins two people who have interacted up to ``asOf`` (so they demonstrably know each
 other); its weight is their tie strength by the full formula (``strength.py``), and a path's
 score is the product of its hops' strengths, so a path through strong ties beats a shorter one
-through weak ties. The engine enumerates the paths (up to ``MAX_HOPS`` hops, at most
-``MAX_ROUTES`` distinct routes), computes each distinct pair's strength once, and ranks.
+through weak ties.
+
+The routes are found from both ends (meet in the middle): one statement reads the routes of up
+to ``ceil(maxHops / 2)`` hops from the source and of up to ``floor(maxHops / 2)`` hops from the
+targets, and every simple route of up to ``maxHops`` hops is one from each side that meet at a
+person; so no statement walks ``maxHops`` hops out of a well-connected person. Limits: each
+side reads at most ``MAX_SIDE_ROUTES`` routes (beyond that, routes through the rest of a very
+connected end are not considered), and at most ``MAX_ROUTES`` routes, the shortest first, are
+scored; a second statement computes each distinct pair's strength once, and ranks.
 """
 
 from typing import Any, LiteralString
@@ -16,27 +23,37 @@ from crm.queries.network.strength import PARAMETERS, active, tie_strength
 
 MAX_HOPS = 4
 MAX_ROUTES = 5000
-"""Distinct routes scored per request, at most: bounds the work on dense graphs."""
-
-_LENGTHS: dict[int, LiteralString] = {1: "*1..1", 2: "*1..2", 3: "*1..3", 4: "*1..4"}
+"""Distinct routes scored per request, at most (the shortest first): bounds the work on dense
+graphs."""
+MAX_SIDE_ROUTES = 20_000
+"""Routes read from each end, at most."""
 
 _TARGETS: dict[Label, LiteralString] = {
-    Label.PERSON: "WITH s, [$target] AS targets",
-    **{
-        label: render(
-            "OPTIONAL MATCH (t0:Person)-[w:WORKS_AT]->(:%label% {id: $target}) WHERE "
-            + active("w")
-            + " WITH s, collect(t0.id) AS targets",
-            label=label,
-        )
-        for label in (Label.ORGANIZATION, Label.CLUSTER)
-    },
+    label: render(
+        "MATCH (t:Person)-[w:WORKS_AT]->(:%label% {id: $target}) WHERE "
+        + active("w")
+        + " RETURN collect(DISTINCT t.id) AS targets",
+        label=label,
+    )
+    for label in (Label.ORGANIZATION, Label.CLUSTER)
 }
+"""Who an organisation or cluster as a target stands for: the people working there."""
+
+_SIDE: dict[int, LiteralString] = {
+    hops: "MATCH (s:Person) WHERE s.id IN $ends "
+    "MATCH p = (s)-[:INTERACTED" + length + "]-(:Person) "
+    "WHERE all(r IN relationships(p) WHERE r.date <= $asOf) "
+    "AND all(k IN range(0, length(p) - 1) WHERE NOT nodes(p)[k] IN nodes(p)[k + 1..]) "
+    "WITH DISTINCT [n IN nodes(p) | n.id] AS route LIMIT $maxSide "
+    "RETURN collect(route) AS routes"
+    for hops, length in ((1, "*1..1"), (2, "*1..2"))
+}
+"""The routes (person ids) of 1 to ``hops`` hops from the people ``$ends``, without repeating
+a person, interactions dated up to ``$asOf``; at most ``$maxSide``."""
 
 _RANK: LiteralString = (
     """
-WITH DISTINCT [n IN nodes(p) | n.id] AS route
-LIMIT $maxRoutes
+UNWIND $routes AS route
 UNWIND range(0, size(route) - 2) AS k
 WITH route, k, route[k] AS x, route[k + 1] AS y
 WITH CASE WHEN x < y THEN x ELSE y END AS aid, CASE WHEN x < y THEN y ELSE x END AS bid,
@@ -68,17 +85,30 @@ RETURN route, score, hops
 )
 
 
-def _statement(target: Label, max_hops: int) -> LiteralString:
-    return (
-        "MATCH (s:Person {id: $source}) "
-        + _TARGETS[target]
-        + " MATCH p = (s)-[:INTERACTED"
-        + _LENGTHS[max_hops]
-        + "]-(t:Person) "
-        "WHERE t.id IN targets AND t <> s "
-        "AND all(r IN relationships(p) WHERE r.date <= $asOf) "
-        "AND all(k IN range(0, length(p) - 1) WHERE NOT nodes(p)[k] IN nodes(p)[k + 1..])" + _RANK
-    )
+def routes(
+    near: list[list[str]], targets: list[str], far: list[list[str]], source: str, max_hops: int
+) -> list[list[str]]:
+    """Every simple route of up to ``max_hops`` hops from ``source`` to one of ``targets``
+    made of a route ``near`` the source and one ``far`` (from a target), each found once: a
+    route of ``n`` hops is split after ``min(n, ceil(max_hops / 2))`` hops. The shortest first,
+    then by ids; at most ``MAX_ROUTES``."""
+    half = (max_hops + 1) // 2
+    ending: dict[str, list[list[str]]] = {}
+    for far_route in [[t] for t in targets] + far:
+        ending.setdefault(far_route[-1], []).append(far_route)
+    found: set[tuple[str, ...]] = set()
+    for left in [[source], *near]:
+        hops = len(left) - 1
+        for right in ending.get(left[-1], []):
+            if hops < half and len(right) > 1:
+                continue
+            if hops + len(right) - 1 > max_hops or hops + len(right) - 1 == 0:
+                continue
+            joined = (*left, *reversed(right[:-1]))
+            if len(set(joined)) == len(joined):
+                found.add(joined)
+    ranked = sorted(found, key=lambda route: (len(route), route))
+    return [list(route) for route in ranked[:MAX_ROUTES]]
 
 
 async def introduction_paths(
@@ -100,9 +130,23 @@ async def introduction_paths(
         "target": target,
         "asOf": as_of,
         "first": first,
-        "maxRoutes": MAX_ROUTES,
+        "maxSide": MAX_SIDE_ROUTES,
     }
-    rows = await store.read(_statement(target_label, max_hops), parameters)
+    if target_label is Label.PERSON:
+        targets = [target]
+    else:
+        [row] = await store.read(_TARGETS[target_label], parameters)
+        targets = row["targets"]
+    half = (max_hops + 1) // 2
+    [near] = await store.read(_SIDE[half], parameters | {"ends": [source]})
+    far: list[list[str]] = []
+    if targets and max_hops > half:
+        [row] = await store.read(_SIDE[max_hops - half], parameters | {"ends": targets})
+        far = row["routes"]
+    found = routes(near["routes"], targets, far, source, max_hops)
+    if not found:
+        return []
+    rows = await store.read(_RANK, parameters | {"routes": found})
     for row in rows:
         row["hops"].sort(key=lambda hop: hop["k"])
     return rows
