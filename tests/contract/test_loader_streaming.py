@@ -7,11 +7,12 @@ from typing import LiteralString
 import pytest
 
 from crm.domain import Label, RelType
+from crm.graph.counting import CountingStore
 from crm.graph.store import GraphStore, Parameters, Record
 from crm.queries.stats import count_nodes, count_relationships
 from graph_loader.load import load
 from tests.contract.csv_input import people_and_interactions
-from tests.contract.graphs import CountingStore, snapshot
+from tests.contract.graphs import snapshot
 
 PEOPLE = 1500
 INTERACTIONS = 2500
