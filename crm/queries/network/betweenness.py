@@ -1,4 +1,4 @@
-"""Betweenness centrality of people joined by interactions, by Brandes' algorithm.
+"""Betweenness centrality of people joined by interactions, by Brandes' algorithm (igraph's).
 
 The graph is undirected (an interaction's direction says who reached out, not who knows whom)
 and unweighted. A person's score is, over every pair of others (each pair once), the share of
@@ -13,6 +13,8 @@ run.
 
 import random
 from collections.abc import Sequence
+
+import igraph
 
 EXACT_UP_TO = 500
 """People up to which every person is a source: the exact scores."""
@@ -36,53 +38,29 @@ def betweenness(
     countries: Sequence[str] | None = None,
 ) -> list[float]:
     """Each node's score from paths starting at ``starts``, scaled to all sources; with
-    ``countries``, only pairs of nodes in different countries count."""
+    ``countries``, only pairs of nodes in different countries count.
+
+    igraph (its C core) follows the paths; its subset betweenness counts each source-target
+    pair once, half of what networkx sums before it scales."""
     n, k = len(neighbours), len(starts)
-    scores = [0.0] * n
-    for s in starts:
-        _accumulate(neighbours, s, countries, scores)
+    graph = igraph.Graph(
+        n=n,
+        edges=sorted({(min(v, w), max(v, w)) for v, near in enumerate(neighbours) for w in near}),
+    )
+    if countries is None:
+        half = graph.betweenness(directed=False, sources=list(starts))
+    else:
+        half = [0.0] * n
+        for country in sorted(set(countries)):
+            home = [s for s in starts if countries[s] == country]
+            abroad = [t for t in range(n) if countries[t] != country]
+            if home and abroad:
+                found = graph.betweenness(directed=False, sources=home, targets=abroad)
+                half = [a + b for a, b in zip(half, found, strict=True)]
     if k in (0, n):
-        return [score / 2 for score in scores]
+        return [float(score) for score in half]
     # networkx's estimate: a source is never between itself and another, so it is scaled to
     # the k - 1 other sources' paths it could lie on.
-    scale, source_scale = (n - 1) / (2 * k), (n - 1) / (2 * max(k - 1, 1))
+    scale, source_scale = (n - 1) / k, (n - 1) / max(k - 1, 1)
     sampled = set(starts)
-    return [score * (source_scale if v in sampled else scale) for v, score in enumerate(scores)]
-
-
-def _accumulate(
-    neighbours: Sequence[Sequence[int]],
-    s: int,
-    countries: Sequence[str] | None,
-    scores: list[float],
-) -> None:
-    """One source's dependencies (Brandes 2001), added to ``scores``; a node's successors are
-    found again among its neighbours one step further out, rather than kept in lists."""
-    n = len(neighbours)
-    dist = [-1] * n
-    sigma = [0] * n
-    dist[s], sigma[s] = 0, 1
-    order = [s]
-    for v in order:  # grows while read: a breadth-first queue
-        dv, sv = dist[v] + 1, sigma[v]
-        for w in neighbours[v]:
-            dw = dist[w]
-            if dw < 0:
-                dist[w] = dv
-                sigma[w] = sv
-                order.append(w)
-            elif dw == dv:
-                sigma[w] += sv
-    if countries is None:
-        weight = [1.0] * n
-    else:
-        home = countries[s]
-        weight = [0.0 if country == home else 1.0 for country in countries]
-    share = [0.0] * n  # what each path to a node passes back to its predecessors
-    delta = 0.0
-    for v in reversed(order):
-        dv = dist[v] + 1
-        delta = sigma[v] * sum([share[w] for w in neighbours[v] if dist[w] == dv])
-        share[v] = (weight[v] + delta) / sigma[v]
-        scores[v] += delta
-    scores[s] -= delta  # the last is the source, which lies on none of its own paths
+    return [score * (source_scale if v in sampled else scale) for v, score in enumerate(half)]
