@@ -23,7 +23,7 @@ async def test_the_import_section_measures_the_loader_against_both_baselines(
         "whole load wall time",
     ]
     for figure in figures:
-        assert figure.section == "import"
+        assert figure.section == "imports"
         assert figure.value > 0
         assert figure.baseline_value is not None
         assert figure.baseline_value > 0
