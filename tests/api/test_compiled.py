@@ -19,6 +19,7 @@ from graphql import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.queries import LIST
 from crm.api.lists import PLURALS
 from crm.api.nodes import singular
 from crm.api.schema import SCHEMA
@@ -32,15 +33,8 @@ from tests.conftest import engine_settings
 
 GRAPHQL = SCHEMA._schema
 
-HEADLINE = """
-query List($first: Int!) {
-  people(first: $first) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes { id recordId givenName familyName country
-      events(first: 5) { edges { node { recordId title date kind
-        topics(first: 3) { nodes { recordId name } } } } } } } }
-"""
+HEADLINE = LIST
+"""The benchmark suite's two-level list."""
 
 
 @pytest.fixture(scope="module")
