@@ -18,6 +18,7 @@ from starlette.routing import Route
 from crm.api.access import authenticate
 from crm.api.compiled import answerer
 from crm.api.context import Context
+from crm.api.execution import Executor
 from crm.api.http import GraphQLEndpoint
 from crm.api.schema import SCHEMA
 from crm.config import Environment, Settings
@@ -61,11 +62,10 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
         return Context(store, settings, caller=caller, request_id=request.state.request_id)
 
     graphql = GraphQLEndpoint(
-        SCHEMA,
+        Executor(SCHEMA, answerer(SCHEMA)),
         context=context,
         graphiql=settings.env == Environment.DEVELOPMENT,
         max_body_bytes=settings.max_body_bytes,
-        compiled=answerer(SCHEMA),
     )
     return Starlette(
         routes=[

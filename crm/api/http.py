@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
-import strawberry
 from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -24,6 +23,8 @@ from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
+
+from crm.api.execution import QUERIES, QUERIES_AND_MUTATIONS, Executor
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +38,7 @@ spec's watershed (2025-01-01), a missing ``Accept`` and ``*/*`` get
 
 _NO_OPERATION_NAME = "Must provide operation name if query contains multiple operations."
 _UTF8 = frozenset({"utf-8", "utf8"})
-_OPERATIONS_BY_METHOD = {
-    "GET": frozenset({OperationType.QUERY}),
-    "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
-}
+_OPERATIONS_BY_METHOD = {"GET": QUERIES, "POST": QUERIES_AND_MUTATIONS}
 
 
 @dataclass(frozen=True)
@@ -76,27 +74,19 @@ class RequestRefused(Exception):
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
-Compiled = Callable[
-    [str, dict[str, Any] | None, str | None, Any], Awaitable[ExecutionResult | None]
-]
-"""A faster path for some queries: (query, variables, operation name, context) to the result,
-or ``None`` to let the schema execute the request (``crm.api.compiled``)."""
-
 
 class GraphQLEndpoint:
     """ASGI app for one GraphQL schema at one path."""
 
     def __init__(
         self,
-        schema: strawberry.Schema,
+        executor: Executor,
         context: Callable[[Request], Awaitable[Any]],
         *,
         graphiql: bool,
         max_body_bytes: int = 1_000_000,
-        compiled: Compiled | None = None,
     ) -> None:
-        self._schema = schema
-        self._compiled = compiled
+        self._executor = executor
         self._context = context
         self._graphiql_html = get_graphql_ide_html("graphiql") if graphiql else None
         self._max_body_bytes = max_body_bytes
@@ -190,20 +180,13 @@ class GraphQLEndpoint:
         return _result_response(result, media_type, request.state.request_id)
 
     async def _result(self, request: Request, params: _Params, context: Any) -> ExecutionResult:
-        """The compiled path's result, or the schema's where it answers ``None``."""
-        if self._compiled is not None:
-            compiled = await self._compiled(
-                params.query, params.variables, params.operation_name, context
-            )
-            if compiled is not None:
-                return compiled
-        return await self._schema.execute(
+        return await self._executor.execute(
             params.query,
-            variable_values=params.variables,
-            context_value=context,
+            context,
+            variables=params.variables,
             operation_name=params.operation_name,
-            allowed_operation_types=_OPERATIONS_BY_METHOD[request.method],
-            operation_extensions=params.extensions,
+            operation_types=_OPERATIONS_BY_METHOD[request.method],
+            extensions=params.extensions,
         )
 
 

@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
+from crm.api.execution import Executor
 from crm.api.http import GraphQLEndpoint
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -94,7 +95,10 @@ def make_client(recorded: list[str]) -> Iterator[MakeClient]:
             return Context(next(serials), request.headers.get("x-caller"), recorded)
 
         endpoint = GraphQLEndpoint(
-            SCHEMA, context or new_context, graphiql=graphiql, max_body_bytes=max_body_bytes
+            Executor(SCHEMA),
+            context or new_context,
+            graphiql=graphiql,
+            max_body_bytes=max_body_bytes,
         )
         app = Starlette(
             routes=[Route("/graphql", endpoint, methods=None), Mount("/mounted", app=endpoint)]

@@ -21,7 +21,7 @@ from crm.api.access import required_roles
 from crm.api.compiled.cypher import statement
 from crm.api.compiled.plan import Lookup, NotCompilable, Plan, Planner
 from crm.api.context import Context
-from crm.api.http import Compiled
+from crm.api.execution import Compiled
 from crm.api.limits import parse_document, refusals
 from crm.errors import CrmError
 from crm.graph.store import GraphStore
