@@ -13,6 +13,7 @@ the engine's own timeout plus ``store_wait_s`` is a ``StoreUnavailable`` too (a 
 """
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import date, datetime, time
@@ -31,8 +32,10 @@ from crm.config import Settings
 from crm.errors import Conflict, QueryTimeout, StoreError, StoreUnavailable
 from crm.graph.dialect import FALKORDB, FalkorDBDialect
 from crm.graph.embedded import EmbeddedEngine
-from crm.graph.schema import GraphSchema
+from crm.graph.schema import GraphSchema, NodeProperty, RelationshipProperty
 from crm.graph.store import Parameters, Record
+
+logger = logging.getLogger(__name__)
 
 URL_SCHEMES = {"falkordb": "redis", "falkordbs": "rediss"}
 _CONSTRAINT_WAIT_S = 60.0
@@ -137,7 +140,7 @@ class FalkorDBStore:
         for target in dict.fromkeys((*schema.unique, *schema.node_indexes)):
             if ("NODE", target.label.value, target.property) not in have:
                 await self._create(self.dialect.node_index(target))
-        for edge in schema.relationship_indexes:
+        for edge in dict.fromkeys((*schema.unique_relationships, *schema.relationship_indexes)):
             if ("RELATIONSHIP", edge.type.value, edge.property) not in have:
                 await self._create(self.dialect.relationship_index(edge))
         for target in schema.fulltext:
@@ -158,27 +161,50 @@ class FalkorDBStore:
                 raise
 
     async def _ensure_unique(self, schema: GraphSchema) -> None:
-        """Unique constraints build in the background; wait until they hold."""
-        wanted = {(target.label.value, target.property): target for target in schema.unique}
+        """Unique constraints build in the background; wait until they hold.
+
+        Nodes whose ids repeat stop the store from opening. Relationships whose ids repeat (a
+        graph written before relationship ids were unique) open with a warning: the constraint
+        that failed over them is dropped, to be tried again at the next opening, and until
+        they are merged (``crm.queries.repair``) the writes' own checks refuse new duplicates."""
+        wanted: dict[tuple[str, str, str], NodeProperty | RelationshipProperty] = {
+            ("NODE", target.label.value, target.property): target for target in schema.unique
+        }
+        for edge in schema.unique_relationships:
+            wanted["RELATIONSHIP", edge.type.value, edge.property] = edge
         deadline = asyncio.get_running_loop().time() + _CONSTRAINT_WAIT_S
         while True:
             rows = await self.read(
-                "CALL db.constraints() YIELD type, label, properties, status "
-                "RETURN type, label, properties, status"
+                "CALL db.constraints() YIELD type, label, properties, entitytype, status "
+                "RETURN type, label, properties, entitytype, status"
             )
             status = {
-                (row["label"], row["properties"][0]): row["status"]
+                (row["entitytype"], row["label"], row["properties"][0]): row["status"]
                 for row in rows
                 if row["type"] == "UNIQUE" and len(row["properties"]) == 1
             }
-            for key, target in wanted.items():
+            for key, target in list(wanted.items()):
                 if key not in status:
                     await self._create(*self.dialect.unique_constraint(target, self._graph_name))
-                elif status[key] == "FAILED":
+                elif status[key] != "FAILED":
+                    continue
+                elif isinstance(target, NodeProperty):
                     raise Conflict(
-                        f"{key[0]}.{key[1]} is not unique in the stored graph; "
+                        f"{key[1]}.{key[2]} is not unique in the stored graph; "
                         "remove the duplicates and start again"
                     )
+                else:
+                    logger.warning(
+                        "%s relationships share %s values in the stored graph (written by an "
+                        "earlier version); they stay until they are merged, and new writes "
+                        "still refuse duplicates",
+                        key[1],
+                        key[2],
+                    )
+                    await self._create(
+                        *self.dialect.unique_constraint(target, self._graph_name, verb="DROP")
+                    )
+                    del wanted[key]
             if all(status.get(key) == "OPERATIONAL" for key in wanted):
                 return
             if asyncio.get_running_loop().time() > deadline:
