@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 URL_SCHEMES = {"falkordb": "redis", "falkordbs": "rediss"}
 _CONSTRAINT_WAIT_S = 60.0
-_ALREADY_THERE = ("already indexed", "already exists")
+_ALREADY_THERE = ("already indexed", "already exists", "no such constraint")
 _CONNECTING = " connecting to "
 """In redis-py's message for a connection that could not be made: nothing was sent on it."""
 
