@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 
 URL_SCHEMES = {"falkordb": "redis", "falkordbs": "rediss"}
 _CONSTRAINT_WAIT_S = 60.0
+_COMPACT_WAIT_S = 600.0
+"""A rewrite writes the whole graph: seconds on a large one (``medium``), minutes on a huge one."""
+_COMPACT_POLL_S = 0.02
 _ALREADY_THERE = ("already indexed", "already exists", "no such constraint")
 _CONNECTING = " connecting to "
 """In redis-py's message for a connection that could not be made: nothing was sent on it."""
@@ -213,6 +216,48 @@ class FalkorDBStore:
 
     async def ping(self) -> None:
         await self._call(lambda: self._answer(self._db.connection.ping()), again=True)
+
+    async def compact(self) -> None:
+        """Rewrite the append-only file from what the graph holds now (``BGREWRITEAOF``) and
+        wait until a rewrite that began after this call has finished; on the embedded engine,
+        also until the files it replaced are gone from the data folder. What was deleted before
+        the call is then in no file the engine keeps (its log holds no data)."""
+        connection = self._db.connection
+        deadline = asyncio.get_running_loop().time() + _COMPACT_WAIT_S
+        while True:
+            before = await self._persistence()
+            if not before["aof_rewrite_in_progress"]:
+                try:
+                    async with _translated():
+                        await connection.bgrewriteaof()
+                    break
+                except StoreError as error:  # another rewrite began meanwhile: wait for it
+                    if "already in progress" not in str(error):
+                        raise
+            await self._wait(deadline)
+        while True:
+            now = await self._persistence()
+            if now["aof_last_bgrewrite_status"] != "ok":
+                raise StoreError("the graph engine failed to rewrite its append-only file")
+            busy = now["aof_rewrite_in_progress"] or now["aof_rewrite_scheduled"]
+            if now["aof_rewrites"] > before["aof_rewrites"] and not busy:
+                break
+            await self._wait(deadline)
+        while self._engine is not None and self._engine.files.superseded():
+            await self._wait(deadline)
+
+    async def _persistence(self) -> dict[str, Any]:
+        info: dict[str, Any] = await self._call(
+            lambda: self._answer(self._db.connection.info("persistence")), again=True
+        )
+        return info
+
+    async def _wait(self, deadline: float) -> None:
+        if asyncio.get_running_loop().time() > deadline:
+            raise StoreUnavailable(
+                f"the graph engine did not rewrite its files within {_COMPACT_WAIT_S:g} s"
+            )
+        await asyncio.sleep(_COMPACT_POLL_S)
 
     async def _answer[T](self, request: Awaitable[T]) -> T:
         """A read's answer, due when the engine's own timeout has passed and ``wait_s`` more: an

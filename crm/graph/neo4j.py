@@ -187,6 +187,13 @@ class Neo4jStore:
                 f"{self._ping_bound_s:g} s (check CRM_GRAPH_URL)"
             ) from None
 
+    async def compact(self) -> None:
+        """Nothing a client can do: Neo4j deletes logically. A deleted record's bytes stay in
+        the store files until its space is reused (``neo4j-admin database copy`` rewrites them
+        offline), and the transaction logs keep every change until they are pruned by
+        ``db.tx_log.rotation.retention_policy`` (by default two days or 2 GB) after a
+        checkpoint. The README says what an operator does about it."""
+
     async def close(self) -> None:
         await self._driver.close()
 
