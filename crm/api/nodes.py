@@ -11,11 +11,12 @@ from crm.api.fields import object_type
 from crm.api.ids import decode_global_id, node_ref
 from crm.api.impact import ProjectImpact, resolve_impact
 from crm.api.insight.lineage import lineage_field
-from crm.api.lists import PLURALS, list_field
+from crm.api.lists import list_field
 from crm.api.network.ties import ties_field
 from crm.api.records import api_node
 from crm.api.ties import tie_fields
 from crm.domain import NODE_MODELS, Label
+from crm.domain.labels import PLURALS, singular
 from crm.errors import InvalidInput, NotFound
 
 DESCRIPTIONS = {
@@ -30,10 +31,6 @@ DESCRIPTIONS = {
     Label.REGION: "A region on either side of the border.",
     Label.DOCUMENT: "A report, case study, presentation, film or website.",
 }
-
-
-def singular(label: Label) -> str:
-    return label.value[:1].lower() + label.value[1:]
 
 
 @strawberry.interface(description="A record with a global id (Relay).")

@@ -9,6 +9,7 @@ from crm.api.fields import graphql_enum
 from crm.api.records import api_node
 from crm.api.scalars import Date, Money
 from crm.domain import Label
+from crm.domain.labels import PLURALS
 from crm.domain.nodes import EventKind
 from crm.queries import dashboard
 
@@ -164,11 +165,9 @@ async def _by_country(info: Info) -> list[CountryCount]:
     ]
 
 
-_SECTOR_COUNTS = (
-    ("clusters", Label.CLUSTER),
-    ("organizations", Label.ORGANIZATION),
-    ("initiatives", Label.INITIATIVE),
-    ("projects", Label.PROJECT),
+_SECTOR_COUNTS = tuple(
+    (PLURALS[label], label)
+    for label in (Label.CLUSTER, Label.ORGANIZATION, Label.INITIATIVE, Label.PROJECT)
 )
 
 

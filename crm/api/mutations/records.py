@@ -22,9 +22,9 @@ from crm.api.mutations.common import (
     touch,
     validated,
 )
-from crm.api.nodes import singular
 from crm.api.records import RECORD_ID, api_node
 from crm.domain import NODE_MODELS, Label
+from crm.domain.labels import singular
 from crm.domain.search import fold
 from crm.graph.properties import TIMESTAMPS, Properties, record_data, to_properties
 from crm.graph.store import Record
