@@ -19,7 +19,7 @@ from crm.api.pagination import (
     make_page,
     page_size,
 )
-from crm.api.records import api_node
+from crm.api.records import ApiObject, api_node
 from crm.api.scalars import Date
 from crm.api.ties import connection_type
 from crm.domain import NODE_MODELS, Label, Node
@@ -78,7 +78,7 @@ def list_field(label: Label, node_type: Any) -> Any:
         node_filter = request.where
         rows = await page_nodes(context.store, label, request)
 
-        def edge(row: Row) -> dict[str, Any]:
+        def edge(row: Row) -> ApiObject:
             return {"node": api_node(label, row.properties)}
 
         return make_page(

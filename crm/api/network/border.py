@@ -157,7 +157,7 @@ async def _resolve_unmet(
     ]
 
 
-def border_fields(types: dict[Label, Any]) -> dict[str, Any]:
+def border_fields(types: dict[Label, type]) -> dict[str, Any]:
     person, organization, cluster = (
         types[Label.PERSON],
         types[Label.ORGANIZATION],

@@ -50,7 +50,7 @@ async def _resolve(
     ]
 
 
-def community_fields(types: dict[Label, Any]) -> dict[str, Any]:
+def community_fields(types: dict[Label, type]) -> dict[str, Any]:
     organization = types[Label.ORGANIZATION]
     community = output_type(
         "Community",

@@ -138,7 +138,7 @@ async def _resolve_brokers(
     return [_broker(row) for row in rows]
 
 
-def introduction_fields(types: dict[Label, Any]) -> dict[str, Any]:
+def introduction_fields(types: dict[Label, type]) -> dict[str, Any]:
     person, organization = types[Label.PERSON], types[Label.ORGANIZATION]
     return {
         "introduction_paths": strawberry.field(

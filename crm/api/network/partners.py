@@ -38,7 +38,7 @@ async def _resolve(
     ]
 
 
-def partner_fields(types: dict[Label, Any]) -> dict[str, Any]:
+def partner_fields(types: dict[Label, type]) -> dict[str, Any]:
     suggestion = output_type(
         "PartnerSuggestion",
         "An organisation across the border not yet tied to the one asked about.",
