@@ -2,6 +2,7 @@
 goes the wrong way between the layers."""
 
 import ast
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -156,3 +157,35 @@ def test_no_import_goes_the_wrong_way() -> None:
 )
 def test_the_layering_rule_catches_a_wrong_import(module: str, source: str, allowed: bool) -> None:
     assert (wrong_way(source, module) == []) is allowed
+
+
+CYPHER = re.compile(r"\b(?:MATCH|MERGE|CREATE)\s*\(")
+"""A Cypher clause with its pattern (prose that names a clause does not match)."""
+CYPHER_LAYERS = ("crm.queries", "crm.graph")
+"""Where statements are written: the use cases' Cypher, and the engines' dialects and DDL."""
+
+
+def test_cypher_lives_in_the_query_layer() -> None:
+    found = [
+        f"{module}:{line}"
+        for path, module in project_modules()
+        if not any(within(module, layer) for layer in CYPHER_LAYERS)
+        for line, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if CYPHER.search(text)
+    ]
+
+    assert not found, "Cypher outside crm/queries and crm/graph: " + ", ".join(found)
+
+
+@pytest.mark.parametrize(
+    ("text", "cypher"),
+    [
+        ('render("MATCH (n:%label% {id: $id}) ", label=label)', True),
+        ('"OPTIONAL MATCH (a)-[r]->(b)"', True),
+        ("plain ``CREATE``: validation has proven the ids unique", False),
+        ("TieOutcome.CREATED", False),
+        ("RelType.EMERGED_FROM", False),
+    ],
+)
+def test_the_cypher_pattern_tells_statements_from_prose(text: str, cypher: bool) -> None:
+    assert bool(CYPHER.search(text)) is cypher
