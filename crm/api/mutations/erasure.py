@@ -24,7 +24,7 @@ ERASED_PREFIX = "erased-"
 _REASON = TypeAdapter(Name)
 
 
-def erasure_mutations(types: dict[Label, type]) -> dict[str, Any]:
+def erasure_mutations(types: dict[Label, Any]) -> dict[str, Any]:
     payload = strawberry.type(
         type(
             "ErasePersonPayload",
