@@ -77,7 +77,9 @@ class Page:
 
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
         """The template rendered for this page (the layout's context added)."""
-        return self.site.render(self.request, template, self.lang, status, visitor=self.caller, **context)
+        return self.site.render(
+            self.request, template, self.lang, status, visitor=self.caller, **context
+        )
 
 
 def record(data: dict[str, Any], field: str) -> dict[str, Any]:

@@ -24,11 +24,12 @@ from starlette.templating import Jinja2Templates
 from crm.api.execution import InProcess
 from crm.web import i18n
 from crm.web.assets import Assets
-from crm.web.labels import enum_label
 from crm.web.i18n import LANGUAGES, Formats, negotiate, pick, translations
+from crm.web.labels import enum_label
+from crm.web.links import record_href
+from crm.web.nav import NavItem
 from crm.web.operations import BadInput, OperationFailed, PageNotFound, StoreDown
 from crm.web.page import SignInNeeded
-from crm.web.nav import NavItem
 from crm.web.pages import PAGES
 from crm.web.security import SecurityHeaders, secure
 from crm.web.visitor import Visitor, anonymous
@@ -65,6 +66,7 @@ class Site:
         )
         environment.globals["asset_url"] = self.assets.url
         environment.globals["enum_label"] = enum_label
+        environment.globals["record_href"] = record_href
         self.templates = Jinja2Templates(env=environment)
         self.nav = [item for module in PAGES if (item := getattr(module, "NAV", None))]
 

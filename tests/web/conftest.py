@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from crm.config import Settings
 from crm.keys import Role
 from graph_loader.datasets import INTRANET
 from tests.api.conftest import Api, load_files, serve
@@ -12,11 +13,17 @@ from tests.conftest import engine_settings
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    """The app over the demo; its client sends no key and asks for HTML."""
+def site_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The demo loaded into a folder of its own; anonymous visitors read."""
     settings = engine_settings("falkordb", tmp_path_factory.mktemp("web") / "crm-data")
     settings = settings.model_copy(update={"anonymous_role": Role.READER})
     load_files(settings, INTRANET)
-    for api in serve(settings):
+    return settings
+
+
+@pytest.fixture(scope="session")
+def site(site_settings: Settings) -> Iterator[Api]:
+    """The app over the demo; its client sends no key and asks for HTML."""
+    for api in serve(site_settings):
         api.client.headers["accept"] = "text/html"
         yield api

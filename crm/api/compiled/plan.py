@@ -210,6 +210,8 @@ class Planner:
         name = self._allowed(query, details)
         if name == "__typename":
             return Plan(key, None, shape.constant(query.name))
+        if name not in query.fields:  # introspection: __schema, __type
+            raise NotCompilable(f"Query.{name}")
         args = self._arguments(query, details)
         if name in _LISTS:
             node_type = get_named_type(query.fields[name].type)
