@@ -42,12 +42,18 @@ _ADMIN_KEY = re.compile(r"Bearer (crm_[0-9a-f]{12}_[A-Za-z0-9_-]{43})")
 
 @dataclass
 class Demo:
-    """A running ``crm demo``: its address, the admin key it printed, its data folder."""
+    """A running ``crm demo``: its address, the admin key it printed, its data folder, and
+    where its output goes."""
 
     base: str
     admin_key: str
     data_dir: Path
     stderr: Path
+    stdout: Path
+
+    def output(self) -> str:
+        """All it printed so far (uvicorn's access log goes to standard output)."""
+        return self.stdout.read_text(encoding="utf-8") + self.stderr.read_text(encoding="utf-8")
 
     def graphql(self, query: str, variables: dict[str, object] | None = None) -> object:
         """POST a GraphQL request with the admin key; the answer's data (no errors)."""
@@ -79,8 +85,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     folder = tmp_path_factory.mktemp("browser")
     data_dir = folder / "crm-data"
     port = free_port()
-    stderr = folder / "stderr"
-    with stderr.open("wb") as err, (folder / "stdout").open("wb") as out:
+    stderr, stdout = folder / "stderr", folder / "stdout"
+    with stderr.open("wb") as err, stdout.open("wb") as out:
         process = subprocess.Popen(
             [*CRM, "demo", "--port", str(port), "--data-dir", str(data_dir)],
             cwd=ROOT,
@@ -93,7 +99,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         _wait_until_ready(process, base, stderr)
         key = _ADMIN_KEY.search(stderr.read_text(encoding="utf-8"))
         assert key is not None, stderr.read_text(encoding="utf-8")
-        yield Demo(base, key[1], data_dir, stderr)
+        yield Demo(base, key[1], data_dir, stderr, stdout)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
