@@ -25,6 +25,7 @@ class Numbered:
         ``max_rows`` rows reach."""
         text = request.query_params.get(param, "1")
         number = int(text) if text.isascii() and text.isdigit() else 1
+        size = min(size, max_rows)
         return cls(max(1, min(number, max_rows // size)), size)
 
     @property

@@ -5,7 +5,6 @@ its ``app`` is mounted at ``/`` after the API's routes, and ``graphiql`` answers
 ``/graphql``. Pages come from ``crm.web.pages.PAGES``: adding a page adds no code here.
 """
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,8 +32,6 @@ from crm.web.page import SignInNeeded
 from crm.web.pages import PAGES
 from crm.web.security import SecurityHeaders, secure
 from crm.web.visitor import Visitor, anonymous
-
-logger = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 GZIP_MIN_BYTES = 500
@@ -93,7 +90,7 @@ class Site:
                 PageNotFound: self._not_found,
                 StoreDown: self._store_down,
                 SignInNeeded: self._sign_in_needed,
-                BadInput: self._failed,
+                BadInput: self._bad_input,
                 OperationFailed: self._failed,
                 Exception: self._failed,
             },
@@ -168,9 +165,13 @@ class Site:
     async def _sign_in_needed(self, request: Request, _: Exception) -> Response:
         return self._error(request, 401, "errors/sign_in.html")
 
-    async def _failed(self, request: Request, error: Exception) -> Response:
-        if not isinstance(error, OperationFailed):
-            logger.error("page %s failed", request.url.path, exc_info=error)
+    async def _bad_input(self, request: Request, _: Exception) -> Response:
+        """A link the API refuses: a cursor of a list that changed, a mistyped parameter."""
+        return self._error(request, 400, "errors/bad_link.html")
+
+    async def _failed(self, request: Request, _: Exception) -> Response:
+        """Logged where it happened (``OperationFailed``) or by the server (anything else,
+        which Starlette raises on once this page is sent)."""
         return self._error(request, 500, "errors/failed.html")
 
 

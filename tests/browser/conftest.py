@@ -1,8 +1,10 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (``apt-get install -y
 chromium``) against a real ``crm demo`` process on a free port and a data folder of its own.
 
-One demo process and one browser serve the whole session. Without Chromium the tests skip with
-the reason, except on CI (``CI=true``), where they fail instead.
+One demo process and one browser serve all of them (package-scoped: Playwright's sync API keeps
+an event loop running in the thread while it is open, which the tests after these would trip
+over). Without Chromium the tests skip with the reason, except on CI (``CI=true``), where they
+fail instead.
 """
 
 import os
@@ -78,7 +80,7 @@ def _chromium_or_skip() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """``crm demo`` on a free loopback port with its own data folder; stopped by its pid."""
     _chromium_or_skip()
@@ -125,14 +127,14 @@ def _wait_until_ready(process: subprocess.Popen[bytes], base: str, stderr: Path)
     pytest.fail(f"crm demo was not ready in {READY_WAIT_S:g} s")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     _chromium_or_skip()
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """One headless Chromium for the session."""
     launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -45,7 +45,12 @@ def test_a_key_is_checked_to_its_caller(site: Api, site_settings: Settings) -> N
         checking = runner(site_settings)
         return [
             await checking.caller_for_key(store, token)
-            for token in (key.token, revoked.token, key.token[:-1] + ("y" if key.token.endswith("x") else "x"), "not a key")
+            for token in (
+                key.token,
+                revoked.token,
+                key.token[:-1] + ("y" if key.token.endswith("x") else "x"),
+                "not a key",
+            )
         ]
 
     valid, was_revoked, wrong_secret, malformed = site.run(check)

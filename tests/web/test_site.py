@@ -291,3 +291,11 @@ def test_search_text_is_not_logged(site: Api, caplog: pytest.LogCaptureFixture) 
 
     ours = [record for record in caplog.records if not record.name.startswith("httpx")]
     assert not [record for record in ours if "verysecretword" in record.getMessage()]
+
+
+def test_a_cursor_the_api_refuses_gets_a_page_that_says_so(site: Api) -> None:
+    response = site.client.get("/da/clusters?after=not-a-cursor")
+
+    assert response.status_code == 400
+    assert "Dette link virker ikke" in response.text
+    assert 'href="/da/clusters"' in main(response.text)
