@@ -102,15 +102,12 @@ class Site:
         self, request: Request, template: str, lang: str, status: int = 200, **context: Any
     ) -> Response:
         """``template`` in ``lang``, with the layout's context: language links, formats."""
-        response = self.templates.TemplateResponse(
+        return self.templates.TemplateResponse(
             request,
             template,
             {**self._layout(request, lang), **context},
             status_code=status,
         )
-        if request.url.path == "/":
-            response.headers["Vary"] = "Accept-Language"
-        return response
 
     async def graphiql(self, request: Request) -> Response:
         """The GraphiQL page (development only), its scripts and styles served by the app."""
