@@ -16,11 +16,10 @@ from uuid import uuid4
 from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocketClose
 from strawberry.exceptions import MissingQueryError
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
@@ -82,12 +81,13 @@ class GraphQLEndpoint:
         executor: Executor,
         context: Callable[[Request], Awaitable[Any]],
         *,
-        graphiql: bool,
+        graphiql: Callable[[Request], Awaitable[Response]] | None,
         max_body_bytes: int = 1_000_000,
     ) -> None:
+        """``graphiql`` answers browsers that ask for HTML (``None``: no IDE is served)."""
         self._executor = executor
         self._context = context
-        self._graphiql_html = get_graphql_ide_html("graphiql") if graphiql else None
+        self._graphiql = graphiql
         self._max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -113,12 +113,12 @@ class GraphQLEndpoint:
             return _error(405, f"{request.method} is not supported", JSON, {"Allow": "GET, POST"})
         accept = request.headers.get("accept")
         if (
-            self._graphiql_html is not None
+            self._graphiql is not None
             and request.method == "GET"
             and "query" not in request.query_params
             and accepts_html(accept)
         ):
-            return HTMLResponse(self._graphiql_html)
+            return await self._graphiql(request)
         media_type = negotiate(accept)
         if media_type is None:
             message = f"the response can only be {GRAPHQL_RESPONSE_JSON} or {JSON}"

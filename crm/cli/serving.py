@@ -50,7 +50,8 @@ def serve(
     data_dir: DataDir = None,
     graph_url: GraphUrl = None,
 ) -> None:
-    """Serve the GraphQL API (at /graphql, with /healthz and /readyz) until Ctrl-C."""
+    """Serve the web site and the GraphQL API (at /graphql, with /healthz and /readyz) until
+    Ctrl-C."""
     _serve(settings(data_dir=data_dir, graph_url=graph_url, host=host, port=port))
 
 
@@ -59,7 +60,8 @@ def demo(
     port: Port = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Load the InTra-Net demo unless it is there already, then serve the GraphQL API on it.
+    """Load the InTra-Net demo unless it is there already, then serve the web site and the
+    GraphQL API on it.
 
     On loopback, anonymous requests may read (the reader role); the local user gets an admin
     key, made on the first run and printed then (the graph keeps only its hash)."""
@@ -127,6 +129,7 @@ def _serve(settings: Settings, hint: str | None = None) -> None:
     from crm.api.server import StartupFailed, run  # noqa: PLC0415
 
     def ready(url: str) -> None:
+        err.print(f"the web site: {url.removesuffix('graphql')}", highlight=False)
         err.print(f"serving the GraphQL API at {url}", highlight=False)
         if hint is not None:
             err.print(hint, highlight=False, markup=False, soft_wrap=True)
