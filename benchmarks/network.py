@@ -160,7 +160,7 @@ async def _paths(store: GraphStore, graph: "nx.Graph[str]", bench: Bench, day: s
             nx.all_simple_paths(graph, source, target, cutoff=MAX_HOPS), strength.__getitem__
         )
         theirs.append(time.perf_counter() - began)
-        agree += bool(found) and best is not None and found[0]["route"] == best
+        agree += bool(found) and best is not None and found[0].route == best
     return Figure(
         section=SECTION,
         name=f"introduction paths (up to {MAX_HOPS} hops), median",
@@ -219,7 +219,7 @@ async def _brokers(store: GraphStore, graph: "nx.Graph[str]", day: str) -> Figur
     )
     theirs = time.perf_counter() - began
     top = sorted(scores, key=lambda person: (-scores[person], person))[:10]
-    overlap = len({row["person"]["id"] for row in found} & set(top))
+    overlap = len({row.person["id"] for row in found if row.person is not None} & set(top))
     return Figure(
         section=SECTION,
         name="brokers (top 10 people)",

@@ -278,17 +278,17 @@ async def _paths(store: GraphStore, variables: Variables) -> dict[str, Any]:
     for row in rows:
         hops = [
             {
-                "person": {"recordId": hop["person"]["id"]},
-                "country": hop["person"]["country"],
-                "strength": hop["tie"]["strength"],
-                "crossesBorder": hop["crosses"],
+                "person": {"recordId": hop.person["id"]},
+                "country": hop.person["country"],
+                "strength": hop.tie.strength,
+                "crossesBorder": hop.crosses,
             }
-            for hop in row["hops"]
+            for hop in row.hops
         ]
-        crossings = [place for place, hop in enumerate(row["hops"]) if hop["crosses"]]
+        crossings = [place for place, hop in enumerate(row.hops) if hop.crosses]
         paths.append(
             {
-                "score": row["score"],
+                "score": row.score,
                 "crossesBorder": bool(crossings),
                 "borderCrossings": crossings,
                 "hops": hops,
@@ -304,11 +304,12 @@ async def _brokers(store: GraphStore, variables: Variables) -> dict[str, Any]:
     return {
         "brokers": [
             {
-                "person": {"recordId": row["person"]["id"]},
-                "score": row["score"],
-                "bridged": row.get("bridged") or 0,
+                "person": {"recordId": row.person["id"]},
+                "score": row.score,
+                "bridged": row.bridged,
             }
             for row in rows
+            if row.person is not None
         ]
     }
 

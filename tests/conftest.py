@@ -48,9 +48,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     every other test has sent its statements."""
     for item in items:
         folder = item.path.parent.name
-        if folder in {"unit", "contract", "api", "e2e", "lint"}:
+        if folder in {"unit", "contract", "api", "e2e", "web", "browser", "lint"}:
             item.add_marker(getattr(pytest.mark, folder))
-        if folder == "e2e":  # real `crm` processes on the data folder of their settings
+        if folder in {"e2e", "browser"}:  # real `crm` processes on their own data folders
             item.add_marker(pytest.mark.falkordb_only)
     items.sort(key=lambda item: item.path.parent.name == "lint")
     config.stash[COLLECTED] = {item.path for item in items}

@@ -122,16 +122,25 @@ async def authenticate(request: Request, store: GraphStore, settings: Settings) 
             raise Unauthenticated("send an API key: Authorization: Bearer <key>")
         return Caller(None, settings.anonymous_role)
     scheme, _, token = header.partition(" ")
-    parsed = parse_token(token.strip()) if scheme.lower() == "bearer" else None
-    if parsed is None:
+    if scheme.lower() != "bearer":
         raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
-    key_id, secret = parsed
     try:
-        stored = await key_by_id(store, key_id)
+        return await caller_for_token(store, token.strip())
     except StoreUnavailable:
         raise RequestRefused(
             "the graph store is unavailable; the key cannot be checked", 503, "STORE_UNAVAILABLE"
         ) from None
+
+
+async def caller_for_token(store: GraphStore, token: str) -> Caller:
+    """The caller of an API key; ``Unauthenticated`` for a malformed, unknown or revoked key.
+
+    Raises ``StoreUnavailable`` when the key cannot be looked up."""
+    parsed = parse_token(token)
+    if parsed is None:
+        raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
+    key_id, secret = parsed
+    stored = await key_by_id(store, key_id)
     # scrypt holds the CPU for tens of milliseconds the first time: off the event loop.
     if stored is None or not await asyncio.to_thread(verify_secret, secret, stored.hash):
         raise Unauthenticated("the API key is not valid")

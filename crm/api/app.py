@@ -1,4 +1,5 @@
-"""The ASGI app: GraphQL at ``/graphql``, liveness at ``/healthz``, readiness at ``/readyz``.
+"""The ASGI app: GraphQL at ``/graphql``, liveness at ``/healthz``, readiness at ``/readyz``,
+and the web site (``crm.web``) at every other path.
 
 Building the app starts nothing and reads no environment: the caller passes the settings, and
 the store is opened in the app's lifespan (when the server starts) and closed when it stops.
@@ -13,18 +14,19 @@ from typing import TypedDict, cast
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from crm.api.access import authenticate
 from crm.api.compiled import answerer
 from crm.api.context import Context
-from crm.api.execution import Executor
+from crm.api.execution import Executor, InProcess
 from crm.api.http import GraphQLEndpoint
 from crm.api.schema import SCHEMA
 from crm.config import Environment, Settings
 from crm.errors import CrmError, StoreUnavailable
 from crm.graph import connect
 from crm.graph.store import GraphStore
+from crm.web.site import create_site
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +63,12 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
         caller = await authenticate(request, store, settings)
         return Context(store, settings, caller=caller, request_id=request.state.request_id)
 
+    executor = Executor(SCHEMA, answerer(SCHEMA))
+    site = create_site(InProcess(executor, settings))
     graphql = GraphQLEndpoint(
-        Executor(SCHEMA, answerer(SCHEMA)),
+        executor,
         context=context,
-        graphiql=settings.env == Environment.DEVELOPMENT,
+        graphiql=site.graphiql if settings.env == Environment.DEVELOPMENT else None,
         max_body_bytes=settings.max_body_bytes,
     )
     return Starlette(
@@ -72,6 +76,7 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
             Route("/graphql", graphql, methods=None),
             Route("/healthz", _healthz, methods=["GET"]),
             Route("/readyz", _readyz, methods=["GET"]),
+            Mount("", app=site.app()),
         ],
         lifespan=lifespan,
     )

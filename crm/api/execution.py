@@ -1,7 +1,8 @@
 """Running one GraphQL operation in-process: the compiled path where it answers, else the schema.
 
 The HTTP endpoint and the web pages both run operations through ``Executor.execute``, so the
-same validation, limits, access policy and compiled reads apply to both.
+same validation, limits, access policy and compiled reads apply to both. ``InProcess`` is the
+web's one way into the API: it builds a request's context for a caller and checks API keys.
 """
 
 from collections.abc import Awaitable, Callable
@@ -11,6 +12,11 @@ from typing import Any
 import strawberry
 from strawberry.types.execution import ExecutionResult
 from strawberry.types.graphql import OperationType
+
+from crm.api.context import Context
+from crm.config import Settings
+from crm.graph.store import GraphStore
+from crm.keys import Caller
 
 Compiled = Callable[
     [str, dict[str, Any] | None, str | None, Any], Awaitable[ExecutionResult | None]
@@ -55,3 +61,43 @@ class Executor:
             allowed_operation_types=operation_types,
             operation_extensions=extensions,
         )
+
+
+@dataclass(frozen=True)
+class InProcess:
+    """Runs operations for callers inside this process (the web pages), exactly as
+    ``POST /graphql`` would for a request with the same caller: same executor, same context."""
+
+    executor: Executor
+    settings: Settings
+
+    def context(self, store: GraphStore, caller: Caller, request_id: str) -> Context:
+        """A request's context: the app's store and settings, fresh loaders, the caller."""
+        return Context(store, self.settings, caller=caller, request_id=request_id)
+
+    async def run(
+        self,
+        store: GraphStore,
+        caller: Caller,
+        request_id: str,
+        document: str,
+        *,
+        operation_name: str | None = None,
+        variables: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """The result of the query ``operation_name`` of ``document`` run as ``caller``."""
+        context = self.context(store, caller, request_id)
+        return await self.executor.execute(
+            document, context, variables=variables, operation_name=operation_name
+        )
+
+    async def caller_for_key(self, store: GraphStore, token: str) -> Caller | None:
+        """The caller of an API key (``crm_<id>_<secret>``); ``None`` for a key that is
+        malformed, unknown or revoked. Raises ``StoreUnavailable`` when it cannot be checked."""
+        # Here, not at the top: access imports the HTTP endpoint, which imports this module.
+        from crm.api.access import Unauthenticated, caller_for_token  # noqa: PLC0415
+
+        try:
+            return await caller_for_token(store, token)
+        except Unauthenticated:
+            return None

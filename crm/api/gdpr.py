@@ -8,6 +8,7 @@ from strawberry.scalars import JSON
 
 from crm.api.context import Info
 from crm.api.ids import global_id, node_ref
+from crm.api.records import ApiObject
 from crm.domain import NODE_MODELS, RELATIONSHIPS, Label
 from crm.domain.nodes import Person
 from crm.errors import NotFound
@@ -30,7 +31,7 @@ def gdpr_query_fields() -> dict[str, Any]:
     }
 
 
-async def _export(info: Info, person: strawberry.ID) -> dict[str, Any]:
+async def _export(info: Info, person: strawberry.ID) -> ApiObject:
     record_id = node_ref(person, (Label.PERSON,))[1]
     held = await holdings(info.context.store, record_id)
     if held is None:
@@ -38,8 +39,8 @@ async def _export(info: Info, person: strawberry.ID) -> dict[str, Any]:
     return _document(held, info.context.now())
 
 
-def _document(held: Holdings, moment: str) -> dict[str, Any]:
-    ties: dict[str, list[dict[str, Any]]] = {}
+def _document(held: Holdings, moment: str) -> ApiObject:
+    ties: dict[str, list[ApiObject]] = {}
     for tie in sorted(held.ties, key=_tie_order):
         ties.setdefault(tie.rel_type.value, []).append(_tie(tie))
     return {
@@ -51,8 +52,8 @@ def _document(held: Holdings, moment: str) -> dict[str, Any]:
     }
 
 
-def _tie(tie: Tie) -> dict[str, Any]:
-    other: dict[str, Any] = {
+def _tie(tie: Tie) -> ApiObject:
+    other: ApiObject = {
         "label": tie.other_label.value,
         "id": tie.other["id"],
         "globalId": global_id(tie.other_label, tie.other["id"]),

@@ -2,7 +2,8 @@
 
 Strawberry's own ASGI view cannot answer in ``application/graphql-response+json``, the media type
 whose status codes tell a request error (400, no ``data``) from an executed operation (200), so
-this endpoint reads the request, negotiates the media type and calls ``schema.execute`` itself.
+this endpoint reads the request, negotiates the media type (``negotiation.py``) and runs the
+operation through ``execution.Executor`` itself.
 """
 
 import json
@@ -15,29 +16,26 @@ from uuid import uuid4
 from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocketClose
 from strawberry.exceptions import MissingQueryError
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from crm.api.execution import QUERIES, QUERIES_AND_MUTATIONS, Executor
+from crm.api.negotiation import (
+    GRAPHQL_RESPONSE_JSON,
+    JSON,
+    accepts_html,
+    is_json_utf8,
+    negotiate,
+)
 
 logger = logging.getLogger(__name__)
 
-GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
-JSON = "application/json"
-
-_OFFERED = (GRAPHQL_RESPONSE_JSON, JSON)
-"""The response media types, in the order that breaks a tie in the ``Accept`` header. Since the
-spec's watershed (2025-01-01), a missing ``Accept`` and ``*/*`` get
-``application/graphql-response+json``; ``application/json`` is for clients that ask for it."""
-
 _NO_OPERATION_NAME = "Must provide operation name if query contains multiple operations."
-_UTF8 = frozenset({"utf-8", "utf8"})
 _OPERATIONS_BY_METHOD = {"GET": QUERIES, "POST": QUERIES_AND_MUTATIONS}
 
 
@@ -83,12 +81,13 @@ class GraphQLEndpoint:
         executor: Executor,
         context: Callable[[Request], Awaitable[Any]],
         *,
-        graphiql: bool,
+        graphiql: Callable[[Request], Awaitable[Response]] | None,
         max_body_bytes: int = 1_000_000,
     ) -> None:
+        """``graphiql`` answers browsers that ask for HTML (``None``: no IDE is served)."""
         self._executor = executor
         self._context = context
-        self._graphiql_html = get_graphql_ide_html("graphiql") if graphiql else None
+        self._graphiql = graphiql
         self._max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -114,13 +113,13 @@ class GraphQLEndpoint:
             return _error(405, f"{request.method} is not supported", JSON, {"Allow": "GET, POST"})
         accept = request.headers.get("accept")
         if (
-            self._graphiql_html is not None
+            self._graphiql is not None
             and request.method == "GET"
             and "query" not in request.query_params
-            and _accepts_html(accept)
+            and accepts_html(accept)
         ):
-            return HTMLResponse(self._graphiql_html)
-        media_type = _negotiate(accept)
+            return await self._graphiql(request)
+        media_type = negotiate(accept)
         if media_type is None:
             message = f"the response can only be {GRAPHQL_RESPONSE_JSON} or {JSON}"
             return _error(406, message, JSON)
@@ -139,7 +138,7 @@ class GraphQLEndpoint:
     async def _read_raw_params(self, request: Request) -> Mapping[str, Any]:
         if request.method == "GET":
             return _query_params(request.query_params)
-        if not _is_json_utf8(request.headers.get("content-type")):
+        if not is_json_utf8(request.headers.get("content-type")):
             raise _BadRequest(f"the body must be {JSON} in UTF-8", status=415)
         body = _loads(await self._read_body(request), "the body")
         if isinstance(body, list):
@@ -244,104 +243,6 @@ def _loads(data: bytes, what: str) -> Any:
         return json.loads(data.decode())
     except (ValueError, RecursionError):  # bad UTF-8 or JSON; nesting too deep
         raise _BadRequest(f"{what} is not valid UTF-8 JSON") from None
-
-
-def _is_json_utf8(content_type: str | None) -> bool:
-    if content_type is None:
-        return False
-    media_type, *params = content_type.split(";")
-    return (
-        media_type.strip().lower() == JSON and _parameters(params).get("charset", "utf-8") in _UTF8
-    )
-
-
-@dataclass(frozen=True)
-class _MediaRange:
-    """One entry of an ``Accept`` header."""
-
-    type: str
-    subtype: str
-    quality: float
-    position: int
-
-    def specificity(self, media_type: str) -> int | None:
-        """2 when this range names ``media_type``, 1 for ``type/*``, 0 for ``*/*``, else None."""
-        type_, _, subtype = media_type.partition("/")
-        if self.type == "*":
-            return 0
-        if self.type != type_:
-            return None
-        if self.subtype == "*":
-            return 1
-        return 2 if self.subtype == subtype else None
-
-
-def _parse_accept(accept: str) -> list[_MediaRange]:
-    """The ranges of an ``Accept`` header; one with a bad ``q`` or a charset other than UTF-8
-    (the only one answered in) matches nothing, so it is left out."""
-    ranges = []
-    for position, entry in enumerate(accept.split(",")):
-        media_range, *params = entry.split(";")
-        type_, _, subtype = media_range.strip().lower().partition("/")
-        parameters = _parameters(params)
-        quality = _quality(parameters.get("q", "1"))
-        if (
-            type_
-            and subtype
-            and quality is not None
-            and parameters.get("charset", "utf-8") in _UTF8
-        ):
-            ranges.append(_MediaRange(type_, subtype, quality, position))
-    return ranges
-
-
-def _parameters(params: list[str]) -> dict[str, str]:
-    """``name=value`` media type parameters by lower-case name, values lower-cased and unquoted."""
-    return {
-        name.strip().lower(): value.strip().strip('"').lower()
-        for name, _, value in (param.partition("=") for param in params)
-    }
-
-
-def _quality(text: str) -> float | None:
-    try:
-        quality = float(text)
-    except ValueError:
-        return None
-    return quality if 0 <= quality <= 1 else None
-
-
-def _negotiate(accept: str | None) -> str | None:
-    """The response media type, or None when the client accepts none of them.
-
-    Each media type takes the quality of the most specific range naming it (RFC 9110 12.5.1);
-    the higher quality wins, then the range listed first, then the order of ``_OFFERED``.
-    """
-    if accept is None or not accept.strip():
-        return GRAPHQL_RESPONSE_JSON
-    ranges = _parse_accept(accept)
-    best: tuple[float, int] | None = None
-    chosen = None
-    for media_type in _OFFERED:
-        match = _most_specific(ranges, media_type)
-        if match is None or match.quality == 0:
-            continue
-        rank = (match.quality, -match.position)
-        if best is None or rank > best:
-            best, chosen = rank, media_type
-    return chosen
-
-
-def _most_specific(ranges: list[_MediaRange], media_type: str) -> _MediaRange | None:
-    """The range that sets the quality of ``media_type``: the most specific naming it."""
-    scored = [(s, r) for r in ranges if (s := r.specificity(media_type)) is not None]
-    return max(scored, key=lambda pair: pair[0])[1] if scored else None
-
-
-def _accepts_html(accept: str | None) -> bool:
-    return accept is not None and any(
-        r.specificity("text/html") == 2 and r.quality > 0 for r in _parse_accept(accept)
-    )
 
 
 def _is_request_error(result: ExecutionResult) -> bool:

@@ -19,10 +19,11 @@ from crm.api.pagination import (
     make_page,
     page_size,
 )
-from crm.api.records import api_node
+from crm.api.records import ApiObject, api_node
 from crm.api.scalars import Date
 from crm.api.ties import connection_type
 from crm.domain import NODE_MODELS, Label, Node
+from crm.domain.labels import PLURALS
 from crm.domain.values import Country
 from crm.errors import InvalidInput
 from crm.queries.nodes import (
@@ -36,19 +37,6 @@ from crm.queries.nodes import (
     order_fields,
     page_nodes,
 )
-
-PLURALS = {
-    Label.CLUSTER: "clusters",
-    Label.ORGANIZATION: "organizations",
-    Label.PERSON: "people",
-    Label.EVENT: "events",
-    Label.INITIATIVE: "initiatives",
-    Label.PROJECT: "projects",
-    Label.TOPIC: "topics",
-    Label.SECTOR: "sectors",
-    Label.REGION: "regions",
-    Label.DOCUMENT: "documents",
-}
 
 
 @strawberry.enum
@@ -90,7 +78,7 @@ def list_field(label: Label, node_type: Any) -> Any:
         node_filter = request.where
         rows = await page_nodes(context.store, label, request)
 
-        def edge(row: Row) -> dict[str, Any]:
+        def edge(row: Row) -> ApiObject:
             return {"node": api_node(label, row.properties)}
 
         return make_page(

@@ -11,11 +11,12 @@ from crm.api.fields import object_type
 from crm.api.ids import decode_global_id, node_ref
 from crm.api.impact import ProjectImpact, resolve_impact
 from crm.api.insight.lineage import lineage_field
-from crm.api.lists import PLURALS, list_field
+from crm.api.lists import list_field
 from crm.api.network.ties import ties_field
-from crm.api.records import api_node
+from crm.api.records import ApiObject, api_node
 from crm.api.ties import tie_fields
 from crm.domain import NODE_MODELS, Label
+from crm.domain.labels import PLURALS, singular
 from crm.errors import InvalidInput, NotFound
 
 DESCRIPTIONS = {
@@ -32,10 +33,6 @@ DESCRIPTIONS = {
 }
 
 
-def singular(label: Label) -> str:
-    return label.value[:1].lower() + label.value[1:]
-
-
 @strawberry.interface(description="A record with a global id (Relay).")
 class Node:
     id: strawberry.ID = strawberry.field(description="The global id: opaque, unique in the API.")
@@ -44,7 +41,7 @@ class Node:
     )
 
 
-def node_types() -> dict[Label, Any]:
+def node_types() -> dict[Label, type]:
     """Every label's object type, its ties included."""
     classes = {label: _node_class(label) for label in NODE_MODELS}
     for label, cls in classes.items():
@@ -77,7 +74,7 @@ def _node_class(label: Label) -> type:
     )
 
 
-def query_fields(types: dict[Label, Any]) -> dict[str, Any]:
+def query_fields(types: dict[Label, type]) -> dict[str, Any]:
     """The ``Query`` fields: ``node``, ``nodes``, and a list and a lookup for every label."""
     fields: dict[str, Any] = {
         "node": strawberry.field(
@@ -101,29 +98,29 @@ def query_fields(types: dict[Label, Any]) -> dict[str, Any]:
     return fields
 
 
-async def _load(info: Info, label: Label, record_id: str) -> dict[str, Any]:
+async def _load(info: Info, label: Label, record_id: str) -> ApiObject:
     properties = await info.context.loaders.node(label).load(record_id)
     if properties is None:
         raise NotFound(f"no {label.value} with id {record_id!r}")
     return api_node(label, properties)
 
 
-def _lookup(label: Label) -> Callable[..., Awaitable[dict[str, Any]]]:
-    async def resolve(info: Info, id: strawberry.ID) -> dict[str, Any]:
+def _lookup(label: Label) -> Callable[..., Awaitable[ApiObject]]:
+    async def resolve(info: Info, id: strawberry.ID) -> ApiObject:
         _, record_id = node_ref(id, (label,))
         return await _load(info, label, record_id)
 
     return resolve
 
 
-async def _resolve_node(info: Info, id: strawberry.ID) -> dict[str, Any]:
+async def _resolve_node(info: Info, id: strawberry.ID) -> ApiObject:
     decoded = decode_global_id(id)
     if decoded is None:
         raise InvalidInput(f"{id!r} is not a global id")
     return await _load(info, *decoded)
 
 
-async def _resolve_nodes(info: Info, ids: list[strawberry.ID]) -> list[Awaitable[dict[str, Any]]]:
+async def _resolve_nodes(info: Info, ids: list[strawberry.ID]) -> list[Awaitable[ApiObject]]:
     if len(ids) > info.context.settings.max_page_size:
         raise InvalidInput(f"ask for at most {info.context.settings.max_page_size} ids at once")
     # One awaitable per id: an unknown id fails its own entry, not the whole list.

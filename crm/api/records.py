@@ -13,6 +13,9 @@ from crm.domain.values import Model
 from crm.graph.properties import record_data
 from crm.graph.store import Record
 
+ApiObject = dict[str, Any]
+"""An object as resolvers hand it to strawberry: its fields' values by their names."""
+
 RECORD_ID = "recordId"
 """The field holding a record's own id; ``id`` is its global id."""
 
@@ -27,14 +30,14 @@ def _defaults(model: type[Model]) -> tuple[tuple[str, Any], ...]:
     )
 
 
-def _shaped(model: type[Model], properties: Record) -> dict[str, Any]:
+def _shaped(model: type[Model], properties: Record) -> ApiObject:
     data = record_data(model, properties)
     for name, default in _defaults(model):
         data.setdefault(name, list(default))
     return data
 
 
-def api_node(label: Label, properties: Record) -> dict[str, Any]:
+def api_node(label: Label, properties: Record) -> ApiObject:
     """A node as its GraphQL object."""
     data = _shaped(NODE_MODELS[label], properties)
     data["__typename"] = label.value
@@ -43,6 +46,6 @@ def api_node(label: Label, properties: Record) -> dict[str, Any]:
     return data
 
 
-def api_tie(rel_type: RelType, properties: Record) -> dict[str, Any]:
+def api_tie(rel_type: RelType, properties: Record) -> ApiObject:
     """A tie's properties as fields of its GraphQL edge."""
     return _shaped(RELATIONSHIPS[rel_type].properties, properties)

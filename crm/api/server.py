@@ -46,6 +46,9 @@ def run(settings: Settings, ready: Callable[[str], None]) -> None:
     quiet = _ExpectedStartupFailure(failures)
     uvicorn_logger = logging.getLogger("uvicorn.error")
     uvicorn_logger.addFilter(quiet)
+    access_logger = logging.getLogger("uvicorn.access")
+    without_query = _WithoutQuery()
+    access_logger.addFilter(without_query)
     try:
         asyncio.run(_serve_until_stopped(server, settings, ready))
     except KeyboardInterrupt:
@@ -57,6 +60,7 @@ def run(settings: Settings, ready: Callable[[str], None]) -> None:
         raise StartupFailed(f"cannot listen on {address} (see above)", None) from None
     finally:
         uvicorn_logger.removeFilter(quiet)
+        access_logger.removeFilter(without_query)
 
 
 async def _serve_until_stopped(
@@ -87,3 +91,14 @@ class _ExpectedStartupFailure(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         expected = any(isinstance(failure, CrmError) for failure in self._failures)
         return not (expected and record.getMessage().startswith("Traceback"))
+
+
+class _WithoutQuery(logging.Filter):
+    """Leaves the query string out of uvicorn's access log: it holds what visitors typed
+    (search text), which is no business of a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) == 5:
+            client, method, path, version, status = record.args
+            record.args = (client, method, str(path).split("?")[0], version, status)
+        return True

@@ -21,7 +21,7 @@ from crm.api.pagination import (
     make_page,
     page_size,
 )
-from crm.api.records import RECORD_ID, api_node, api_tie
+from crm.api.records import RECORD_ID, ApiObject, api_node, api_tie
 from crm.domain import RELATIONSHIPS, Label, RelType
 from crm.queries.ties import Direction, Step, Walk
 
@@ -85,7 +85,7 @@ _DESCRIPTIONS = {
 }
 
 
-def tie_fields(label: Label, node_types: dict[Label, Any]) -> dict[str, Any]:
+def tie_fields(label: Label, node_types: dict[Label, type]) -> dict[str, Any]:
     """The strawberry fields of ``label``'s ties, given every label's (undecorated) type."""
     near = label.value
     return {
@@ -101,7 +101,7 @@ def tie_fields(label: Label, node_types: dict[Label, Any]) -> dict[str, Any]:
     }
 
 
-def far_type(walk: Walk, node_types: dict[Label, Any]) -> Any:
+def far_type(walk: Walk, node_types: dict[Label, type]) -> Any:
     """The node type at the far end; a union where several labels may be (strawberry takes
     the same union, declared again, as one type)."""
     if len(walk.far) == 1:
@@ -120,7 +120,7 @@ _OUTGOING = {
 }
 
 
-def _connection(name: str, walk: Walk, node_types: dict[Label, Any]) -> Any:
+def _connection(name: str, walk: Walk, node_types: dict[Label, type]) -> Any:
     far = far_type(walk, node_types)
     edge = object_type(
         name + "Edge",
@@ -163,7 +163,7 @@ def _resolver(walk: Walk, connection: Any) -> Callable[..., Any]:
     scope = walk_scope(walk)
 
     async def resolve(
-        root: strawberry.Parent[dict[str, Any]],
+        root: strawberry.Parent[ApiObject],
         info: Info,
         first: int | None = DEFAULT_PAGE_SIZE,
         after: str | None = None,
@@ -172,7 +172,7 @@ def _resolver(walk: Walk, connection: Any) -> Callable[..., Any]:
         size = page_size(first, info.context.settings.max_page_size)
         steps = await loaders.walk(walk, size, decode_cursor(after, scope)).load(root[RECORD_ID])
 
-        def edge(step: Step) -> dict[str, Any]:
+        def edge(step: Step) -> ApiObject:
             node = api_node(step.label, step.node)
             return api_tie(walk.rel_type, step.tie) | {"node": node, "outgoing": step.outgoing}
 

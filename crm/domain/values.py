@@ -102,6 +102,11 @@ def format_timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def now_timestamp() -> str:
+    """This moment, as stored."""
+    return format_timestamp(datetime.now(UTC))
+
+
 Timestamp = Annotated[AwareDatetime, PlainSerializer(format_timestamp, return_type=str)]
 
 

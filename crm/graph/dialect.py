@@ -30,7 +30,8 @@ class Dialect(Protocol):
         ...
 
     def subquery(self, variables: LiteralString) -> LiteralString:
-        """The opening of a ``CALL { ... }`` subquery that sees ``variables`` (``"p, a"``)."""
+        """The opening of a ``CALL { ... }`` subquery that sees ``variables`` (``"p, a"``;
+        ``""``: none)."""
         ...
 
     def fulltext_index(self, target: NodeProperty) -> LiteralString:
@@ -48,17 +49,18 @@ class Dialect(Protocol):
         ...
 
     def betweenness(self) -> LiteralString | None:
-        """The start of a statement that yields rows of ``x`` (a Person) and ``score``, its
-        exact betweenness centrality among people joined by interactions (either way, each
-        pair of people counted once), by the engine's own algorithm; ``None`` where the engine
-        has none that computes just that (the caller computes it in Cypher)."""
+        """The statement that returns a row per person: ``id``, the person's id, and ``score``,
+        their exact betweenness centrality among people joined by interactions (either way,
+        each pair of people counted once), by the engine's own algorithm; ``None`` where the
+        engine has none that computes just that (the caller computes it itself)."""
         ...
 
     def communities(self) -> LiteralString | None:
-        """The start of a statement that yields rows of ``o`` (an Organization), ``component``
-        (its connected component) and ``community`` (its label-propagation community) in the
-        graph of organisations, their people and the people's interactions; ``None`` where the
-        engine has no such algorithms."""
+        """The statement that returns a row per organisation: ``o``, the Organization node,
+        ``component``, its connected component, and ``community``, its label-propagation
+        community, in the graph of organisations, their people and the people's interactions
+        (a caller groups them in a ``CALL`` subquery); ``None`` where the engine has no such
+        algorithms."""
         ...
 
 
@@ -119,8 +121,9 @@ class FalkorDBDialect:
         return "toString(" + expression + ")"
 
     def subquery(self, variables: LiteralString) -> LiteralString:
-        """FalkorDB has no variable scope clause (``CALL (p) {``): an importing ``WITH``."""
-        return "CALL { WITH " + variables + " "
+        """FalkorDB has no variable scope clause (``CALL (p) {``): an importing ``WITH`` (none
+        where the subquery imports nothing)."""
+        return "CALL { WITH " + variables + " " if variables else "CALL { "
 
     def fulltext_index(self, target: NodeProperty) -> LiteralString:
         """One full-text index per label. Its ``language`` option (the stemmer) applies to the
@@ -163,7 +166,7 @@ class FalkorDBDialect:
             "relationshipTypes: ['WORKS_AT', 'INTERACTED']}) YIELD node, communityId "
             "WITH components, node, communityId WHERE node:Organization "
             "UNWIND [c IN components WHERE c.o = node] AS c "
-            "WITH c.o AS o, c.component AS component, communityId AS community "
+            "RETURN c.o AS o, c.component AS component, communityId AS community"
         )
 
 
@@ -264,7 +267,7 @@ class Neo4jDialect:
             "CALL gds.betweenness.stream(g.graphName) YIELD nodeId, score "
             "WITH g, collect({x: gds.util.asNode(nodeId), score: score}) AS rows "
             "CALL gds.graph.drop(g.graphName, false) YIELD graphName "
-            "UNWIND rows AS row WITH row.x AS x, row.score AS score "
+            "UNWIND rows AS row WITH row.x AS x, row.score AS score RETURN x.id AS id, score"
         )
 
     def communities(self) -> LiteralString | None:
@@ -285,6 +288,7 @@ class Neo4jDialect:
             "UNWIND found AS f UNWIND [c IN components WHERE c.id = f.id] AS c "
             "WITH gds.util.asNode(f.id) AS o, c.component AS component, "
             "f.community AS community WHERE o:Organization "
+            "RETURN o, component, community"
         )
 
     def fulltext_search(self, label: Label) -> LiteralString:

@@ -100,7 +100,9 @@ async def lineages(store: GraphStore, ids: Sequence[str], as_of: date | None) ->
     return found
 
 
-def _attendee(item: dict[str, Any]) -> Attendee:
+def _attendee(item: Record) -> Attendee:
+    """An attendee map of ``_EVENTS``: ``person``, and ``employers`` (``label``, ``node``,
+    ``role``)."""
     employers = [Affiliation(Label(e["label"]), e["node"], e["role"]) for e in item["employers"]]
     employers.sort(key=lambda employer: (employer.node["name"], employer.node["id"]))
     return Attendee(item["person"], employers)

@@ -20,11 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.queries import LIST
-from crm.api.lists import PLURALS
-from crm.api.nodes import singular
 from crm.api.schema import SCHEMA
 from crm.api.ties import TIE_FIELDS
 from crm.domain import NODE_MODELS, Label
+from crm.domain.labels import PLURALS, singular
 from crm.graph.properties import storage
 from crm.keys import Role
 from graph_loader.datasets import INTRANET

@@ -136,6 +136,8 @@ INVALID_PATCH: dict[Label, tuple[dict[str, Any], list[str], str]] = {
 }
 """A patch that makes each label's record invalid: the field path and part of the message."""
 
+# The schema's names written out again on purpose, independent of crm/domain/labels.py: a
+# renamed list or lookup field fails these tests instead of renaming along with them.
 PLURAL = {
     Label.CLUSTER: "clusters",
     Label.ORGANIZATION: "organizations",
@@ -161,6 +163,7 @@ def fresh() -> str:
 
 
 def singular(label: Label) -> str:
+    """The lookup's name, written out independently of ``crm.domain.labels`` on purpose."""
     return label.value[0].lower() + label.value[1:]
 
 

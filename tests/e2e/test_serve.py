@@ -157,6 +157,8 @@ def test_demo_loads_once_serves_the_impact_and_stops_on_ctrl_c(
     assert engines_after_first == []
     assert re.search(r"loaded the InTra-Net demo: \d+ nodes, \d+ relationships", first.stderr)
     assert f"http://127.0.0.1:{port}/graphql" in first.stderr
+    site = first.stderr.index(f"the web site: http://127.0.0.1:{port}/\n")
+    assert site < first.stderr.index(f"serving the GraphQL API at http://127.0.0.1:{port}/graphql")
     assert 'project(id: "intranet")' in first.stderr  # the hint's example query
     assert "Traceback" not in first.stderr
     assert impact_again == impact

@@ -3,9 +3,12 @@ statement per top-level field, whose rows already nest as the response does, ins
 strawberry's resolvers field by field.
 
 The document is parsed, validated and checked against the limits exactly as strawberry's path
-does (with the same caches); the caller's role must allow every field. Whatever the compiler
-does not support, whatever fails (a bad argument, an unknown id, a store error) goes to
-strawberry, which answers, or reports, as it always has: ``answer`` returns ``None`` for it.
+does (with the same caches); the caller's role must allow every field. ``planner.py`` turns the
+selection into plans (``crm.queries.compiled`` renders and reads them), ``shape.py`` the rows
+into the response. Whatever the compiler does not support (introspection included), a bad
+argument, an unknown id or a store error goes to strawberry, which answers, or reports, as it
+always has: ``answer`` returns ``None`` for it. Any other failure is a bug: it is logged once
+with the request id and counted (``COMPILED_READ_FAILURES``), then strawberry answers.
 """
 
 import logging
@@ -18,14 +21,16 @@ from graphql.execution.executor import Executor
 from strawberry.types.execution import ExecutionResult
 
 from crm.api.access import required_roles
-from crm.api.compiled.cypher import statement
-from crm.api.compiled.plan import Lookup, NotCompilable, Plan, Planner
+from crm.api.compiled.planner import NotCompilable, Plan, Planner
 from crm.api.context import Context
 from crm.api.execution import Compiled
 from crm.api.limits import parse_document, refusals
+from crm.api.metrics import COMPILED_READ_FAILURES
 from crm.errors import CrmError
 from crm.graph.store import GraphStore
 from crm.keys import Role
+from crm.queries.compiled.cypher import read_node, read_page
+from crm.queries.compiled.plan import Lookup
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +65,11 @@ def answerer(schema: strawberry.Schema) -> Compiled:
         except (NotCompilable, _Missing, CrmError):
             return None
         except Exception:
-            logger.exception("request %s: the compiled read failed", context.request_id)
+            COMPILED_READ_FAILURES.increment()
+            logger.exception(
+                "request %s: the compiled read failed; the resolvers answer it",
+                context.request_id,
+            )
             return None
         return ExecutionResult(data=data, errors=None)
 
@@ -104,12 +113,13 @@ def _planner(
 
 
 async def _value(plan: Plan, store: GraphStore) -> Any:
-    if plan.root is None:
+    root = plan.root
+    if root is None:
         return plan.shape(())
-    text, parameters = statement(plan.root, store.dialect)
-    rows = await store.read(text, parameters)
-    if isinstance(plan.root, Lookup):
-        if not rows:
+    if isinstance(root, Lookup):
+        row = await read_node(store, root)
+        if row is None:
             raise _Missing
-        return plan.shape(rows[0]["c0"])
-    return plan.shape([rows[0]["c0"], rows[0].get("k0")])
+        return plan.shape(row)
+    page = await read_page(store, root)
+    return plan.shape([page.rows, page.total])

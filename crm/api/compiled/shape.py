@@ -12,8 +12,8 @@ from operator import itemgetter
 from typing import Any
 
 from crm.api.pagination import encode_cursor
+from crm.queries.compiled.cypher import Row
 
-Row = Sequence[Any]
 Getter = Callable[[Row], Any]
 """A response value from one node's row."""
 Convert = Callable[[Any], Any]

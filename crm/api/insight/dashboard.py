@@ -6,9 +6,10 @@ import strawberry
 
 from crm.api.context import Info
 from crm.api.fields import graphql_enum
-from crm.api.records import api_node
+from crm.api.records import ApiObject, api_node
 from crm.api.scalars import Date, Money
 from crm.domain import Label
+from crm.domain.labels import PLURALS
 from crm.domain.nodes import EventKind
 from crm.queries import dashboard
 
@@ -125,7 +126,7 @@ def _line(line: dashboard.Funding) -> FundingLine:
     )
 
 
-Root = strawberry.Parent[dict[str, Any]]
+Root = strawberry.Parent[ApiObject]
 """A ``Stats`` object: ``{"as_of": date | None}``."""
 
 
@@ -164,15 +165,13 @@ async def _by_country(info: Info) -> list[CountryCount]:
     ]
 
 
-_SECTOR_COUNTS = (
-    ("clusters", Label.CLUSTER),
-    ("organizations", Label.ORGANIZATION),
-    ("initiatives", Label.INITIATIVE),
-    ("projects", Label.PROJECT),
+_SECTOR_COUNTS = tuple(
+    (PLURALS[label], label)
+    for label in (Label.CLUSTER, Label.ORGANIZATION, Label.INITIATIVE, Label.PROJECT)
 )
 
 
-def _sector_rows(rows: list[dashboard.SectorCount]) -> list[dict[str, Any]]:
+def _sector_rows(rows: list[dashboard.SectorCount]) -> list[ApiObject]:
     return [
         {
             "sector": api_node(Label.SECTOR, row.sector),
@@ -183,11 +182,11 @@ def _sector_rows(rows: list[dashboard.SectorCount]) -> list[dict[str, Any]]:
     ]
 
 
-async def _by_sector(root: Root, info: Info) -> list[dict[str, Any]]:
+async def _by_sector(root: Root, info: Info) -> list[ApiObject]:
     return _sector_rows(await dashboard.by_sector(info.context.store, root["as_of"]))
 
 
-async def _by_country_and_sector(root: Root, info: Info) -> list[dict[str, Any]]:
+async def _by_country_and_sector(root: Root, info: Info) -> list[ApiObject]:
     found = await dashboard.by_sector(info.context.store, root["as_of"], per_country=True)
     return _sector_rows(found)
 
@@ -222,11 +221,11 @@ async def _stats(
             "out; records without a date count at every date."
         ),
     ] = None,
-) -> dict[str, Any]:
+) -> ApiObject:
     return {"as_of": as_of}
 
 
-def stats_field(types: dict[Label, Any]) -> Any:
+def stats_field(types: dict[Label, type]) -> Any:
     """``stats(asOf:)`` and its type (sector counts show the ``Sector`` node type)."""
     sector_count = _sector_count(types[Label.SECTOR], per_country=False)
     country_sector_count = _sector_count(types[Label.SECTOR], per_country=True)

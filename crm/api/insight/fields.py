@@ -7,6 +7,6 @@ from crm.api.insight.search import search_field
 from crm.domain import Label
 
 
-def insight_fields(types: dict[Label, Any]) -> dict[str, Any]:
+def insight_fields(types: dict[Label, type]) -> dict[str, Any]:
     """The ``Query`` fields of this package; ``types`` are the node types."""
     return {"search": search_field(), "stats": stats_field(types)}

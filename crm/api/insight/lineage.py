@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from crm.api.context import Info
-from crm.api.records import RECORD_ID, api_node
+from crm.api.records import RECORD_ID, ApiObject, api_node
 from crm.api.scalars import Date
 from crm.api.ties import TIE_FIELDS, far_type
 from crm.domain import Label
@@ -36,7 +36,7 @@ def _field(graphql_type: Any, description: str | None = None) -> Any:
     return strawberry.field(graphql_type=graphql_type, description=description)
 
 
-def lineage_field(types: dict[Label, Any]) -> Any:
+def lineage_field(types: dict[Label, type]) -> Any:
     """The ``lineage`` field of ``Initiative``, given every label's (undecorated) type."""
     organization = far_type(TIE_FIELDS[Label.INITIATIVE]["partners"], types)
     role = _object(
@@ -79,13 +79,13 @@ def lineage_field(types: dict[Label, Any]) -> Any:
     )
 
     async def resolve(
-        root: strawberry.Parent[dict[str, Any]],
+        root: strawberry.Parent[ApiObject],
         info: Info,
         as_of: Annotated[
             Date | None,
             strawberry.argument(description="Only what had happened by this day."),
         ] = None,
-    ) -> dict[str, Any]:
+    ) -> ApiObject:
         store = info.context.store
 
         async def load(ids: Sequence[str]) -> list[Lineage]:
@@ -102,7 +102,7 @@ def lineage_field(types: dict[Label, Any]) -> Any:
     )
 
 
-def _lineage(found: Lineage, started_on: str | None, as_of: date | None) -> dict[str, Any]:
+def _lineage(found: Lineage, started_on: str | None, as_of: date | None) -> ApiObject:
     timeline = [_step(step) for step in found.events]
     if started_on is not None and (as_of is None or date.fromisoformat(started_on) <= as_of):
         timeline.append(
@@ -122,7 +122,7 @@ def _lineage(found: Lineage, started_on: str | None, as_of: date | None) -> dict
     }
 
 
-def _step(step: EventStep) -> dict[str, Any]:
+def _step(step: EventStep) -> ApiObject:
     attendees = [
         {
             "person": api_node(Label.PERSON, attendee.person),
@@ -141,7 +141,7 @@ def _step(step: EventStep) -> dict[str, Any]:
     }
 
 
-def _role(affiliation: Affiliation) -> dict[str, Any]:
+def _role(affiliation: Affiliation) -> ApiObject:
     return {
         "organization": api_node(affiliation.label, affiliation.node),
         "role": affiliation.role,

@@ -14,7 +14,7 @@ from crm.api.mutations.ties import tie_mutations
 from crm.domain import RELATIONSHIPS, Label
 
 
-def mutation_fields(types: dict[Label, Any]) -> dict[str, Any]:
+def mutation_fields(types: dict[Label, type]) -> dict[str, Any]:
     """Every mutation of the schema, by name."""
     fields: dict[str, Any] = {}
     for label, node_type in types.items():

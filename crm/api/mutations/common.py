@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from crm.api.context import Info
 from crm.api.errors import ErrorCode, UserError, validation_errors
 from crm.api.ids import WrongLabel, node_ref
-from crm.api.records import RECORD_ID
+from crm.api.records import RECORD_ID, ApiObject
 from crm.domain import Label, RelType
 from crm.domain.values import Model
 from crm.errors import InvalidInput
@@ -37,12 +37,10 @@ def refuse(field: list[str], code: ErrorCode, message: str) -> Refused:
     return Refused(UserError(field=field, code=code, message=message))
 
 
-def mutation(
-    resolve: Callable[..., Awaitable[dict[str, Any]]], payload: Any, description: str
-) -> Any:
+def mutation(resolve: Callable[..., Awaitable[ApiObject]], payload: Any, description: str) -> Any:
     """A mutation field whose refusals become the payload's ``errors``."""
 
-    async def guarded(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    async def guarded(*args: Any, **kwargs: Any) -> ApiObject:
         try:
             result = await resolve(*args, **kwargs)
         except Refused as refused:
@@ -56,7 +54,7 @@ def mutation(
     return strawberry.mutation(resolver=guarded, description=description)
 
 
-def _empty(payload: Any) -> dict[str, Any]:
+def _empty(payload: Any) -> ApiObject:
     """Every payload field unset (null, false or zero)."""
     defaults: dict[str, Any] = {"created": False, "detached_ties": 0, "removed": 0}
     names = payload.__strawberry_definition__.fields

@@ -22,9 +22,9 @@ from crm.api.mutations.common import (
     touch,
     validated,
 )
-from crm.api.nodes import singular
-from crm.api.records import RECORD_ID, api_node
+from crm.api.records import RECORD_ID, ApiObject, api_node
 from crm.domain import NODE_MODELS, Label
+from crm.domain.labels import singular
 from crm.domain.search import fold
 from crm.graph.properties import TIMESTAMPS, Properties, record_data, to_properties
 from crm.graph.store import Record
@@ -67,7 +67,7 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
         description=f"{indefinite(name).capitalize()} after a write, or why it was refused.",
     )
 
-    async def create(info: Info, input: Any) -> dict[str, Any]:
+    async def create(info: Info, input: Any) -> ApiObject:
         data = {key: value for key, value in input_data(input).items() if value is not None}
         record_id = data.pop(RECORD_ID, None)
         data["id"] = _new_id(label, data) if record_id is None else record_id
@@ -85,7 +85,7 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
             )
         return {field: api_node(label, stored), "created": created}
 
-    async def update(info: Info, id: strawberry.ID, input: Any) -> dict[str, Any]:
+    async def update(info: Info, id: strawberry.ID, input: Any) -> ApiObject:
         record_id = ref(id, (label,), ["id"])[1]
         store = info.context.store
         current = (await nodes_by_id(store, label, [record_id])).get(record_id)
@@ -103,7 +103,7 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
             touch(info, global_id(label, record_id))
         return {field: api_node(label, stored), "created": False}
 
-    async def delete(info: Info, id: strawberry.ID) -> dict[str, Any]:
+    async def delete(info: Info, id: strawberry.ID) -> ApiObject:
         record_id = ref(id, (label,), ["id"])[1]
         ties = await delete_node(info.context.store, label, record_id)
         if ties is None:

@@ -25,7 +25,7 @@ from crm.api.mutations.common import (
     validated,
 )
 from crm.api.nodes import Node
-from crm.api.records import RECORD_ID, api_node
+from crm.api.records import RECORD_ID, ApiObject, api_node
 from crm.domain import RELATIONSHIPS, Label, RelType, Tie
 from crm.domain.relationships import Interacted
 from crm.domain.values import Model
@@ -73,14 +73,14 @@ def tie_mutations(rel_type: RelType) -> dict[str, Any]:
 
     async def link(
         info: Info, from_: _From, to: strawberry.ID, properties: Any = None
-    ) -> dict[str, Any]:
+    ) -> ApiObject:
         source, target = await _ends(info.context, rel_type, from_, to)
         data = input_data(properties) if properties is not None else {}
         data["source"] = data.get("source") or API_SOURCE
         tie = validated(spec.properties, data, ["properties"])
         return await _write_tie(info, rel_type, source, target, tie)
 
-    async def unlink(info: Info, from_: _From, to: strawberry.ID) -> dict[str, Any]:
+    async def unlink(info: Info, from_: _From, to: strawberry.ID) -> ApiObject:
         source, target = await _ends(info.context, rel_type, from_, to)
         removed = await delete_tie(info.context.store, TieRef(rel_type, source, target))
         if removed:
@@ -97,9 +97,7 @@ def tie_mutations(rel_type: RelType) -> dict[str, Any]:
     if set(spec.properties.model_fields) - set(Tie.model_fields):
         patch_input = input_type(name + "Patch", spec.properties, patch=True, skip=STORED_ONLY)
 
-        async def update(
-            info: Info, from_: _From, to: strawberry.ID, properties: Any
-        ) -> dict[str, Any]:
+        async def update(info: Info, from_: _From, to: strawberry.ID, properties: Any) -> ApiObject:
             source, target = await _ends(info.context, rel_type, from_, to)
             ref = TieRef(rel_type, source, target)
             current = await read_tie(info.context.store, ref)
@@ -143,7 +141,7 @@ async def _end(context: Context, value: str, labels: tuple[Label, ...], field: l
 
 async def _write_tie(
     info: Info, rel_type: RelType, source: End, target: End, tie: Model
-) -> dict[str, Any]:
+) -> ApiObject:
     row = {"from": source.id, "to": target.id, "props": to_properties(tie)}
     outcome = await upsert_relationships(
         info.context.store, rel_type, source.label, target.label, rows=[row], now=now(info)
@@ -178,9 +176,7 @@ def _ids(
     return ends if rel_type is None or key is None else [*ends, tie_id(rel_type, key)]
 
 
-async def _patch_tie(
-    info: Info, ref: TieRef, current: Record, patch: dict[str, Any]
-) -> dict[str, Any]:
+async def _patch_tie(info: Info, ref: TieRef, current: Record, patch: dict[str, Any]) -> ApiObject:
     model = RELATIONSHIPS[ref.rel_type].properties
     old = current["r"]
     tie = validated(model, patched(record_data(model, old), patch), ["properties"])
@@ -201,7 +197,7 @@ async def _patch_tie(
 
 async def _tie_payload(
     info: Info, source: End, target: End, outcome: TieOutcome, interaction_id: str | None
-) -> dict[str, Any]:
+) -> ApiObject:
     loaders = info.context.loaders
     ends = [await loaders.node(end.label).load(end.id) for end in (source, target)]
     return {
@@ -241,9 +237,7 @@ def _interaction_mutations() -> dict[str, Any]:
     )
     patch_input = input_type("InteractionPatch", Interacted, patch=True, skip=STORED_ONLY | {"id"})
 
-    async def record(
-        info: Info, from_: _From, to: strawberry.ID, interaction: Any
-    ) -> dict[str, Any]:
+    async def record(info: Info, from_: _From, to: strawberry.ID, interaction: Any) -> ApiObject:
         source, target = await _ends(info.context, rel_type, from_, to)
         if source.id == target.id:
             raise refuse(["to"], ErrorCode.INVALID, "an interaction is between two people")
@@ -254,14 +248,14 @@ def _interaction_mutations() -> dict[str, Any]:
         await _refuse_other_ends(info.context, rel_type, tie.id, source, target)
         return await _write_tie(info, rel_type, source, target, tie)
 
-    async def update(info: Info, id: str, properties: Any) -> dict[str, Any]:
+    async def update(info: Info, id: str, properties: Any) -> ApiObject:
         ref = TieRef(rel_type, id=id)
         current = await read_tie(info.context.store, ref)
         if current is None:
             raise refuse(["id"], ErrorCode.NOT_FOUND, f"no interaction with id {id!r}")
         return await _patch_tie(info, ref, current, input_data(properties))
 
-    async def delete(info: Info, id: str) -> dict[str, Any]:
+    async def delete(info: Info, id: str) -> ApiObject:
         removed = await delete_tie(info.context.store, TieRef(rel_type, id=id))
         if removed:
             touch(info, tie_id(rel_type, id))

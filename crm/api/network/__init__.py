@@ -10,7 +10,7 @@ from crm.api.network.partners import partner_fields
 from crm.domain import Label
 
 
-def network_fields(types: dict[Label, Any]) -> dict[str, Any]:
+def network_fields(types: dict[Label, type]) -> dict[str, Any]:
     """The ``Query`` fields of the network questions."""
     return {
         **introduction_fields(types),

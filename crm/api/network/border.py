@@ -16,7 +16,7 @@ from crm.api.pagination import (
     encode_cursor,
     page_size,
 )
-from crm.api.records import api_node
+from crm.api.records import ApiObject, api_node
 from crm.api.scalars import Date
 from crm.domain import Label
 from crm.domain.relationships import InteractionKind
@@ -46,33 +46,30 @@ class TiesFound:
     """A page of cross-border ties; the figures over all of them are asked for when selected."""
 
     store: GraphStore
-    filters: dict[str, Any]
-    nodes: list[dict[str, Any]]
+    filters: border.TieFilter
+    nodes: list[ApiObject]
     page_info: PageInfo
 
-    async def totals(self) -> dict[str, int]:
+    async def totals(self) -> border.TieTotals:
         return await border.count_cross_border_ties(self.store, self.filters)
 
 
 async def _total_count(root: strawberry.Parent[TiesFound]) -> int:
-    return (await root.totals())["ties"]
+    return (await root.totals()).ties
 
 
 async def _interactions(root: strawberry.Parent[TiesFound]) -> int:
-    return (await root.totals())["interactions"]
+    return (await root.totals()).interactions
 
 
 async def _by_year(root: strawberry.Parent[TiesFound]) -> list[TiesInYear]:
     rows = await border.cross_border_ties_by_year(root.store, root.filters)
-    return [
-        TiesInYear(year=int(r["year"]), interactions=r["interactions"], new_ties=r["newTies"])
-        for r in rows
-    ]
+    return [TiesInYear(year=r.year, interactions=r.interactions, new_ties=r.new_ties) for r in rows]
 
 
 async def _by_sector_pair(root: strawberry.Parent[TiesFound]) -> list[TiesBySectorPair]:
     rows = await border.cross_border_ties_by_sector_pair(root.store, root.filters)
-    return [TiesBySectorPair(sectors=r["sectors"], ties=r["ties"]) for r in rows]
+    return [TiesBySectorPair(sectors=r.sectors, ties=r.ties) for r in rows]
 
 
 async def _sector_id(info: Info, sector: strawberry.ID | None) -> str | None:
@@ -98,25 +95,25 @@ async def _resolve_ties(
     as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
 ) -> TiesFound:
     size = page_size(first, info.context.settings.max_page_size)
-    filters = {
-        "asOf": as_of_text(as_of),
-        "dateFrom": None if date_from is None else date_from.isoformat(),
-        "dateTo": None if date_to is None else date_to.isoformat(),
-        "kind": None if kind is None else kind.value,
-        "sector": await _sector_id(info, sector),
-    }
+    filters = border.TieFilter(
+        as_of=as_of_text(as_of),
+        date_from=None if date_from is None else date_from.isoformat(),
+        date_to=None if date_to is None else date_to.isoformat(),
+        kind=None if kind is None else kind.value,
+        sector=await _sector_id(info, sector),
+    )
     rows = await border.cross_border_ties(
         info.context.store, filters, first=size, after=decode_cursor(after, _SCOPE)
     )
     shown = rows[:size]
-    cursors = [encode_cursor(_SCOPE, row["a"]["id"], row["b"]["id"]) for row in shown]
+    cursors = [encode_cursor(_SCOPE, row.a["id"], row.b["id"]) for row in shown]
     nodes = [
         {
-            "a": api_node(Label.PERSON, row["a"]),
-            "b": api_node(Label.PERSON, row["b"]),
-            "interactions": row["interactions"],
-            "first_contact": row["firstContact"],
-            "last_contact": row["lastContact"],
+            "a": api_node(Label.PERSON, row.a),
+            "b": api_node(Label.PERSON, row.b),
+            "interactions": row.interactions,
+            "first_contact": row.first_contact,
+            "last_contact": row.last_contact,
         }
         for row in shown
     ]
@@ -133,11 +130,11 @@ async def _resolve_lonely(
     info: Info,
     cluster: strawberry.ID,
     as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
-) -> list[dict[str, Any]]:
+) -> list[ApiObject]:
     _, cluster_id = await resolve_node(info, cluster, (Label.CLUSTER,))
     rows = await border.lonely_members(info.context.store, cluster_id, as_of_text(as_of))
     return [
-        {"organization": api_node(Label.ORGANIZATION, r["organization"]), "people": r["people"]}
+        {"organization": api_node(Label.ORGANIZATION, r.organization), "people": r.people}
         for r in rows
     ]
 
@@ -146,21 +143,21 @@ async def _resolve_unmet(
     info: Info,
     sector: strawberry.ID | None = None,
     as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
-) -> list[dict[str, Any]]:
+) -> list[ApiObject]:
     rows = await border.unmet_cluster_pairs(
         info.context.store, await _sector_id(info, sector), as_of_text(as_of)
     )
     return [
         {
-            "first": api_node(Label.CLUSTER, r["first"]),
-            "second": api_node(Label.CLUSTER, r["second"]),
-            "sectors": r["sectors"],
+            "first": api_node(Label.CLUSTER, r.first),
+            "second": api_node(Label.CLUSTER, r.second),
+            "sectors": r.sectors,
         }
         for r in rows
     ]
 
 
-def border_fields(types: dict[Label, Any]) -> dict[str, Any]:
+def border_fields(types: dict[Label, type]) -> dict[str, Any]:
     person, organization, cluster = (
         types[Label.PERSON],
         types[Label.ORGANIZATION],

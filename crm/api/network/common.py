@@ -1,7 +1,7 @@
 """What the network fields share: the ``asOf`` argument, the evidence of a tie, node arguments."""
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from strawberry.types.field import StrawberryField
@@ -13,6 +13,7 @@ from crm.api.scalars import Date
 from crm.domain import Label
 from crm.domain.relationships import InteractionKind
 from crm.errors import NotFound
+from crm.queries.network.strength import TieStrength
 
 AS_OF = (
     "Answer as the graph stood on this day (its end included): what is dated later is left "
@@ -62,16 +63,17 @@ class TieEvidence:
     )
 
 
-def evidence(tie: dict[str, Any]) -> TieEvidence:
-    """A tie map from ``crm.queries.network.strength.tie_strength`` as its evidence."""
+def evidence(tie: TieStrength) -> TieEvidence:
+    """What a tie's strength is made of."""
     return TieEvidence(
         interactions=[
-            InteractionCount(kind=InteractionKind(row["kind"]), count=row["count"])
-            for row in tie["interactions"]
+            InteractionCount(kind=InteractionKind(row.kind), count=row.count)
+            for row in tie.interactions
         ],
-        events=[SharedEvent(title=row["title"], date=row["date"]) for row in tie["events"]],
-        organizations=tie["organizations"],
-        initiatives=tie["initiatives"],
+        # Stored dates are ISO text, which the Date scalar serializes as it is.
+        events=[SharedEvent(title=row.title, date=cast("Date", row.date)) for row in tie.events],
+        organizations=tie.organizations,
+        initiatives=tie.initiatives,
     )
 
 

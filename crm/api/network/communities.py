@@ -7,7 +7,7 @@ import strawberry
 from crm.api.context import Info
 from crm.api.network.common import AS_OF, as_of_text, output_type
 from crm.api.pagination import page_size
-from crm.api.records import api_node
+from crm.api.records import ApiObject, api_node
 from crm.api.scalars import Date
 from crm.domain import Label
 from crm.queries.network.communities import communities
@@ -30,7 +30,7 @@ async def _resolve(
         int, strawberry.argument(description="How many members to show of each.")
     ] = DEFAULT_MEMBERS,
     as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
-) -> list[dict[str, Any]]:
+) -> list[ApiObject]:
     maximum = info.context.settings.max_page_size
     rows = await communities(
         info.context.store,
@@ -41,16 +41,16 @@ async def _resolve(
     )
     return [
         {
-            "size": r["size"],
-            "connected": r["componentSize"],
-            "countries": CountryMix(dk=r["dk"], de=r["de"], other=r["other"]),
-            "members": [api_node(Label.ORGANIZATION, m) for m in r["members"]],
+            "size": r.size,
+            "connected": r.component_size,
+            "countries": CountryMix(dk=r.dk, de=r.de, other=r.other),
+            "members": [api_node(Label.ORGANIZATION, m) for m in r.members],
         }
         for r in rows
     ]
 
 
-def community_fields(types: dict[Label, Any]) -> dict[str, Any]:
+def community_fields(types: dict[Label, type]) -> dict[str, Any]:
     organization = types[Label.ORGANIZATION]
     community = output_type(
         "Community",

@@ -15,12 +15,12 @@ from crm.api.network.common import (
     resolve_node,
 )
 from crm.api.pagination import page_size
-from crm.api.records import api_node
+from crm.api.records import ApiObject, api_node
 from crm.api.scalars import Date
 from crm.domain import Label
 from crm.errors import InvalidInput
-from crm.queries.network.brokers import brokers
-from crm.queries.network.paths import MAX_HOPS, introduction_paths
+from crm.queries.network.brokers import Broker, brokers
+from crm.queries.network.paths import MAX_HOPS, IntroductionPath, introduction_paths
 
 DEFAULT_HOPS = 3
 DEFAULT_PATHS = 5
@@ -98,7 +98,7 @@ async def _resolve_paths(
     max_hops: int = DEFAULT_HOPS,
     first: int = DEFAULT_PATHS,
     as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
-) -> list[dict[str, Any]]:
+) -> list[ApiObject]:
     if not 1 <= max_hops <= MAX_HOPS:
         raise InvalidInput(f"maxHops must be between 1 and {MAX_HOPS}, not {max_hops}")
     size = page_size(first, info.context.settings.max_page_size)
@@ -126,7 +126,7 @@ async def _resolve_brokers(
         bool, strawberry.argument(description="Count only shortest paths across the border.")
     ] = False,
     as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
-) -> list[dict[str, Any]]:
+) -> list[ApiObject]:
     rows = await brokers(
         info.context.store,
         organizations=organizations,
@@ -138,7 +138,7 @@ async def _resolve_brokers(
     return [_broker(row) for row in rows]
 
 
-def introduction_fields(types: dict[Label, Any]) -> dict[str, Any]:
+def introduction_fields(types: dict[Label, type]) -> dict[str, Any]:
     person, organization = types[Label.PERSON], types[Label.ORGANIZATION]
     return {
         "introduction_paths": strawberry.field(
@@ -157,39 +157,37 @@ def introduction_fields(types: dict[Label, Any]) -> dict[str, Any]:
     }
 
 
-def _path(row: dict[str, Any]) -> dict[str, Any]:
+def _path(path: IntroductionPath) -> ApiObject:
     hops = [
         {
-            "person": api_node(Label.PERSON, hop["person"]),
-            "organization": hop["organization"],
-            "country": hop["person"]["country"],
-            "strength": hop["tie"]["strength"],
-            "crosses_border": hop["crosses"],
-            "evidence": evidence(hop["tie"]),
+            "person": api_node(Label.PERSON, hop.person),
+            "organization": hop.organization,
+            "country": hop.person["country"],
+            "strength": hop.tie.strength,
+            "crosses_border": hop.crosses,
+            "evidence": evidence(hop.tie),
         }
-        for hop in row["hops"]
+        for hop in path.hops
     ]
-    crossings = [place for place, hop in enumerate(hops) if hop["crosses_border"]]
+    crossings = [place for place, hop in enumerate(path.hops) if hop.crosses]
     return {
-        "score": row["score"],
+        "score": path.score,
         "hops": hops,
         "crosses_border": bool(crossings),
         "border_crossings": crossings,
     }
 
 
-def _broker(row: dict[str, Any]) -> dict[str, Any]:
-    person = row.get("person")
-    organization = row.get("organization")
+def _broker(broker: Broker) -> ApiObject:
+    person, organization = broker.person, broker.organization
     return {
         "person": None if person is None else api_node(Label.PERSON, person),
         "organization": None
         if organization is None
         else api_node(Label.ORGANIZATION, organization),
-        "score": row["score"],
-        "bridged": row.get("bridged") or 0,
+        "score": broker.score,
+        "bridged": broker.bridged,
         "bridges": [
-            [api_node(Label.PERSON, a), api_node(Label.PERSON, b)]
-            for a, b in row.get("bridges") or []
+            [api_node(Label.PERSON, a), api_node(Label.PERSON, b)] for a, b in broker.bridges
         ],
     }

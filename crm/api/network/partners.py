@@ -7,7 +7,7 @@ import strawberry
 from crm.api.context import Info
 from crm.api.network.common import AS_OF, as_of_text, output_type, resolve_node
 from crm.api.pagination import page_size
-from crm.api.records import api_node
+from crm.api.records import ApiObject, api_node
 from crm.api.scalars import Date
 from crm.domain import Label
 from crm.queries.network.partners import suggested_partners
@@ -20,7 +20,7 @@ async def _resolve(
     organization: strawberry.ID,
     first: int = DEFAULT_SUGGESTIONS,
     as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
-) -> list[dict[str, Any]]:
+) -> list[ApiObject]:
     _, org_id = await resolve_node(info, organization, (Label.ORGANIZATION,))
     rows = await suggested_partners(
         info.context.store,
@@ -30,15 +30,15 @@ async def _resolve(
     )
     return [
         {
-            "organization": api_node(Label.ORGANIZATION, r["organization"]),
-            "score": r["score"],
-            "reasons": r["reasons"],
+            "organization": api_node(Label.ORGANIZATION, r.organization),
+            "score": r.score,
+            "reasons": r.reasons,
         }
         for r in rows
     ]
 
 
-def partner_fields(types: dict[Label, Any]) -> dict[str, Any]:
+def partner_fields(types: dict[Label, type]) -> dict[str, Any]:
     suggestion = output_type(
         "PartnerSuggestion",
         "An organisation across the border not yet tied to the one asked about.",

@@ -8,10 +8,10 @@ import strawberry
 from crm.api.context import Info
 from crm.api.network.common import AS_OF, TieEvidence, as_of_text, evidence, output_type
 from crm.api.pagination import DEFAULT_PAGE_SIZE, page_size
-from crm.api.records import RECORD_ID, api_node
+from crm.api.records import RECORD_ID, ApiObject, api_node
 from crm.api.scalars import Date
 from crm.domain import Label
-from crm.queries.network.ties import person_ties
+from crm.queries.network.ties import PersonTie, person_ties
 
 
 def tie_type(person: type) -> Any:
@@ -34,15 +34,14 @@ def tie_type(person: type) -> Any:
     )
 
 
-def tie(person: dict[str, Any], strength: dict[str, Any], country: str) -> dict[str, Any]:
-    """One tie as its GraphQL object: ``person``'s properties, ``strength`` as
-    ``tie_strength`` computes it, ``country`` the country of the near end."""
+def tie(found: PersonTie, country: str) -> ApiObject:
+    """One tie as its GraphQL object; ``country`` is the country of the near end."""
     return {
-        "person": api_node(Label.PERSON, person),
-        "strength": strength["strength"],
-        "last_contact": strength["lastContact"],
-        "crosses_border": person["country"] != country,
-        "evidence": evidence(strength),
+        "person": api_node(Label.PERSON, found.person),
+        "strength": found.tie.strength,
+        "last_contact": found.tie.last_contact,
+        "crosses_border": found.person["country"] != country,
+        "evidence": evidence(found.tie),
     }
 
 
@@ -50,7 +49,7 @@ def ties_field(person: type) -> Any:
     """The ``ties`` field of the (undecorated) ``Person`` type."""
 
     async def resolve(
-        root: strawberry.Parent[dict[str, Any]],
+        root: strawberry.Parent[ApiObject],
         info: Info,
         first: int | None = DEFAULT_PAGE_SIZE,
         cross_border: Annotated[
@@ -61,11 +60,11 @@ def ties_field(person: type) -> Any:
             ),
         ] = None,
         as_of: Annotated[Date | None, strawberry.argument(description=AS_OF)] = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[ApiObject]:
         size = page_size(first, info.context.settings.max_page_size)
         day = as_of_text(as_of)
 
-        async def load(ids: Sequence[str]) -> list[list[dict[str, Any]]]:
+        async def load(ids: Sequence[str]) -> list[list[PersonTie]]:
             found = await person_ties(
                 info.context.store, ids, first=size, cross_border=cross_border, as_of=day
             )
@@ -73,7 +72,7 @@ def ties_field(person: type) -> Any:
 
         loader = info.context.loaders.batch(("ties", size, cross_border, day), load)
         rows = await loader.load(root[RECORD_ID])
-        return [tie(row["person"], row["tie"], root["country"]) for row in rows]
+        return [tie(row, root["country"]) for row in rows]
 
     resolve.__annotations__["return"] = list[tie_type(person)]  # type: ignore[misc]
     return strawberry.field(

@@ -2,10 +2,80 @@
 grouped, and the gaps: cluster members with no tie across the border, and pairs of clusters in
 one sector on both sides that have never met."""
 
-from typing import Any, LiteralString
+from dataclasses import dataclass
+from typing import LiteralString
 
-from crm.graph.store import GraphStore
+from crm.graph.store import GraphStore, Record
 from crm.queries.network.strength import active
+
+
+@dataclass(frozen=True, slots=True)
+class TieFilter:
+    """Which cross-border ties count: interactions up to ``as_of``, and only those from
+    ``date_from``, up to ``date_to``, of ``kind``, with either person working in ``sector`` (its
+    id) on ``as_of``, where given."""
+
+    as_of: str
+    date_from: str | None = None
+    date_to: str | None = None
+    kind: str | None = None
+    sector: str | None = None
+
+    def parameters(self) -> dict[str, str | None]:
+        return {
+            "asOf": self.as_of,
+            "dateFrom": self.date_from,
+            "dateTo": self.date_to,
+            "kind": self.kind,
+            "sector": self.sector,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CrossBorderTie:
+    """Two people in different countries (``a`` has the smaller id) and their interactions."""
+
+    a: Record
+    b: Record
+    interactions: int
+    first_contact: str
+    last_contact: str
+
+
+@dataclass(frozen=True, slots=True)
+class TieTotals:
+    ties: int
+    interactions: int
+
+
+@dataclass(frozen=True, slots=True)
+class TiesInYear:
+    year: int
+    interactions: int
+    new_ties: int
+    """Pairs who first interacted that year."""
+
+
+@dataclass(frozen=True, slots=True)
+class TiesBySectorPair:
+    sectors: list[str | None]
+    """The two sectors, in order; ``None`` where a side works in none."""
+    ties: int
+
+
+@dataclass(frozen=True, slots=True)
+class LonelyMember:
+    organization: Record
+    people: int
+    """Its people on the day."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnmetClusters:
+    first: Record
+    second: Record
+    sectors: list[str]
+
 
 _TIES: LiteralString = (
     """
@@ -69,35 +139,41 @@ RETURN sectors, count(DISTINCT [a.id, b.id]) AS ties ORDER BY ties DESC, sectors
 
 
 async def cross_border_ties(
-    store: GraphStore, filters: dict[str, Any], *, first: int, after: tuple[str, str] | None
-) -> list[dict[str, Any]]:
+    store: GraphStore, filters: TieFilter, *, first: int, after: tuple[str, str] | None
+) -> list[CrossBorderTie]:
     """Up to ``first + 1`` pairs after the cursor, by the ids of their ends."""
-    parameters = filters | {
+    parameters = filters.parameters() | {
         "limit": first + 1,
         "afterA": after[0] if after else None,
         "afterB": after[1] if after else None,
     }
-    return await store.read(_PAGE, parameters)
+    rows = await store.read(_PAGE, parameters)
+    return [
+        CrossBorderTie(
+            row["a"], row["b"], row["interactions"], row["firstContact"], row["lastContact"]
+        )
+        for row in rows
+    ]
 
 
-async def count_cross_border_ties(store: GraphStore, filters: dict[str, Any]) -> dict[str, int]:
-    rows = await store.read(_COUNT, filters)
-    return {"ties": rows[0]["ties"], "interactions": int(rows[0]["interactions"] or 0)}
+async def count_cross_border_ties(store: GraphStore, filters: TieFilter) -> TieTotals:
+    rows = await store.read(_COUNT, filters.parameters())
+    return TieTotals(rows[0]["ties"], int(rows[0]["interactions"] or 0))
 
 
-async def cross_border_ties_by_year(
-    store: GraphStore, filters: dict[str, Any]
-) -> list[dict[str, Any]]:
+async def cross_border_ties_by_year(store: GraphStore, filters: TieFilter) -> list[TiesInYear]:
     """Interactions across the border per year, and the pairs who met across it for the first
     time that year."""
-    return await store.read(_BY_YEAR, filters)
+    rows = await store.read(_BY_YEAR, filters.parameters())
+    return [TiesInYear(int(row["year"]), row["interactions"], row["newTies"]) for row in rows]
 
 
 async def cross_border_ties_by_sector_pair(
-    store: GraphStore, filters: dict[str, Any]
-) -> list[dict[str, Any]]:
+    store: GraphStore, filters: TieFilter
+) -> list[TiesBySectorPair]:
     """Pairs per pair of sectors (of where the two people work; null where one has none)."""
-    return await store.read(_BY_SECTOR_PAIR, filters)
+    rows = await store.read(_BY_SECTOR_PAIR, filters.parameters())
+    return [TiesBySectorPair(row["sectors"], row["ties"]) for row in rows]
 
 
 _LONELY_MEMBERS: LiteralString = (
@@ -168,16 +244,18 @@ that was a member by then; its initiatives and projects, those it or such a memb
 partner in (an initiative from its start or its first event, a project from its first year)."""
 
 
-async def lonely_members(store: GraphStore, cluster: str, as_of: str) -> list[dict[str, Any]]:
+async def lonely_members(store: GraphStore, cluster: str, as_of: str) -> list[LonelyMember]:
     """Members of ``cluster`` on ``as_of`` none of whose people has interacted with, or
     attended an event with, anyone from another country by then."""
-    return await store.read(_LONELY_MEMBERS, {"cluster": cluster, "asOf": as_of})
+    rows = await store.read(_LONELY_MEMBERS, {"cluster": cluster, "asOf": as_of})
+    return [LonelyMember(row["organization"], row["people"]) for row in rows]
 
 
 async def unmet_cluster_pairs(
     store: GraphStore, sector: str | None, as_of: str
-) -> list[dict[str, Any]]:
+) -> list[UnmetClusters]:
     """Pairs of clusters in different countries active in a sector in common (``sector``,
     if given) whose people (their own or their members') have never interacted or attended an
     event together by ``as_of``, and that share no initiative or project."""
-    return await store.read(_UNMET_CLUSTERS, {"sector": sector, "asOf": as_of})
+    rows = await store.read(_UNMET_CLUSTERS, {"sector": sector, "asOf": as_of})
+    return [UnmetClusters(row["first"], row["second"], row["sectors"]) for row in rows]

@@ -17,9 +17,9 @@ import asyncio
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, LiteralString
+from typing import LiteralString
 
-from crm.graph.store import GraphStore
+from crm.graph.store import GraphStore, Record
 from crm.queries.network.betweenness import betweenness, sources
 from crm.queries.network.strength import active
 
@@ -59,6 +59,28 @@ _PEOPLE: LiteralString = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Broker:
+    """A person (or an organisation) and its score; ``bridged`` pairs of its contacts had not
+    interacted, ``bridges`` the first few of them (the people's properties)."""
+
+    person: Record | None
+    organization: Record | None
+    score: float
+    bridged: int
+    bridges: list[tuple[Record, Record]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Ranked:
+    """A person or organisation ranked, with the people whose contacts it bridges."""
+
+    person: str | None
+    organization: Record | None
+    score: float
+    staff: list[str]
+
+
 @dataclass(frozen=True)
 class Contacts:
     """Who has interacted with whom: people by index (in the order of their ids)."""
@@ -69,7 +91,8 @@ class Contacts:
     """Each person's country, when only pairs across the border count."""
 
     @classmethod
-    def of(cls, rows: list[dict[str, Any]], countries: dict[str, str] | None) -> "Contacts":
+    def of(cls, rows: list[Record], countries: dict[str, str] | None) -> "Contacts":
+        """From rows of ``_CONTACTS``: ``id``, a person, and ``met``, whom they reached out to."""
         ids = sorted({row["id"] for row in rows} | {b for row in rows for b in row["met"]})
         index = {person: k for k, person in enumerate(ids)}
         near: list[set[int]] = [set() for _ in ids]
@@ -135,36 +158,47 @@ async def brokers(
     cross_border: bool,
     as_of: str | None,
     today: str,
-) -> list[dict[str, Any]]:
+) -> list[Broker]:
     """The ``first`` people (or organisations) with the highest scores, highest first."""
     day = as_of or today
     contacts = await read_contacts(store, day, cross_border=cross_border)
     engine = store.dialect.betweenness()
     if engine is not None and as_of is None and not cross_border:
-        found = await store.read(engine + "RETURN x.id AS id, score")
+        found = await store.read(engine)
         scores = {row["id"]: row["score"] for row in found if row["score"] > 0}
     else:
         scores = await asyncio.to_thread(contacts.scores)
-    if organizations:
-        ranked = await store.read(
-            _ORGANIZATIONS,
-            {
-                "scores": [{"id": p, "score": s} for p, s in scores.items()],
-                "first": first,
-                "asOf": day,
-            },
-        )
-    else:
-        top = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:first]
-        ranked = [{"person": p, "score": s, "staff": [p]} for p, s in top]
-    for row in ranked:
-        row["bridged"], row["bridges"] = contacts.bridges(row.pop("staff"))
-    named = {p for row in ranked for pair in row["bridges"] for p in pair}
-    named |= {row["person"] for row in ranked if "person" in row}
+    ranked = (
+        await _organizations(store, scores, first, day)
+        if organizations
+        else [
+            _Ranked(p, None, s, [p])
+            for p, s in sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:first]
+        ]
+    )
+    bridged = [(row, *contacts.bridges(row.staff)) for row in ranked]
+    named = {p for _, _, pairs in bridged for pair in pairs for p in pair}
+    named |= {row.person for row in ranked if row.person is not None}
     found = await store.read(_PEOPLE, {"ids": sorted(named)})
     people = {row["id"]: row["person"] for row in found}
-    for row in ranked:
-        if "person" in row:
-            row["person"] = people[row["person"]]
-        row["bridges"] = [[people[a], people[b]] for a, b in row["bridges"]]
-    return ranked
+    return [
+        Broker(
+            person=None if row.person is None else people[row.person],
+            organization=row.organization,
+            score=row.score,
+            bridged=count,
+            bridges=[(people[a], people[b]) for a, b in pairs],
+        )
+        for row, count, pairs in bridged
+    ]
+
+
+async def _organizations(
+    store: GraphStore, scores: dict[str, float], first: int, day: str
+) -> list[_Ranked]:
+    """The ``first`` organisations whose people score most on ``day``."""
+    rows = await store.read(
+        _ORGANIZATIONS,
+        {"scores": [{"id": p, "score": s} for p, s in scores.items()], "first": first, "asOf": day},
+    )
+    return [_Ranked(None, row["organization"], row["score"], row["staff"]) for row in rows]

@@ -8,9 +8,10 @@ dated up to ``asOf`` (through people working there on that day): the connected c
 wherever they are at most twice that wide; label propagation is not run then.
 """
 
-from typing import Any, LiteralString
+from dataclasses import dataclass
+from typing import LiteralString
 
-from crm.graph.store import GraphStore
+from crm.graph.store import GraphStore, Record
 from crm.queries.network.strength import active
 
 MAX_HOPS = 4
@@ -32,12 +33,14 @@ WITH collect({o: o, reached: reached, lowest: lowest}) AS rows
 UNWIND rows AS row
 WITH row.o AS o, reduce(low = row.lowest, other IN [r IN rows WHERE r.o.id IN row.reached] |
      CASE WHEN other.lowest < low THEN other.lowest ELSE low END) AS component
-WITH o, component, component AS community
+RETURN o, component, component AS community
 """
 )
+"""A row per organisation, as ``Dialect.communities`` returns them: ``o``, ``component`` and
+``community`` (here the same)."""
 
 _GROUPS: LiteralString = """
-WITH component, collect({o: o, community: community}) AS inComponent
+} WITH component, collect({o: o, community: community}) AS inComponent
 UNWIND inComponent AS m
 WITH m.community AS community, size(inComponent) AS componentSize, collect(m.o) AS orgs
 RETURN community, componentSize, size(orgs) AS size,
@@ -48,12 +51,31 @@ ORDER BY size DESC, componentSize DESC, community LIMIT $first
 """
 
 
+@dataclass(frozen=True, slots=True)
+class Community:
+    size: int
+    component_size: int
+    """How many organisations its connected component holds."""
+    members: list[Record]
+    """The first few, as ``members_shown`` asks."""
+    dk: int
+    de: int
+    other: int
+    """How many of its organisations are Danish, German, or elsewhere."""
+
+
 async def communities(
     store: GraphStore, *, first: int, members_shown: int, as_of: str | None, today: str
-) -> list[dict[str, Any]]:
+) -> list[Community]:
     """The ``first`` largest communities, each with its size, country mix and up to
     ``members_shown`` members."""
     engine = store.dialect.communities()
     scores = engine if engine is not None and as_of is None else _BOUNDED
     parameters = {"first": first, "membersShown": members_shown, "asOf": as_of or today}
-    return await store.read(scores + _GROUPS, parameters)
+    rows = await store.read(store.dialect.subquery("") + scores + _GROUPS, parameters)
+    return [
+        Community(
+            row["size"], row["componentSize"], row["members"], row["dk"], row["de"], row["other"]
+        )
+        for row in rows
+    ]

@@ -6,9 +6,10 @@ they share no initiative or project. Ranked by ``3 * shared sectors + 2 * events
 interacted with), each part also given as reasons in words.
 """
 
-from typing import Any, LiteralString
+from dataclasses import dataclass
+from typing import LiteralString
 
-from crm.graph.store import GraphStore
+from crm.graph.store import GraphStore, Record
 from crm.queries.network.strength import active
 
 _SUGGESTIONS: LiteralString = (
@@ -59,9 +60,18 @@ ORDER BY score DESC, c.id LIMIT $first
 their people has interacted with one of its people by then."""
 
 
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    organization: Record
+    score: int
+    reasons: list[str]
+    """The score, in words."""
+
+
 async def suggested_partners(
     store: GraphStore, organization: str, *, first: int, as_of: str
-) -> list[dict[str, Any]]:
+) -> list[Suggestion]:
     """The ``first`` best suggestions for ``organization``, best first."""
     parameters = {"organization": organization, "first": first, "asOf": as_of}
-    return await store.read(_SUGGESTIONS, parameters)
+    rows = await store.read(_SUGGESTIONS, parameters)
+    return [Suggestion(row["organization"], row["score"], row["reasons"]) for row in rows]

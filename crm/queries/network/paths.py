@@ -14,12 +14,13 @@ connected end are not considered), and at most ``MAX_ROUTES`` routes, the shorte
 scored; a second statement computes each distinct pair's strength once, and ranks.
 """
 
-from typing import Any, LiteralString
+from dataclasses import dataclass
+from typing import LiteralString
 
 from crm.domain import Label
 from crm.graph.cypher import render
-from crm.graph.store import GraphStore
-from crm.queries.network.strength import PARAMETERS, active, tie_strength
+from crm.graph.store import GraphStore, Record
+from crm.queries.network.strength import PARAMETERS, TieStrength, active, tie_strength
 
 MAX_HOPS = 4
 MAX_ROUTES = 5000
@@ -85,6 +86,27 @@ RETURN route, score, hops
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One step of a path: the person reached, where they work (the first by name), whether the
+    step crosses the border, and the tie it follows."""
+
+    person: Record
+    organization: str | None
+    crosses: bool
+    tie: TieStrength
+
+
+@dataclass(frozen=True, slots=True)
+class IntroductionPath:
+    route: list[str]
+    """The people's ids, from the source."""
+    score: float
+    """The product of the hops' strengths."""
+    hops: list[Hop]
+    """In order, from the source."""
+
+
 def routes(
     near: list[list[str]], targets: list[str], far: list[list[str]], source: str, max_hops: int
 ) -> list[list[str]]:
@@ -120,11 +142,9 @@ async def introduction_paths(
     max_hops: int,
     first: int,
     as_of: str,
-) -> list[dict[str, Any]]:
+) -> list[IntroductionPath]:
     """The best ``first`` paths from person ``source`` to ``target`` (a person, or anyone
-    working at an organisation or cluster on ``as_of``): ``route`` (person ids), ``score``,
-    ``hops`` (``k`` its place, the reached ``person``, the ``organization`` they work at,
-    ``crosses`` the border, and the ``tie``), best first."""
+    working at an organisation or cluster on ``as_of``), best first."""
     parameters = PARAMETERS | {
         "source": source,
         "target": target,
@@ -147,6 +167,14 @@ async def introduction_paths(
     if not found:
         return []
     rows = await store.read(_RANK, parameters | {"routes": found})
-    for row in rows:
-        row["hops"].sort(key=lambda hop: hop["k"])
-    return rows
+    return [
+        IntroductionPath(
+            row["route"],
+            row["score"],
+            [
+                Hop(hop["person"], hop["organization"], hop["crosses"], TieStrength.of(hop["tie"]))
+                for hop in sorted(row["hops"], key=lambda hop: hop["k"])
+            ],
+        )
+        for row in rows
+    ]

@@ -18,7 +18,10 @@ gives 0.5, four give 0.8. Days are counted as ``year * 365.25 + month * 30.44 + 
 days of the calendar), so the formula runs the same on every engine.
 """
 
+from dataclasses import dataclass
 from typing import Any, LiteralString
+
+from crm.graph.store import Record
 
 KIND_WEIGHTS = {"meeting": 1.0, "introduction": 0.8, "call": 0.6, "email": 0.3}
 EVENT_WEIGHT = 0.5
@@ -40,6 +43,44 @@ PARAMETERS: dict[str, Any] = {
     "saturation": SATURATION,
 }
 """The constants, as the parameters every statement using ``tie_strength`` is sent with."""
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionCount:
+    kind: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SharedEvent:
+    title: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
+class TieStrength:
+    """The ``tie`` map that ``tie_strength`` adds to a row, as a value."""
+
+    raw: float
+    strength: float
+    last_contact: str | None
+    interactions: list[InteractionCount]
+    """By kind, the kinds that occur only."""
+    events: list[SharedEvent]
+    organizations: list[str]
+    initiatives: list[str]
+
+    @classmethod
+    def of(cls, tie: Record) -> "TieStrength":
+        return cls(
+            raw=tie["raw"],
+            strength=tie["strength"],
+            last_contact=tie["lastContact"],
+            interactions=[InteractionCount(i["kind"], i["count"]) for i in tie["interactions"]],
+            events=[SharedEvent(e["title"], e["date"]) for e in tie["events"]],
+            organizations=tie["organizations"],
+            initiatives=tie["initiatives"],
+        )
 
 
 def days(date: LiteralString) -> LiteralString:
@@ -64,7 +105,8 @@ def tie_strength(carry: LiteralString) -> LiteralString:
     """Cypher that, for rows with two people ``a`` and ``b`` (and the variables in ``carry``,
     a comma-separated list, possibly empty), adds ``tie``: a map of ``raw``, ``strength``,
     ``lastContact``, ``interactions`` (kind and count), ``events`` (title and date),
-    ``organizations`` and ``initiatives`` (names). Needs ``$asOf`` and ``PARAMETERS``."""
+    ``organizations`` and ``initiatives`` (names), read as ``TieStrength.of(row["tie"])``.
+    Needs ``$asOf`` and ``PARAMETERS``."""
     keep: LiteralString = carry + ", a, b" if carry else "a, b"
     return f"""
 OPTIONAL MATCH (a)-[i:INTERACTED]-(b) WHERE i.date <= $asOf

@@ -1,10 +1,11 @@
 """A person's ties: everyone they share something with up to ``asOf``, strongest first."""
 
 from collections.abc import Sequence
-from typing import Any, LiteralString
+from dataclasses import dataclass
+from typing import LiteralString
 
-from crm.graph.store import GraphStore
-from crm.queries.network.strength import PARAMETERS, active, tie_strength
+from crm.graph.store import GraphStore, Record
+from crm.queries.network.strength import PARAMETERS, TieStrength, active, tie_strength
 
 CANDIDATES: LiteralString = f"""
 OPTIONAL MATCH (a)-[i:INTERACTED]-(b1:Person) WHERE i.date <= $asOf
@@ -40,6 +41,14 @@ RETURN pid, ties[0..$limit] AS ties
 )
 
 
+@dataclass(frozen=True, slots=True)
+class PersonTie:
+    """One tie of a person: the other person's properties, and the tie's strength."""
+
+    person: Record
+    tie: TieStrength
+
+
 async def person_ties(
     store: GraphStore,
     person_ids: Sequence[str],
@@ -47,17 +56,16 @@ async def person_ties(
     first: int,
     cross_border: bool | None,
     as_of: str,
-) -> dict[str, list[dict[str, Any]]]:
-    """For each person, up to ``first`` ties (``person``: the other's properties, ``tie``: see
-    ``tie_strength``), strongest first; only cross-border ones (``cross_border``), only
-    domestic ones (``False``), or all (``None``)."""
+) -> dict[str, list[PersonTie]]:
+    """For each person, up to ``first`` ties, strongest first; only cross-border ones
+    (``cross_border``), only domestic ones (``False``), or all (``None``)."""
     parameters = PARAMETERS | {
         "ids": list(dict.fromkeys(person_ids)),
         "limit": first,
         "crossBorder": cross_border,
         "asOf": as_of,
     }
-    found: dict[str, list[dict[str, Any]]] = {person: [] for person in person_ids}
+    found: dict[str, list[PersonTie]] = {person: [] for person in person_ids}
     for row in await store.read(_TIES, parameters):
-        found[row["pid"]] = row["ties"]
+        found[row["pid"]] = [PersonTie(t["person"], TieStrength.of(t["tie"])) for t in row["ties"]]
     return found

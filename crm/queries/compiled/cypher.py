@@ -1,15 +1,20 @@
 """A plan's one Cypher statement: the page (or the node), then each tie field as a ``CALL``
-subquery per row that sorts, limits and collects its rows, nested as deep as the selection.
+subquery per row that sorts, limits and collects its rows, nested as deep as the selection; and
+the reads that send it.
 
 The text depends only on the plan's shape: labels and relationship types come from the domain
 model through ``render``, property names from the domain model, variable names from a counter;
 every value a client sent (ids, filters, page sizes, cursors) is a parameter.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
-from crm.api.compiled.plan import (
+from crm.graph.cypher import render
+from crm.graph.dialect import Dialect
+from crm.graph.store import GraphStore
+from crm.queries.compiled.plan import (
     Column,
     FarLabel,
     Item,
@@ -25,10 +30,38 @@ from crm.api.compiled.plan import (
     TieList,
     Ties,
 )
-from crm.graph.cypher import render
-from crm.graph.dialect import Dialect
 from crm.queries.nodes import page_match
 from crm.queries.ties import Direction
+
+Row = Sequence[Any]
+"""One node's row: its columns' values in the plan's order (a tie field's, a list of rows)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A list's rows (up to its limit), and how many there are in all (when counted)."""
+
+    rows: list[Row]
+    total: int | None
+
+
+async def read_page(store: GraphStore, root: RootList) -> Page:
+    """The page of ``root``, in one statement."""
+    text, parameters = statement(root, store.dialect)
+    [row] = await store.read(text, parameters)
+    total = row.get("k0")
+    return Page(row["c0"], None if total is None else int(total))
+
+
+async def read_node(store: GraphStore, root: Lookup) -> Row | None:
+    """The row of the node ``root`` looks up, or ``None`` when there is none; one statement."""
+    text, parameters = statement(root, store.dialect)
+    rows = await store.read(text, parameters)
+    if not rows:
+        return None
+    found: Row = rows[0]["c0"]
+    return found
+
 
 _PATTERNS: dict[Direction, LiteralString] = {
     Direction.OUT: "-[r:%type%]->(n)",

@@ -37,131 +37,38 @@ from pydantic.alias_generators import to_snake
 
 from crm.api.compiled import shape
 from crm.api.ids import global_id, node_ref
-from crm.api.lists import PLURALS, page_request
-from crm.api.nodes import singular
+from crm.api.lists import page_request
 from crm.api.pagination import decode_cursor, page_size
 from crm.api.records import RECORD_ID
 from crm.api.ties import TIE_FIELDS, walk_scope
 from crm.domain import NODE_MODELS, RELATIONSHIPS, Label
+from crm.domain.labels import PLURALS, singular
 from crm.domain.values import Model
 from crm.errors import CrmError
 from crm.graph.properties import Storage, storage
 from crm.keys import Role
-from crm.queries.nodes import PageRequest
+from crm.queries.compiled.plan import (
+    Column,
+    FarLabel,
+    Item,
+    Lookup,
+    Outgoing,
+    Prop,
+    Props,
+    Root,
+    RootList,
+    SortKey,
+    TieBreaker,
+    TieCount,
+    TieList,
+    Ties,
+)
 from crm.queries.ties import Direction, Walk
 
 
 class NotCompilable(Exception):
     """The operation needs strawberry: a field or argument the compiler does not support, a bad
     argument (strawberry reports it), or a field the caller may not see (strawberry refuses it)."""
-
-
-@dataclass(frozen=True)
-class Prop:
-    """A stored property of the row's node (or of its tie); ``[]`` when absent if ``listed``."""
-
-    name: str
-    on_tie: bool = False
-    listed: bool = False
-
-
-@dataclass(frozen=True)
-class Props:
-    """Several properties at once, as a list (a nested record)."""
-
-    names: tuple[str, ...]
-    on_tie: bool = False
-
-
-@dataclass(frozen=True)
-class FarLabel:
-    """The node's label (where a tie reaches several)."""
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """Whether the tie goes from the parent to the node."""
-
-
-@dataclass(frozen=True)
-class SortKey:
-    """The key a list's rows are sorted by (for cursors)."""
-
-
-@dataclass(frozen=True)
-class TieBreaker:
-    """What orders a list's rows of equal sort keys: the node's or the tie's id."""
-
-
-@dataclass(frozen=True)
-class Ties:
-    """The rows of a tie field: a list of rows, in the walk's order."""
-
-    ties: "TieList"
-
-
-@dataclass(frozen=True)
-class TieCount:
-    """How many ties a tie field has in all."""
-
-    ties: "TieList"
-
-
-Column = Prop | Props | FarLabel | Outgoing | SortKey | TieBreaker | Ties | TieCount
-
-
-@dataclass(eq=False)
-class Item:
-    """What one node's row holds: its columns, in order."""
-
-    columns: list[Column] = field(default_factory=list)
-    ties: list["TieList"] = field(default_factory=list)
-    """The tie fields read from this node, in the order of their columns."""
-
-    def column(self, column: Column) -> int:
-        if column not in self.columns:
-            self.columns.append(column)
-        return self.columns.index(column)
-
-    def cursor(self, scope: str) -> shape.Getter:
-        """The cursor of a row of a list (of ``scope``)."""
-        return shape.cursor(scope, self.column(SortKey()), self.column(TieBreaker()))
-
-
-@dataclass(eq=False)
-class TieList:
-    """A tie field of a node: up to ``limit`` ties after ``after``, in the walk's order."""
-
-    walk: Walk
-    limit: int
-    after: tuple[str, str] | None
-    item: Item
-    near: Label | None
-    """The label the parent must have, where the parent may have several (a union)."""
-    counted: bool = False
-
-
-@dataclass(eq=False)
-class RootList:
-    """A label's list: one page, and its count when ``counted``."""
-
-    label: Label
-    request: PageRequest
-    limit: int
-    item: Item
-    counted: bool = False
-
-
-@dataclass(eq=False)
-class Lookup:
-    """One node by its record id."""
-
-    label: Label
-    record_id: str
-    item: Item
-
-
-Root = RootList | Lookup
 
 
 @dataclass(frozen=True)
@@ -174,12 +81,57 @@ class Plan:
     shape: shape.Getter
 
 
+@dataclass
+class _Columns:
+    """The columns of one node's row as the selection under it is planned: each getter made
+    for the response reads the index its column gets here. ``item`` is the finished value."""
+
+    columns: list[Column] = field(default_factory=list)
+    ties: list[TieList] = field(default_factory=list)
+
+    def column(self, column: Column) -> int:
+        if column not in self.columns:
+            self.columns.append(column)
+        return self.columns.index(column)
+
+    def cursor(self, scope: str) -> shape.Getter:
+        """The cursor of a row of a list (of ``scope``)."""
+        return shape.cursor(scope, self.column(SortKey()), self.column(TieBreaker()))
+
+    def item(self) -> Item:
+        return Item(tuple(self.columns), tuple(self.ties))
+
+
+@dataclass(frozen=True)
+class _Connection:
+    """What a connection's selection needs of its rows, and how to shape them."""
+
+    entries: tuple[tuple[str, shape.PageGetter], ...]
+    counted: bool
+    """``totalCount`` is asked: the rows are counted too."""
+    extra: int
+    """1 when ``hasNextPage`` is asked: one row more than the page is read."""
+    cursor: shape.Getter | None
+    """A row's cursor, when the page's first or last is asked."""
+
+
+@dataclass(frozen=True)
+class _PageInfo:
+    getter: shape.PageGetter
+    has_next: bool
+    """``hasNextPage`` is asked."""
+    cursors: bool
+    """``startCursor`` or ``endCursor`` is asked."""
+
+
 _PLAIN_SCALARS = frozenset({"String", "ID", "Boolean", "Date", "DateTime"})
 """Scalars whose stored values are already their serialized form."""
 
 _LISTS = {plural: label for label, plural in PLURALS.items()}
 _LOOKUPS = {singular(label): label for label in Label}
 _PAGE_INFO = "PageInfo"
+_INTROSPECTION = frozenset({"__schema", "__type"})
+"""Meta-fields of ``Query`` that are not in its ``fields``: strawberry answers them."""
 
 
 @dataclass
@@ -207,6 +159,8 @@ class Planner:
         ]
 
     def _root(self, key: str, details: FieldDetailsList, query: GraphQLObjectType) -> Plan:
+        if details[0].node.name.value in _INTROSPECTION:
+            raise NotCompilable("introspection")
         name = self._allowed(query, details)
         if name == "__typename":
             return Plan(key, None, shape.constant(query.name))
@@ -219,9 +173,9 @@ class Planner:
             label = _LOOKUPS[name]
             with _strawberry_reports():
                 _, record_id = node_ref(args["id"], (label,))
-            item = Item()
-            getter = self._node(item, (label,), details)
-            return Plan(key, Lookup(label, record_id, item), getter)
+            columns = _Columns()
+            getter = self._node(columns, (label,), details)
+            return Plan(key, Lookup(label, record_id, columns.item()), getter)
         raise NotCompilable(f"Query.{name}")
 
     def _list(
@@ -237,11 +191,11 @@ class Planner:
             scope, request = page_request(
                 label, size, args["after"], _input(args["where"]), _input(args["orderBy"])
             )
-        item = Item()
+        columns = _Columns()
         conn = self._connection(
-            connection, details=details, item=item, labels=(label,), walk=None, scope=scope
+            connection, details=details, columns=columns, labels=(label,), walk=None, scope=scope
         )
-        root = RootList(label, request, size + conn.extra, item, conn.counted)
+        root = RootList(label, request, size + conn.extra, columns.item(), conn.counted)
         getter = shape.connection(
             conn.entries,
             first=size,
@@ -277,13 +231,15 @@ class Planner:
         connection: GraphQLObjectType,
         *,
         details: FieldDetailsList,
-        item: Item,
+        columns: _Columns,
         labels: tuple[Label, ...],
         walk: Walk | None,
         scope: str,
-    ) -> "_Connection":
-        """The page getters of a connection's selection; its rows are ``item``'s."""
-        result = _Connection([])
+    ) -> _Connection:
+        """The page getters of a connection's selection; its rows are ``columns``'s."""
+        entries: list[tuple[str, shape.PageGetter]] = []
+        counted = has_next = False
+        cursor: shape.Getter | None = None
         edge_type = get_named_type(connection.fields["edges"].type)
         assert isinstance(edge_type, GraphQLObjectType)
         for key, sub in self._sub(connection, details).items():
@@ -292,49 +248,49 @@ class Planner:
             if name == "__typename":
                 getter = _page_constant(connection.name)
             elif name == "totalCount":
-                result.counted = True
+                counted = True
                 getter = _total
             elif name == "pageInfo":
-                getter = self._page_info(sub, result, lambda: item.cursor(scope))
+                page_info = self._page_info(sub)
+                getter, has_next = page_info.getter, has_next or page_info.has_next
+                if page_info.cursors:
+                    cursor = columns.cursor(scope)
             elif name == "nodes":
-                getter = shape.items(self._node(item, labels, sub))
+                getter = shape.items(self._node(columns, labels, sub))
             elif name == "edges":
                 edge = self._edge(
-                    edge_type, details=sub, item=item, labels=labels, walk=walk, scope=scope
+                    edge_type, details=sub, columns=columns, labels=labels, walk=walk, scope=scope
                 )
                 getter = shape.items(edge)
             else:
                 raise NotCompilable(f"{connection.name}.{name}")
-            result.entries.append((key, getter))
-        return result
+            entries.append((key, getter))
+        return _Connection(tuple(entries), counted, 1 if has_next else 0, cursor)
 
-    def _page_info(
-        self,
-        details: FieldDetailsList,
-        connection: "_Connection",
-        cursor: Callable[[], shape.Getter],
-    ) -> shape.PageGetter:
+    def _page_info(self, details: FieldDetailsList) -> _PageInfo:
         page_info = self.schema.get_type(_PAGE_INFO)
         assert isinstance(page_info, GraphQLObjectType)
         entries: list[tuple[str, shape.PageGetter]] = []
+        names = set()
         for key, sub in self._sub(page_info, details).items():
             name = self._allowed(page_info, sub)
+            names.add(name)
             if name == "__typename":
                 entries.append((key, _page_constant(_PAGE_INFO)))
-                continue
-            if name == "hasNextPage":
-                connection.extra = 1
-            if name in {"startCursor", "endCursor"}:
-                connection.cursor = cursor()
-            entries.append((key, shape.PAGE_INFO[name]))
-        return shape.page_record(entries)
+            else:
+                entries.append((key, shape.PAGE_INFO[name]))
+        return _PageInfo(
+            shape.page_record(entries),
+            has_next="hasNextPage" in names,
+            cursors=bool(names & {"startCursor", "endCursor"}),
+        )
 
     def _edge(
         self,
         edge_type: GraphQLObjectType,
         *,
         details: FieldDetailsList,
-        item: Item,
+        columns: _Columns,
         labels: tuple[Label, ...],
         walk: Walk | None,
         scope: str,
@@ -346,31 +302,31 @@ class Planner:
             if name == "__typename":
                 getter = shape.constant(edge_type.name)
             elif name == "node":
-                getter = self._node(item, labels, sub)
+                getter = self._node(columns, labels, sub)
             elif name == "cursor":
-                getter = item.cursor(scope)
+                getter = columns.cursor(scope)
             elif name == "outgoing" and walk is not None and walk.direction == Direction.BOTH:
-                getter = shape.column(item.column(Outgoing()))
+                getter = shape.column(columns.column(Outgoing()))
             elif walk is not None:
                 model = RELATIONSHIPS[walk.rel_type].properties
-                getter = self._stored(item, model, edge_type, name, sub, on_tie=True)
+                getter = self._stored(columns, model, edge_type, name, sub, on_tie=True)
             else:
                 raise NotCompilable(f"{edge_type.name}.{name}")
             entries.append((key, getter))
         return shape.record(entries)
 
     def _node(
-        self, item: Item, labels: tuple[Label, ...], details: FieldDetailsList
+        self, columns: _Columns, labels: tuple[Label, ...], details: FieldDetailsList
     ) -> shape.Getter:
         """A node of one of ``labels``; where there are several, each label's fields (its
         fragments) go in columns of their own and its ties are walked only from its nodes."""
         if len(labels) == 1:
-            return self._object(item, labels[0], details, None)
-        shapes = {label.value: self._object(item, label, details, label) for label in labels}
-        return shape.variant(item.column(FarLabel()), shapes)
+            return self._object(columns, labels[0], details, None)
+        shapes = {label.value: self._object(columns, label, details, label) for label in labels}
+        return shape.variant(columns.column(FarLabel()), shapes)
 
     def _object(
-        self, item: Item, label: Label, details: FieldDetailsList, near: Label | None
+        self, columns: _Columns, label: Label, details: FieldDetailsList, near: Label | None
     ) -> shape.Getter:
         node_type = self.schema.get_type(label.value)
         assert isinstance(node_type, GraphQLObjectType)
@@ -381,19 +337,19 @@ class Planner:
             if name == "__typename":
                 getter = shape.constant(label.value)
             elif name == "id":
-                getter = shape.column(item.column(Prop("id")), _global_id(label))
+                getter = shape.column(columns.column(Prop("id")), _global_id(label))
             elif name == RECORD_ID:
-                getter = shape.column(item.column(Prop("id")))
+                getter = shape.column(columns.column(Prop("id")))
             elif name in TIE_FIELDS[label]:
-                getter = self._ties(item, node_type, TIE_FIELDS[label][name], sub, near)
+                getter = self._ties(columns, node_type, TIE_FIELDS[label][name], sub, near)
             else:
-                getter = self._stored(item, NODE_MODELS[label], node_type, name, sub)
+                getter = self._stored(columns, NODE_MODELS[label], node_type, name, sub)
             entries.append((key, getter))
         return shape.record(entries)
 
     def _ties(
         self,
-        item: Item,
+        columns: _Columns,
         node_type: GraphQLObjectType,
         walk: Walk,
         details: FieldDetailsList,
@@ -406,26 +362,26 @@ class Planner:
             after = decode_cursor(args["after"], scope)
         connection = get_named_type(node_type.fields[details[0].node.name.value].type)
         assert isinstance(connection, GraphQLObjectType)
-        rows_item = Item()
+        rows = _Columns()
         conn = self._connection(
-            connection, details=details, item=rows_item, labels=walk.far, walk=walk, scope=scope
+            connection, details=details, columns=rows, labels=walk.far, walk=walk, scope=scope
         )
-        ties = TieList(walk, size + conn.extra, after, rows_item, near, conn.counted)
-        item.ties.append(ties)
-        rows = item.column(Ties(ties))
-        total = item.column(TieCount(ties)) if conn.counted else None
+        ties = TieList(walk, size + conn.extra, after, rows.item(), near, conn.counted)
+        columns.ties.append(ties)
+        rows_column = columns.column(Ties(ties))
+        total = columns.column(TieCount(ties)) if conn.counted else None
         return shape.connection(
             conn.entries,
             first=size,
             has_previous=after is not None,
             cursor=conn.cursor,
-            rows=rows,
+            rows=rows_column,
             total=total,
         )
 
     def _stored(
         self,
-        item: Item,
+        columns: _Columns,
         model: type[Model],
         parent: GraphQLObjectType,
         name: str,
@@ -439,15 +395,15 @@ class Planner:
             raise NotCompilable(f"{parent.name}.{name}")
         graphql_type = parent.fields[name].type
         if stored.nested is not None:
-            return self._nested(item, stored, graphql_type, details, on_tie)
+            return self._nested(columns, stored, graphql_type, details, on_tie)
         default = model.model_fields[_field_name(model, name)].default
         column = Prop(stored.name, on_tie, listed=isinstance(default, list))
         convert = _money(graphql_type) if stored.money else _convert(graphql_type)
-        return shape.column(item.column(column), convert)
+        return shape.column(columns.column(column), convert)
 
     def _nested(
         self,
-        item: Item,
+        columns: _Columns,
         stored: Storage,
         graphql_type: GraphQLOutputType,
         details: FieldDetailsList,
@@ -467,18 +423,8 @@ class Planner:
                 entries.append((key, shape.column(positions[name], convert)))
             else:
                 raise NotCompilable(f"{nested_type.name}.{name}")
-        index = item.column(Props(tuple(prop for _, prop in stored.nested), on_tie))
+        index = columns.column(Props(tuple(prop for _, prop in stored.nested), on_tie))
         return shape.nested(index, shape.record(entries))
-
-
-@dataclass
-class _Connection:
-    entries: list[tuple[str, shape.PageGetter]]
-    counted: bool = False
-    extra: int = 0
-    """1 when ``hasNextPage`` is asked: one row more than the page is read."""
-    cursor: shape.Getter | None = None
-    """A row's cursor, when the page's first or last is asked."""
 
 
 @contextmanager

@@ -1,0 +1,96 @@
+"""``crm load``, ``export``, ``generate`` and ``stats``: data into and out of the graph."""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from crm.console import EXIT_PROBLEMS, DataDir, GraphUrl, err, out, run, settings
+from crm.graph.store import GraphStore
+from crm.queries.stats import count_nodes, count_relationships
+from graph_loader.command import load
+from graph_loader.export import export_graph, write_document
+from graph_loader.progress import progress_for
+from graph_loader.synthetic import SIZES, write_dataset
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(load)
+    app.command()(export)
+    app.command()(generate)
+    app.command()(stats)
+
+
+def export(
+    path: Annotated[Path, typer.Argument(help="The .yaml, .yml or .json file to write.")],
+    data_dir: DataDir = None,
+    graph_url: GraphUrl = None,
+) -> None:
+    """Write the whole graph as a document that ``crm load`` reads back unchanged."""
+    if path.suffix.lower() not in {".yaml", ".yml", ".json"}:
+        raise typer.BadParameter("give a .yaml, .yml or .json file", param_hint="PATH")
+    chosen = settings(data_dir=data_dir, graph_url=graph_url)
+    document = run(chosen, lambda store: export_graph(store, chosen.batch_size))
+    try:
+        write_document(document, path)
+    except OSError as error:
+        err.print(f"[red]error:[/red] cannot write {escape(str(path))}: {escape(str(error))}")
+        raise typer.Exit(EXIT_PROBLEMS) from None
+    nodes = sum(map(len, document["nodes"].values()))
+    relationships = sum(map(len, document["relationships"].values()))
+    err.print(f"wrote {nodes} nodes and {relationships} relationships to {path}", highlight=False)
+
+
+def generate(
+    size: Annotated[
+        str,
+        typer.Argument(help=f"The dataset's size: {', '.join(SIZES)}.", show_default=False),
+    ],
+    out: Annotated[
+        Path, typer.Argument(help="The folder to write the CSV files to.", show_default=False)
+    ],
+    seed: Annotated[int, typer.Option(help="The same seed gives the same files.")] = 7,
+) -> None:
+    """Write a synthetic border-region network of a named size as a CSV folder that ``crm
+    load`` reads."""
+    if size not in SIZES:
+        raise typer.BadParameter(f"give one of {', '.join(SIZES)}", param_hint="SIZE")
+    try:
+        with progress_for(err) as progress:
+            dataset = write_dataset(SIZES[size], out, seed=seed, progress=progress)
+    except OSError as error:
+        err.print(f"[red]error:[/red] cannot write {escape(str(out))}: {escape(str(error))}")
+        raise typer.Exit(EXIT_PROBLEMS) from None
+    err.print(
+        f"wrote {dataset.node_total} nodes and {dataset.relationship_total} relationships "
+        f"({size}, seed {seed}) to {out}",
+        highlight=False,
+    )
+
+
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    data_dir: DataDir = None,
+    graph_url: GraphUrl = None,
+) -> None:
+    """Count the nodes by label and the relationships by type."""
+    chosen = settings(data_dir=data_dir, graph_url=graph_url)
+
+    async def work(store: GraphStore) -> dict[str, dict[str, int]]:
+        nodes = await count_nodes(store)
+        relationships = await count_relationships(store)
+        return {"nodes": dict(nodes.items()), "relationships": dict(relationships.items())}
+
+    counts = run(chosen, work)
+    if as_json:
+        out.print_json(json.dumps(counts))
+        return
+    for section, by_name in counts.items():
+        table = Table(section, "count", title=None)
+        for name, count in by_name.items():
+            table.add_row(name, str(count))
+        table.add_row("total", str(sum(by_name.values())), style="bold")
+        out.print(table)

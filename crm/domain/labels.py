@@ -1,0 +1,22 @@
+"""What each label is called: the one table of plural names (``people``) and the rule for the
+singular (``person``), which name the API's lists and lookups and the web pages."""
+
+from crm.domain.nodes import Label
+
+PLURALS: dict[Label, str] = {
+    Label.CLUSTER: "clusters",
+    Label.ORGANIZATION: "organizations",
+    Label.PERSON: "people",
+    Label.EVENT: "events",
+    Label.INITIATIVE: "initiatives",
+    Label.PROJECT: "projects",
+    Label.TOPIC: "topics",
+    Label.SECTOR: "sectors",
+    Label.REGION: "regions",
+    Label.DOCUMENT: "documents",
+}
+
+
+def singular(label: Label) -> str:
+    """The label's name in lower camel case: ``person``, ``organization``."""
+    return label.value[:1].lower() + label.value[1:]

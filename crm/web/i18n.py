@@ -1,0 +1,151 @@
+"""Languages, message catalogs and locale-aware formatting.
+
+The catalogs (``locale/<lang>/LC_MESSAGES/messages.po``) are compiled in memory when the site
+is built, so users need no compile step; ``pybabel extract``/``update`` keep them current (see
+the README). English is the source language: its catalog may leave a message untranslated.
+"""
+
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, negotiate_locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal, format_percent
+from babel.support import Translations
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+LANGUAGES: tuple[str, ...] = ("de", "da", "en")
+"""The site's languages, in the order of the language switcher."""
+DEFAULT_LANGUAGE = "en"
+"""For a visitor whose ``Accept-Language`` names none of ours."""
+LOCALES: Mapping[str, str] = {"de": "de_DE", "da": "da_DK", "en": "en_GB"}
+"""The locale whose conventions format numbers and dates on each language's pages."""
+FALLBACKS: Mapping[str, tuple[str, ...]] = {
+    "de": ("de", "en", "da"),
+    "da": ("da", "en", "de"),
+    "en": ("en", "de", "da"),
+}
+"""Where a record's text is looked for when it lacks the page's language, in order."""
+
+
+@cache
+def translations(lang: str) -> Translations:
+    """The catalog of ``lang``, compiled from its ``.po`` file (once per process)."""
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalog = read_po(po, locale=lang)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain="messages")
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The site's language that an ``Accept-Language`` header prefers (by its q values)."""
+    preferred = [tag for tag, _ in _ranked(accept_language or "")]
+    found = negotiate_locale(preferred, LANGUAGES, sep="-")
+    if found is None:  # "de-AT" and "da-DK" also name ours
+        found = negotiate_locale([tag.split("-")[0] for tag in preferred], LANGUAGES, sep="-")
+    return found or DEFAULT_LANGUAGE
+
+
+def _ranked(header: str) -> list[tuple[str, float]]:
+    entries = []
+    for position, entry in enumerate(header.split(",")):
+        tag, *params = entry.strip().split(";")
+        quality = 1.0
+        for param in params:
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag and tag != "*" and quality > 0:
+            entries.append((tag.lower(), quality, position))
+    entries.sort(key=lambda item: (-item[1], item[2]))
+    return [(tag, quality) for tag, quality, _ in entries]
+
+
+@dataclass(frozen=True)
+class InLanguage:
+    """A text as shown: its value and the language it is in (``None``: a name, no language)."""
+
+    text: str
+    lang: str | None
+
+
+def pick(texts: Mapping[str, Any] | None, lang: str, name: str | None = None) -> InLanguage | None:
+    """A record's text in ``lang`` when it has it, else in the next language it has, else its
+    ``name`` (which has no language of its own)."""
+    for candidate in FALLBACKS[lang]:
+        value = (texts or {}).get(candidate)
+        if value:
+            return InLanguage(value, candidate)
+    return InLanguage(name, None) if name else None
+
+
+@dataclass(frozen=True)
+class Formats:
+    """Numbers, money, percentages, dates and country names in one language's conventions."""
+
+    lang: str
+
+    @property
+    def locale(self) -> str:
+        return LOCALES[self.lang]
+
+    def number(self, value: int | float | Decimal) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def money(self, value: int | float | Decimal) -> str:
+        """An amount in EUR: ``295.578 EUR`` (cents only when it has them)."""
+        whole = Decimal(str(value)) == Decimal(str(value)).to_integral_value()
+        pattern = "#,##0\xa0¤¤" if whole else "#,##0.00\xa0¤¤"
+        return format_currency(
+            value, "EUR", format=pattern, locale=self.locale, currency_digits=False
+        )
+
+    def percent(self, value: float) -> str:
+        return format_percent(value, locale=self.locale)
+
+    def date(self, value: str | date | None) -> str:
+        """An ISO date (``2012-11-08``) as the language writes it: ``8. November 2012``."""
+        if not value:
+            return ""
+        day = value if isinstance(value, date) else date.fromisoformat(value)
+        return format_date(day, format="long", locale=self.locale)
+
+    def country(self, code: str | None) -> str:
+        """An ISO 3166-1 code's name in this language (the code itself when unknown)."""
+        if not code:
+            return ""
+        return str(Locale.parse(self.locale).territories.get(code.upper(), code))
+
+    def language(self, code: str) -> str:
+        """A language's name in this language: ``Englisch``."""
+        return str(Locale.parse(self.locale).languages.get(code.lower(), code))
+
+
+def language_names() -> dict[str, str]:
+    """Each language's name in itself, for the switcher: ``Deutsch``, ``Dansk``, ``English``."""
+    return {lang: str(Locale.parse(lang).display_name).capitalize() for lang in LANGUAGES}
+
+
+def every_catalog() -> Iterable[tuple[str, Path]]:
+    """Each language's ``.po`` file."""
+    for lang in LANGUAGES:
+        yield lang, LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for a message marked, not translated)
+    """Marks ``message`` for extraction (``pybabel extract -k N_``); translated where shown."""
+    return message

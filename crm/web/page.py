@@ -1,0 +1,91 @@
+"""What a page handler works with: the visitor's language and caller, its operations, its
+template. A handler is ``async def handler(request) -> Response`` that opens a ``Page``."""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+from uuid import uuid4
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from crm.errors import StoreUnavailable
+from crm.keys import Caller, Role
+from crm.web.i18n import LANGUAGES
+from crm.web.operations import Operations, PageNotFound, StoreDown, data_of
+
+if TYPE_CHECKING:
+    from crm.web.site import Site
+
+
+class SignInNeeded(Exception):
+    """The visitor has no role: anonymous visitors may not read (``CRM_ANONYMOUS_ROLE`` unset)."""
+
+
+@dataclass
+class Page:
+    """One page request: where it is, in which language, for whom."""
+
+    request: Request
+    site: "Site"
+    lang: str
+    caller: Caller
+    request_id: str
+
+    @classmethod
+    async def open(cls, request: Request) -> "Page":
+        """The page of ``request``; its language is the path's first segment (a 404 page when
+        it is none of ours), its caller the visitor's (``SignInNeeded`` when there is none)."""
+        lang = request.path_params.get("lang", "")
+        if lang not in LANGUAGES:
+            raise PageNotFound
+        site: Site = request.app.state.site
+        request.state.lang = lang
+        caller = await site.visitor(request)
+        if caller is None:
+            raise SignInNeeded
+        return cls(request, site, lang, caller, uuid4().hex)
+
+    @property
+    def editor(self) -> bool:
+        """Whether the visitor may see what editors see (people's e-mail and phone, notes)."""
+        return self.caller.role.allows(Role.EDITOR)
+
+    async def query(
+        self, operations: Operations, name: str, variables: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The data of the operation ``name`` run as the visitor; ``PageNotFound``,
+        ``StoreDown``, ``BadInput`` or ``OperationFailed`` when the API says so."""
+        assert name in operations.names, f"{operations.path.name} has no operation {name}"
+        try:
+            result = await self.site.runner.run(
+                self.request.state.store,
+                self.caller,
+                self.request_id,
+                operations.document,
+                operation_name=name,
+                variables=variables,
+            )
+        except StoreUnavailable:
+            raise StoreDown from None
+        return data_of(result.data, result.errors, self.request_id)
+
+    def href(self, path: str, **query: str | int | None) -> str:
+        """A path on this page's language, with the query parameters that have a value."""
+        given = {key: value for key, value in query.items() if value not in (None, "")}
+        return f"/{self.lang}{path}" + (f"?{urlencode(given)}" if given else "")
+
+    def render(self, template: str, status: int = 200, **context: Any) -> Response:
+        """The template rendered for this page (the layout's context added)."""
+        return self.site.render(
+            self.request, template, self.lang, status, visitor=self.caller, **context
+        )
+
+
+def record(data: dict[str, Any], field: str) -> dict[str, Any]:
+    """The record a lookup answered; ``PageNotFound`` when it answered ``null``."""
+    found = data.get(field)
+    if found is None:
+        raise PageNotFound
+    value: dict[str, Any] = found
+    return value
