@@ -237,10 +237,12 @@ class FalkorDBStore:
             await self._wait(deadline)
         while True:
             now = await self._persistence()
-            if now["aof_last_bgrewrite_status"] != "ok":
-                raise StoreError("the graph engine failed to rewrite its append-only file")
             busy = now["aof_rewrite_in_progress"] or now["aof_rewrite_scheduled"]
+            # ``aof_rewrites`` counts the rewrites begun: one begun since ``before`` and no
+            # longer busy has ended, well or not.
             if now["aof_rewrites"] > before["aof_rewrites"] and not busy:
+                if now["aof_last_bgrewrite_status"] != "ok":
+                    raise StoreError("the graph engine failed to rewrite its append-only file")
                 break
             await self._wait(deadline)
         while self._engine is not None and self._engine.files.superseded():
