@@ -72,8 +72,17 @@ def load(
         )
         raise typer.Exit(EXIT_PROBLEMS)
     _print_summary(report.summary)
-    if missing := report.summary.relationship_total.missing:
-        err.print(f"{missing} relationships were not written: an end was deleted while loading.")
+    total = report.summary.relationship_total
+    if total.missing:
+        err.print(
+            f"{total.missing} relationships were not written: an end was deleted while loading."
+        )
+    if total.conflicts:
+        err.print(
+            f"{total.conflicts} relationships were not written: another writer recorded their "
+            "ids between other ends while loading."
+        )
+    if total.missing or total.conflicts:
         raise typer.Exit(EXIT_SKIPPED)
     if report.problems:
         err.print(

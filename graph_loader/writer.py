@@ -2,9 +2,11 @@
 
 Each batch is one atomic statement: a load that is interrupted leaves whole batches behind, never
 half of one, and running it again completes it without duplicates. A label or type the graph
-holds nothing of when its first batch is written gets the bulk path (plain ``CREATE``: validation
-has proven the rows' ids unique); any other gets upserts, so a re-run after an interruption finds
-the label written so far and upserts it.
+holds nothing of when its first batch is written gets the bulk path (no comparison with stored
+data: validation has proven the rows' ids unique; a tie that another writer wrote meanwhile is
+still found, in the statement that would write it, and upserted instead of written twice); any
+other gets upserts, so a re-run after an interruption finds the label written so far and
+upserts it.
 """
 
 from dataclasses import dataclass, field

@@ -29,6 +29,7 @@ GRAPH.CONSTRAINT CREATE crm UNIQUE NODE Topic PROPERTIES 1 id;
 GRAPH.CONSTRAINT CREATE crm UNIQUE NODE Sector PROPERTIES 1 id;
 GRAPH.CONSTRAINT CREATE crm UNIQUE NODE Region PROPERTIES 1 id;
 GRAPH.CONSTRAINT CREATE crm UNIQUE NODE Document PROPERTIES 1 id;
+GRAPH.CONSTRAINT CREATE crm UNIQUE RELATIONSHIP INTERACTED PROPERTIES 1 id;
 CALL db.idx.fulltext.createNodeIndex({label: 'Cluster', stopwords: []}, 'searchText');
 CALL db.idx.fulltext.createNodeIndex({label: 'Organization', stopwords: []}, 'searchText');
 CALL db.idx.fulltext.createNodeIndex({label: 'Person', stopwords: []}, 'searchText');

@@ -41,5 +41,8 @@ class CountingStore:
     async def ping(self) -> None:
         await self.inner.ping()
 
+    async def compact(self) -> None:
+        await self.inner.compact()
+
     async def close(self) -> None:
         await self.inner.close()

@@ -80,15 +80,21 @@ class FalkorDBDialect:
             render("CREATE INDEX FOR ()-[r:%type%]-() ON (r.", type=target.type), target.property
         )
 
-    def unique_constraint(self, target: NodeProperty, graph: str) -> tuple[str, ...]:
-        """The ``GRAPH.CONSTRAINT`` command's arguments."""
+    def unique_constraint(
+        self, target: NodeProperty | RelationshipProperty, graph: str, verb: str = "CREATE"
+    ) -> tuple[str, ...]:
+        """The ``GRAPH.CONSTRAINT`` command's arguments (``verb``: ``CREATE`` or ``DROP``)."""
+        entity = (
+            ("NODE", target.label.value)
+            if isinstance(target, NodeProperty)
+            else ("RELATIONSHIP", target.type.value)
+        )
         return (
             "GRAPH.CONSTRAINT",
-            "CREATE",
+            verb,
             graph,
             "UNIQUE",
-            "NODE",
-            target.label.value,
+            *entity,
             "PROPERTIES",
             "1",
             target.property,
@@ -96,10 +102,15 @@ class FalkorDBDialect:
 
     def ddl(self, schema: GraphSchema, graph: str) -> list[str]:
         indexed = list(dict.fromkeys((*schema.unique, *schema.node_indexes)))
+        edges = list(dict.fromkeys((*schema.unique_relationships, *schema.relationship_indexes)))
+        unique: tuple[NodeProperty | RelationshipProperty, ...] = (
+            *schema.unique,
+            *schema.unique_relationships,
+        )
         return [
             *(self.node_index(target) for target in indexed),
-            *(self.relationship_index(target) for target in schema.relationship_indexes),
-            *(" ".join(self.unique_constraint(target, graph)) for target in schema.unique),
+            *(self.relationship_index(target) for target in edges),
+            *(" ".join(self.unique_constraint(target, graph)) for target in unique),
             *(self.fulltext_index(target) for target in schema.fulltext),
         ]
 
@@ -191,6 +202,19 @@ class Neo4jDialect:
             + " IS UNIQUE"
         )
 
+    def unique_relationship_constraint(self, target: RelationshipProperty) -> LiteralString:
+        """A relationship property uniqueness constraint: Neo4j 5.7 and later, every edition."""
+        return (
+            _with_property(
+                render(
+                    "CREATE CONSTRAINT IF NOT EXISTS FOR ()-[r:%type%]-() REQUIRE (r.",
+                    type=target.type,
+                ),
+                target.property,
+            )
+            + " IS UNIQUE"
+        )
+
     def ddl(self, schema: GraphSchema, graph: str) -> list[str]:
         """Neo4j holds one graph per database, so ``graph`` plays no part."""
         return list(self.schema_statements(schema))
@@ -198,10 +222,16 @@ class Neo4jDialect:
     def schema_statements(self, schema: GraphSchema) -> list[LiteralString]:
         """The constraints, then the indexes they do not bring themselves; all idempotent."""
         unique = set(schema.unique)
+        unique_edges = set(schema.unique_relationships)
         return [
             *(self.unique_constraint(target) for target in schema.unique),
+            *(self.unique_relationship_constraint(t) for t in schema.unique_relationships),
             *(self.node_index(target) for target in schema.node_indexes if target not in unique),
-            *(self.relationship_index(target) for target in schema.relationship_indexes),
+            *(
+                self.relationship_index(target)
+                for target in schema.relationship_indexes
+                if target not in unique_edges
+            ),
             *(self.fulltext_index(target) for target in schema.fulltext),
         ]
 

@@ -43,6 +43,8 @@ from crm.errors import StoreUnavailable
 logger = logging.getLogger(__name__)
 
 SERVER_NAME = "redis-server"
+APPEND_DIR = "appendonlydir"
+APPEND_FILE = "appendonly.aof"
 _EXIT_GRACE_S = 10.0
 _SOCKET_PATH_MAX = 100  # sockaddr_un.sun_path holds 108 bytes on Linux, 104 on macOS
 
@@ -72,6 +74,27 @@ class EngineFiles:
     @property
     def leases(self) -> Path:
         return self.data_dir / "leases"
+
+    @property
+    def appendonly(self) -> Path:
+        """The folder of the append-only persistence: a base file, increments, a manifest."""
+        return self.data_dir / APPEND_DIR
+
+    def superseded(self) -> list[Path]:
+        """Persistence files that hold nothing current: those a rewrite of the append-only file
+        replaced (until the engine deletes them) and a rewrite's temporary files."""
+        manifest = self.appendonly / f"{APPEND_FILE}.manifest"
+        try:
+            lines = manifest.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        current = {manifest.name}
+        for line in lines:
+            fields = dict(zip(line.split()[::2], line.split()[1::2], strict=False))
+            if fields.get("type") in {"b", "i"}:
+                current.add(fields["file"])
+        stale = [path for path in self.appendonly.iterdir() if path.name not in current]
+        return stale + list(self.data_dir.glob("temp-*"))
 
     @property
     def socket(self) -> Path:
@@ -257,6 +280,8 @@ class EmbeddedEngine:
             "pidfile": _quote(str(self.files.pidfile)),
             "logfile": _quote(str(self.files.log)),
             "appendonly": "yes",
+            "appenddirname": _quote(APPEND_DIR),
+            "appendfilename": _quote(APPEND_FILE),
             "appendfsync": self._fsync.value,
             "aof-use-rdb-preamble": "yes",
             "save": '""',

@@ -13,6 +13,7 @@ the engine's own timeout plus ``store_wait_s`` is a ``StoreUnavailable`` too (a 
 """
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import date, datetime, time
@@ -31,12 +32,17 @@ from crm.config import Settings
 from crm.errors import Conflict, QueryTimeout, StoreError, StoreUnavailable
 from crm.graph.dialect import FALKORDB, FalkorDBDialect
 from crm.graph.embedded import EmbeddedEngine
-from crm.graph.schema import GraphSchema
+from crm.graph.schema import GraphSchema, NodeProperty, RelationshipProperty
 from crm.graph.store import Parameters, Record
+
+logger = logging.getLogger(__name__)
 
 URL_SCHEMES = {"falkordb": "redis", "falkordbs": "rediss"}
 _CONSTRAINT_WAIT_S = 60.0
-_ALREADY_THERE = ("already indexed", "already exists")
+_COMPACT_WAIT_S = 600.0
+"""A rewrite writes the whole graph: seconds on a large one (``medium``), minutes on a huge one."""
+_COMPACT_POLL_S = 0.02
+_ALREADY_THERE = ("already indexed", "already exists", "no such constraint")
 _CONNECTING = " connecting to "
 """In redis-py's message for a connection that could not be made: nothing was sent on it."""
 
@@ -137,7 +143,7 @@ class FalkorDBStore:
         for target in dict.fromkeys((*schema.unique, *schema.node_indexes)):
             if ("NODE", target.label.value, target.property) not in have:
                 await self._create(self.dialect.node_index(target))
-        for edge in schema.relationship_indexes:
+        for edge in dict.fromkeys((*schema.unique_relationships, *schema.relationship_indexes)):
             if ("RELATIONSHIP", edge.type.value, edge.property) not in have:
                 await self._create(self.dialect.relationship_index(edge))
         for target in schema.fulltext:
@@ -158,27 +164,50 @@ class FalkorDBStore:
                 raise
 
     async def _ensure_unique(self, schema: GraphSchema) -> None:
-        """Unique constraints build in the background; wait until they hold."""
-        wanted = {(target.label.value, target.property): target for target in schema.unique}
+        """Unique constraints build in the background; wait until they hold.
+
+        Nodes whose ids repeat stop the store from opening. Relationships whose ids repeat (a
+        graph written before relationship ids were unique) open with a warning: the constraint
+        that failed over them is dropped, to be tried again at the next opening, and until
+        they are merged (``crm.queries.repair``) the writes' own checks refuse new duplicates."""
+        wanted: dict[tuple[str, str, str], NodeProperty | RelationshipProperty] = {
+            ("NODE", target.label.value, target.property): target for target in schema.unique
+        }
+        for edge in schema.unique_relationships:
+            wanted["RELATIONSHIP", edge.type.value, edge.property] = edge
         deadline = asyncio.get_running_loop().time() + _CONSTRAINT_WAIT_S
         while True:
             rows = await self.read(
-                "CALL db.constraints() YIELD type, label, properties, status "
-                "RETURN type, label, properties, status"
+                "CALL db.constraints() YIELD type, label, properties, entitytype, status "
+                "RETURN type, label, properties, entitytype, status"
             )
             status = {
-                (row["label"], row["properties"][0]): row["status"]
+                (row["entitytype"], row["label"], row["properties"][0]): row["status"]
                 for row in rows
                 if row["type"] == "UNIQUE" and len(row["properties"]) == 1
             }
-            for key, target in wanted.items():
+            for key, target in list(wanted.items()):
                 if key not in status:
                     await self._create(*self.dialect.unique_constraint(target, self._graph_name))
-                elif status[key] == "FAILED":
+                elif status[key] != "FAILED":
+                    continue
+                elif isinstance(target, NodeProperty):
                     raise Conflict(
-                        f"{key[0]}.{key[1]} is not unique in the stored graph; "
+                        f"{key[1]}.{key[2]} is not unique in the stored graph; "
                         "remove the duplicates and start again"
                     )
+                else:
+                    logger.warning(
+                        "%s relationships share %s values in the stored graph (written by an "
+                        "earlier version); they stay until they are merged, and new writes "
+                        "still refuse duplicates",
+                        key[1],
+                        key[2],
+                    )
+                    await self._create(
+                        *self.dialect.unique_constraint(target, self._graph_name, verb="DROP")
+                    )
+                    del wanted[key]
             if all(status.get(key) == "OPERATIONAL" for key in wanted):
                 return
             if asyncio.get_running_loop().time() > deadline:
@@ -187,6 +216,50 @@ class FalkorDBStore:
 
     async def ping(self) -> None:
         await self._call(lambda: self._answer(self._db.connection.ping()), again=True)
+
+    async def compact(self) -> None:
+        """Rewrite the append-only file from what the graph holds now (``BGREWRITEAOF``) and
+        wait until a rewrite that began after this call has finished; on the embedded engine,
+        also until the files it replaced are gone from the data folder. What was deleted before
+        the call is then in no file the engine keeps (its log holds no data)."""
+        connection = self._db.connection
+        deadline = asyncio.get_running_loop().time() + _COMPACT_WAIT_S
+        while True:
+            before = await self._persistence()
+            if not before["aof_rewrite_in_progress"]:
+                try:
+                    async with _translated():
+                        await connection.bgrewriteaof()
+                    break
+                except StoreError as error:  # another rewrite began meanwhile: wait for it
+                    if "already in progress" not in str(error):
+                        raise
+            await self._wait(deadline)
+        while True:
+            now = await self._persistence()
+            busy = now["aof_rewrite_in_progress"] or now["aof_rewrite_scheduled"]
+            # ``aof_rewrites`` counts the rewrites begun: one begun since ``before`` and no
+            # longer busy has ended, well or not.
+            if now["aof_rewrites"] > before["aof_rewrites"] and not busy:
+                if now["aof_last_bgrewrite_status"] != "ok":
+                    raise StoreError("the graph engine failed to rewrite its append-only file")
+                break
+            await self._wait(deadline)
+        while self._engine is not None and self._engine.files.superseded():
+            await self._wait(deadline)
+
+    async def _persistence(self) -> dict[str, Any]:
+        info: dict[str, Any] = await self._call(
+            lambda: self._answer(self._db.connection.info("persistence")), again=True
+        )
+        return info
+
+    async def _wait(self, deadline: float) -> None:
+        if asyncio.get_running_loop().time() > deadline:
+            raise StoreUnavailable(
+                f"the graph engine did not rewrite its files within {_COMPACT_WAIT_S:g} s"
+            )
+        await asyncio.sleep(_COMPACT_POLL_S)
 
     async def _answer[T](self, request: Awaitable[T]) -> T:
         """A read's answer, due when the engine's own timeout has passed and ``wait_s`` more: an

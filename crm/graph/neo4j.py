@@ -62,6 +62,17 @@ def schema_statements(schema: GraphSchema) -> list[tuple[LiteralString, Paramete
     return [*ddl, (AWAIT_INDEXES, {"timeoutS": _INDEX_WAIT_S})]
 
 
+def fallback_indexes(schema: GraphSchema) -> dict[LiteralString, LiteralString]:
+    """For each relationship uniqueness constraint, the plain index ``ensure_schema`` creates
+    instead when the constraint cannot be: the stored relationships break it (a graph written
+    before relationship ids were unique), or a plain index of an earlier version holds the same
+    property (Neo4j allows one or the other)."""
+    return {
+        NEO4J.unique_relationship_constraint(target): NEO4J.relationship_index(target)
+        for target in schema.unique_relationships
+    }
+
+
 class Neo4jStore:
     """A ``GraphStore`` on one Neo4j database."""
 
@@ -147,8 +158,21 @@ class Neo4jStore:
     async def ensure_schema(self, schema: GraphSchema) -> None:
         # Every statement is IF NOT EXISTS: running them again, or from several processes at
         # once, changes nothing.
+        fallbacks = fallback_indexes(schema)
         for statement, parameters in schema_statements(schema):
-            await self.write(statement, parameters)
+            try:
+                await self.write(statement, parameters)
+            except (Conflict, StoreError) as error:
+                if statement not in fallbacks:
+                    raise
+                logger.warning(
+                    "the server cannot make relationship ids unique (%s: %s); until it can, "
+                    "two transactions writing one id at the same instant may both write it "
+                    "(merge duplicates with crm.queries.repair)",
+                    statement,
+                    error,
+                )
+                await self.write(fallbacks[statement])
         # Opening is also when the server's plugins are learnt: with GDS, its algorithms.
         (probe,) = await self.read(GDS_PROBE)
         self._dialect = NEO4J_GDS if probe["found"] else NEO4J
@@ -162,6 +186,13 @@ class Neo4jStore:
                 f"the Neo4j server at {self._where} did not answer within "
                 f"{self._ping_bound_s:g} s (check CRM_GRAPH_URL)"
             ) from None
+
+    async def compact(self) -> None:
+        """Nothing a client can do: Neo4j deletes logically. A deleted record's bytes stay in
+        the store files until its space is reused (``neo4j-admin database copy`` rewrites them
+        offline), and the transaction logs keep every change until they are pruned by
+        ``db.tx_log.rotation.retention_policy`` (by default two days or 2 GB) after a
+        checkpoint. The README says what an operator does about it."""
 
     async def close(self) -> None:
         await self._driver.close()

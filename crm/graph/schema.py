@@ -29,10 +29,11 @@ class RelationshipProperty(_Frozen):
 
 
 class GraphSchema(_Frozen):
-    """Unique node properties, the node and relationship properties to index, and the node
-    properties to index for full-text search (at most one per label)."""
+    """Unique node and relationship properties, the node and relationship properties to index,
+    and the node properties to index for full-text search (at most one per label)."""
 
     unique: tuple[NodeProperty, ...] = ()
+    unique_relationships: tuple[RelationshipProperty, ...] = ()
     node_indexes: tuple[NodeProperty, ...] = ()
     relationship_indexes: tuple[RelationshipProperty, ...] = ()
     fulltext: tuple[NodeProperty, ...] = ()

@@ -47,6 +47,11 @@ class GraphStore(Protocol):
         """Raise ``StoreUnavailable`` unless the engine answers."""
         ...
 
+    async def compact(self) -> None:
+        """Rewrite the engine's files so that data deleted before the call is in none of them;
+        return when that is done (where the engine can do it: see each adapter)."""
+        ...
+
     async def close(self) -> None:
         """Let go of the engine; an embedded engine stops when its last user closes."""
         ...

@@ -2,10 +2,11 @@
 
 Erasure moves every tie of the person to an anonymous placeholder (a ``Person`` with no personal
 data and an id of its own) and deletes the person, in one statement: it happens whole or not at
-all, and running it again finds no person. Ties keep their type, their other end and what counts
-need (an interaction's kind and date); what describes the person goes (an interaction's note, a
-job's role and dates). So every count stays: people, attendance per event, interactions between
-organisations, ties by type.
+all, and running it again finds no person. Ties keep their type, their other end and what the
+figures need (an interaction's kind and date, a job's ``since`` and ``until``); what describes
+the person goes (an interaction's note, a job's role). So every figure stays: counts, and those
+that depend on the day asked about (brokers, ties between organisations, communities as of a
+date).
 """
 
 from dataclasses import dataclass
@@ -17,8 +18,9 @@ from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore, Record
 from crm.queries.audit import renaming_in_trail
 
-PERSONAL_TIE_PROPERTIES: tuple[LiteralString, ...] = ("note", "role", "since", "until")
-"""Tie properties that describe the person rather than count something: erased with them."""
+PERSONAL_TIE_PROPERTIES: tuple[LiteralString, ...] = ("note", "role")
+"""Tie properties that describe the person rather than date or count something: erased with
+them (a role at an organisation can single a person out; a job's dates place the tie in time)."""
 
 _HOLDINGS = """
 MATCH (p:Person {id: $id})
@@ -30,16 +32,17 @@ RETURN properties(p) AS person, type(r) AS type, startNode(r) = p AS outgoing,
 _REMOVE: LiteralString = "REMOVE " + ", ".join(f"copy.{name}" for name in PERSONAL_TIE_PROPERTIES)
 # A subquery per direction and type: relationship types cannot be parameters. Each returns one
 # row (a count), so the person's row goes on once. (The model refuses a tie from a person to
-# themselves, so no tie is seen from both ends.)
+# themselves, so no tie is seen from both ends.) The old tie is deleted before its copy is
+# made: an interaction's id is unique, and the engines check that as each tie is written.
 _OUTGOING: LiteralString = (
-    "MATCH (p)-[r:%type%]->(o) "
-    "CREATE (a)-[copy:%type%]->(o) SET copy = properties(r), copy.updatedAt = $now "
+    "MATCH (p)-[r:%type%]->(o) WITH a, o, r, properties(r) AS kept DELETE r "
+    "CREATE (a)-[copy:%type%]->(o) SET copy = kept, copy.updatedAt = $now "
     + _REMOVE
     + " RETURN count(*) AS n } WITH p, a, moved + n AS moved "
 )
 _INCOMING: LiteralString = (
-    "MATCH (o)-[r:%type%]->(p) "
-    "CREATE (o)-[copy:%type%]->(a) SET copy = properties(r), copy.updatedAt = $now "
+    "MATCH (o)-[r:%type%]->(p) WITH a, o, r, properties(r) AS kept DELETE r "
+    "CREATE (o)-[copy:%type%]->(a) SET copy = kept, copy.updatedAt = $now "
     + _REMOVE
     + " RETURN count(*) AS n } WITH p, a, moved + n AS moved "
 )

@@ -8,14 +8,23 @@ restored), else from the statement's ``$now``.
 Into a label (or relationship type) the graph holds nothing of yet, rows whose ids are known to
 be unique are created without comparing anything: the bulk path of a first import, several times
 faster, with the same counts (every row is created).
+
+A relationship is one per id (``INTERACTED``) or one per pair of ends (every other type), on
+every path: each statement looks for the tie it would write in the same statement that writes
+it, and writes it by ``MERGE``. FalkorDB runs write statements one at a time, so no other writer
+comes in between; on Neo4j, ``MERGE`` between two bound nodes locks both before it creates, and
+a uniqueness constraint (``schema/graph.yaml``) refuses a second tie with the id between other
+ends. A row whose id is held by a tie between other ends is not written: the ends of a keyed
+tie never change.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, LiteralString
 
 from crm.domain import RELATIONSHIPS, Label, RelType
 from crm.graph.cypher import render
 from crm.graph.store import GraphStore
+from crm.queries.lookup import keyed_relationship_ends
 
 # Shared tail: `changed` is true for a new element or one whose properties differ from `row.props`
 # (a property set to null in the row is removed); only then are the properties written.
@@ -59,10 +68,12 @@ WITH a, b, row, old, old IS NULL AS created
     + "MERGE (a)-[e:%type%]->(b)"
     + _SET_IF_CHANGED
 )
+# A row whose id a tie between other ends holds is left out (and counted by ``_conflicts``).
 _UPSERT_KEYED: LiteralString = (
     _MATCH_ENDS
     + """
-OPTIONAL MATCH (a)-[old:%type% {id: row.props.id}]->(b)
+OPTIONAL MATCH ()-[old:%type% {id: row.props.id}]->()
+WITH a, b, row, old WHERE old IS NULL OR (startNode(old) = a AND endNode(old) = b)
 WITH a, b, row, old, old IS NULL AS created
 """
     + _COMPARE_AND_SET
@@ -79,25 +90,43 @@ MERGE (e:%label% {id: row.id})
 SET e = row
 RETURN count(*) AS created
 """
-_CREATE_RELATIONSHIPS: LiteralString = (
-    _MATCH_ENDS
-    + """
-CREATE (a)-[e:%type%]->(b)
-SET e = row.props
-RETURN count(*) AS created
+
+
+def _create_ties(find: LiteralString, tie: LiteralString) -> LiteralString:
+    """The bulk path of ties: each row's tie is looked for by ``find`` (binding ``old``) and,
+    when none is there, written by ``MERGE`` of ``tie``. A row whose tie another writer has
+    written since the type was found empty is left alone here: its number ``row.n`` comes back
+    in ``taken``, for the upsert to compare and count."""
+    return (
+        _MATCH_ENDS
+        + find
+        + " FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END | MERGE "
+        + tie
+        + """ ON CREATE SET e = row.props)
+RETURN count(DISTINCT row.n) AS found,
+       collect(DISTINCT CASE WHEN old IS NULL THEN null ELSE row.n END) AS taken
 """
+    )
+
+
+_CREATE_PAIRS = _create_ties("OPTIONAL MATCH (a)-[old:%type%]->(b)", "(a)-[e:%type%]->(b)")
+_CREATE_KEYED = _create_ties(
+    "OPTIONAL MATCH ()-[old:%type% {id: row.props.id}]->()",
+    "(a)-[e:%type% {id: row.props.id}]->(b)",
 )
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one batch did: rows created, updated, left unchanged, and rows not written at all
-    (a relationship whose end no longer exists)."""
+    """What one batch did: rows created, updated, left unchanged, and rows not written at all:
+    a relationship whose end no longer exists (``missing``), or whose id a tie between other ends
+    holds (``conflicts``: written by another writer since the input was validated)."""
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     missing: int = 0
+    conflicts: int = 0
 
     def __add__(self, other: "Outcome") -> "Outcome":
         return Outcome(
@@ -105,6 +134,7 @@ class Outcome:
             self.updated + other.updated,
             self.unchanged + other.unchanged,
             self.missing + other.missing,
+            self.conflicts + other.conflicts,
         )
 
 
@@ -139,7 +169,22 @@ async def upsert_relationships(
 ) -> Outcome:
     """Rows: ``{"from", "to", "props", "createdAt", "updatedAt"}``."""
     statement = upsert_relationships_statement(rel_type, source, target)
-    return _outcome(await store.write(statement, {"rows": rows, "now": now}), len(rows))
+    outcome = _outcome(await store.write(statement, {"rows": rows, "now": now}), len(rows))
+    if outcome.missing and RELATIONSHIPS[rel_type].keyed:
+        conflicts = await _conflicts(store, rel_type, rows)
+        outcome = replace(outcome, missing=outcome.missing - conflicts, conflicts=conflicts)
+    return outcome
+
+
+async def _conflicts(store: GraphStore, rel_type: RelType, rows: list[dict[str, Any]]) -> int:
+    """How many of ``rows`` name an id that a tie between other ends holds (asked after the
+    write, only when some rows were not written)."""
+    stored = await keyed_relationship_ends(store, rel_type, [row["props"]["id"] for row in rows])
+    return sum(
+        1
+        for row in rows
+        if stored.get(row["props"]["id"], (row["from"], row["to"])) != (row["from"], row["to"])
+    )
 
 
 def _outcome(records: list[dict[str, Any]], sent: int) -> Outcome:
@@ -170,12 +215,23 @@ async def create_relationships(
     rows: list[dict[str, Any]],
     now: str,
 ) -> Outcome:
-    """Create a relationship per row: only for a type the graph holds none of yet, with rows of
-    distinct pairs of ends (or ids, for a keyed type). Rows as for ``upsert_relationships``."""
-    statement = render(_CREATE_RELATIONSHIPS, type=rel_type, **{"from": source, "to": target})
-    sent = [{"from": row["from"], "to": row["to"], "props": _stamped(row, now)} for row in rows]
-    created = _created(await store.write(statement, {"rows": sent}))
-    return Outcome(created=created, missing=len(rows) - created)
+    """Create a relationship per row: meant for a type the graph held none of when the load
+    began, with rows of distinct pairs of ends (or ids, for a keyed type). A tie that another
+    writer has written meanwhile is not written twice: its row is upserted instead. Rows as for
+    ``upsert_relationships``."""
+    template = _CREATE_KEYED if RELATIONSHIPS[rel_type].keyed else _CREATE_PAIRS
+    statement = render(template, type=rel_type, **{"from": source, "to": target})
+    sent = [
+        {"n": n, "from": row["from"], "to": row["to"], "props": _stamped(row, now)}
+        for n, row in enumerate(rows)
+    ]
+    records = await store.write(statement, {"rows": sent})
+    found, taken = (int(records[0]["found"]), records[0]["taken"]) if records else (0, [])
+    outcome = Outcome(created=found - len(taken), missing=len(rows) - found)
+    if taken:
+        again = [rows[n] for n in taken]
+        outcome += await upsert_relationships(store, rel_type, source, target, rows=again, now=now)
+    return outcome
 
 
 def _stamped(row: dict[str, Any], now: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from types import ModuleType
 import pytest
 
 import crm.queries
-from crm.graph.neo4j import GDS_PROBE, schema_statements
+from crm.graph.neo4j import GDS_PROBE, fallback_indexes, schema_statements
 from crm.graph.schema import load_schema
 from crm.graph.store import GraphStore
 from tests.lint.capture import RECORDER, ROOT, Statement
@@ -29,9 +29,13 @@ WHOLE_SUITE = ("contract", "api")
 
 
 def adapter_statements() -> list[Statement]:
+    schema = load_schema()
+    fallbacks: list[tuple[str, dict[str, object]]] = [
+        (index, {}) for index in fallback_indexes(schema).values()
+    ]
     return [
         Statement(query, dict(parameters), "crm.graph.neo4j")
-        for query, parameters in [*schema_statements(load_schema()), (GDS_PROBE, {})]
+        for query, parameters in [*schema_statements(schema), *fallbacks, (GDS_PROBE, {})]
     ]
 
 

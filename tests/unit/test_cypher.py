@@ -6,7 +6,8 @@ import pytest
 
 from crm.domain import Label, RelType
 from crm.graph.cypher import render
-from crm.graph.dialect import FALKORDB, FalkorDBDialect
+from crm.graph.dialect import FALKORDB, NEO4J, FalkorDBDialect
+from crm.graph.neo4j import fallback_indexes
 from crm.graph.schema import load_schema
 
 
@@ -67,9 +68,9 @@ def test_schema_makes_every_label_id_unique() -> None:
     assert sorted(unique) == sorted((label, "id") for label in Label)
 
 
-def test_schema_indexes_interaction_ids() -> None:
-    indexed = [(target.type, target.property) for target in load_schema().relationship_indexes]
-    assert (RelType.INTERACTED, "id") in indexed
+def test_schema_makes_interaction_ids_unique() -> None:
+    unique = [(target.type, target.property) for target in load_schema().unique_relationships]
+    assert unique == [(RelType.INTERACTED, "id")]
 
 
 @pytest.mark.parametrize("label", list(Label))
@@ -95,10 +96,20 @@ def test_falkordb_ddl_has_each_statement_once() -> None:
 def test_falkordb_ddl_names_the_graph_in_constraints() -> None:
     ddl = FALKORDB.ddl(load_schema(), "other_graph")
     constraints = [line for line in ddl if line.startswith("GRAPH.CONSTRAINT")]
-    assert len(constraints) == len(Label)
+    assert len(constraints) == len(Label) + 1  # every label's id, and interactions' ids
     assert all(line.split()[2] == "other_graph" for line in constraints)
 
 
-def test_falkordb_ddl_indexes_relationship_property() -> None:
+def test_falkordb_ddl_indexes_and_constrains_interaction_ids() -> None:
     ddl = FALKORDB.ddl(load_schema(), "crm")
     assert "CREATE INDEX FOR ()-[r:INTERACTED]-() ON (r.id)" in ddl
+    assert "GRAPH.CONSTRAINT CREATE crm UNIQUE RELATIONSHIP INTERACTED PROPERTIES 1 id" in ddl
+
+
+def test_neo4j_constrains_interaction_ids_with_a_plain_index_to_fall_back_on() -> None:
+    schema = load_schema()
+    constraint = "CREATE CONSTRAINT IF NOT EXISTS FOR ()-[r:INTERACTED]-() REQUIRE (r.id) IS UNIQUE"
+    assert constraint in NEO4J.schema_statements(schema)
+    assert fallback_indexes(schema) == {
+        constraint: "CREATE INDEX IF NOT EXISTS FOR ()-[r:INTERACTED]-() ON (r.id)"
+    }

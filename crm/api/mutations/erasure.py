@@ -49,8 +49,9 @@ def erasure_mutations(types: dict[Label, Any]) -> dict[str, Any]:
             _erase,
             payload,
             "Erase a person (GDPR art. 17): their record goes, and their ties move to an "
-            "anonymous placeholder without notes, roles or job dates, so that counts stay. "
-            "Write no personal data in the reason: the placeholder keeps it as its source.",
+            "anonymous placeholder without notes or roles (jobs keep their dates), so that "
+            "every figure stays; the engine's files are rewritten before the answer. Write no "
+            "personal data in the reason: the placeholder keeps it as its source.",
         )
     }
 
@@ -75,6 +76,9 @@ async def _erase(info: Info, person: strawberry.ID, reason: str) -> dict[str, An
         raise not_found(["person"], Label.PERSON, record_id)
     placeholder_id, moved = erased
     info.context.touched.append(global_id(Label.PERSON, placeholder_id))
+    # Before the answer, the erased data leaves the engine's files too (the append-only file
+    # still holds every write until it is rewritten).
+    await store.compact()
     created = placeholder | {"createdAt": moment, "updatedAt": moment}
     return {"placeholder": api_node(Label.PERSON, created), "moved_ties": moved}
 

@@ -148,6 +148,14 @@ async def _write_tie(
     )
     if outcome.missing:
         raise refuse(["from"], ErrorCode.NOT_FOUND, "an end was deleted meanwhile")
+    if outcome.conflicts:  # recorded between other people since ``record`` looked
+        key = getattr(tie, "id", "")
+        await _refuse_other_ends(info.context, rel_type, key, source, target)
+        raise refuse(
+            ["interaction", RECORD_ID],
+            ErrorCode.CONFLICT,
+            f"interaction {key!r} was recorded between other people meanwhile",
+        )
     if outcome.created or outcome.updated:
         touch(info, *_ids(source, target, rel_type, getattr(tie, "id", None)))
     result = (
@@ -200,6 +208,19 @@ async def _tie_payload(
     }
 
 
+async def _refuse_other_ends(
+    context: Context, rel_type: RelType, key: str, source: End, target: End
+) -> None:
+    """Refuse a keyed tie whose id a tie between other ends holds: its ends never change."""
+    ends = (await keyed_relationship_ends(context.store, rel_type, [key])).get(key)
+    if ends is not None and ends != (source.id, target.id):
+        raise refuse(
+            ["interaction", RECORD_ID],
+            ErrorCode.CONFLICT,
+            f"interaction {key!r} is already recorded from {ends[0]!r} to {ends[1]!r}",
+        )
+
+
 def _interaction_mutations() -> dict[str, Any]:
     rel_type = RelType.INTERACTED
     interaction_input = input_type(
@@ -224,14 +245,7 @@ def _interaction_mutations() -> dict[str, Any]:
         data["id"] = data.pop(RECORD_ID, None) or f"ix-{secrets.token_hex(8)}"
         data["source"] = data.get("source") or API_SOURCE
         tie = validated(Interacted, data, ["interaction"])
-        ends = await keyed_relationship_ends(info.context.store, rel_type, [tie.id])
-        if tie.id in ends and ends[tie.id] != (source.id, target.id):
-            raise refuse(
-                ["interaction", RECORD_ID],
-                ErrorCode.CONFLICT,
-                f"interaction {tie.id!r} is already recorded from {ends[tie.id][0]!r} "
-                f"to {ends[tie.id][1]!r}",
-            )
+        await _refuse_other_ends(info.context, rel_type, tie.id, source, target)
         return await _write_tie(info, rel_type, source, target, tie)
 
     async def update(info: Info, id: str, properties: Any) -> ApiObject:
