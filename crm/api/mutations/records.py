@@ -80,6 +80,8 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
         if creation.created:
             touch(info, global_id(label, record.id))
         elif stored is not None and _own(stored) != _own(properties):
+            if record_id is None:  # the id was made up from the name: the name is taken
+                raise _conflict(label, stored, properties)
             raise refuse(
                 ["input", RECORD_ID],
                 ErrorCode.CONFLICT,
@@ -153,9 +155,14 @@ def _twin(label: Label, properties: Properties, twins: list[Record]) -> Record:
     twin = twins[0]
     if _own(twin, "id", "source") == _own(properties, "id", "source"):
         return twin
-    keys = [key for key in NATURAL_KEYS[label] if twin.get(key) == properties.get(key)]
-    what = " and ".join(KEY_WORDS[key] for key in keys)
-    raise Refused(
+    raise _conflict(label, twin, properties)
+
+
+def _conflict(label: Label, twin: Record, properties: Properties) -> Refused:
+    """A conflict naming the record that holds the input's natural key (or made-up id)."""
+    keys = [key for key in NATURAL_KEYS.get(label, ()) if twin.get(key) == properties.get(key)]
+    what = " and ".join(KEY_WORDS[key] for key in keys) or "name"
+    return Refused(
         UserError(
             field=["input"],
             code=ErrorCode.CONFLICT,
