@@ -28,6 +28,7 @@ from crm.errors import CrmError, InvalidInput
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
 from crm.keys import Role, new_key
+from crm.quality_cli import MATCH_HELP, announce, parse_match
 from crm.queries.keys import all_keys, create_key, revoke_key
 from crm.queries.nodes import nodes_by_id
 from crm.queries.stats import count_nodes, count_relationships
@@ -132,12 +133,14 @@ def load(
         bool, typer.Option(help="Only validate (against the graph too); write nothing.")
     ] = False,
     batch_size: BatchSize = None,
+    match: Annotated[str | None, typer.Option(help=MATCH_HELP, show_default=False)] = None,
     data_dir: DataDir = None,
     graph_url: GraphUrl = None,
 ) -> None:
     """Load records into the graph: everything is validated first; by default one problem means
     nothing is written."""
     settings = _settings(data_dir=data_dir, graph_url=graph_url, batch_size=batch_size)
+    keys = parse_match(match)
 
     async def work(store: GraphStore) -> Any:
         with progress_for(err) as progress:
@@ -148,6 +151,8 @@ def load(
                 skip_invalid=skip_invalid,
                 dry_run=dry_run,
                 progress=progress,
+                match=keys,
+                announce=announce,
             )
 
     report = _run(settings, work)

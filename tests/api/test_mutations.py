@@ -11,8 +11,8 @@ import secrets
 from typing import Any
 
 import pytest
-from stdnum.iso7064 import mod_11_10
 from pydantic import TypeAdapter
+from stdnum.iso7064 import mod_11_10
 
 from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelType
 from crm.domain.values import Identifier
