@@ -103,7 +103,7 @@ def test_a_repeat_under_another_record_id_that_differs_in_nothing_finds_the_reco
 
 def test_an_e_mail_address_in_other_capitals_is_a_conflict(writable: Api) -> None:
     word = fresh()
-    person = {
+    person: dict[str, Any] = {
         "givenName": "Jürgen",
         "familyName": f"Groß {word}",
         "country": "DE",
@@ -113,7 +113,7 @@ def test_an_e_mail_address_in_other_capitals_is_a_conflict(writable: Api) -> Non
     document = CREATE_PERSON.replace(ERRORS, ERRORS_WITH_EXISTING)
     first = writable.data(document, {"input": person})["createPerson"]
 
-    twin = person | {"familyName": f"Gross {word}", "email": person["email"].upper()}
+    twin = person | {"familyName": f"Gross {word}", "email": str(person["email"]).upper()}
     payload = writable.data(document, {"input": twin})["createPerson"]
 
     [error] = payload["errors"]
