@@ -28,7 +28,7 @@ from crm.errors import CrmError, InvalidInput
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
 from crm.keys import Role, new_key
-from crm.quality_cli import MATCH_HELP, announce, parse_match
+from crm.quality_cli import DUPLICATES_HELP, MATCH_HELP, announce, parse_match
 from crm.queries.keys import all_keys, create_key, revoke_key
 from crm.queries.nodes import nodes_by_id
 from crm.queries.stats import count_nodes, count_relationships
@@ -214,6 +214,7 @@ def generate(
         Path, typer.Argument(help="The folder to write the CSV files to.", show_default=False)
     ],
     seed: Annotated[int, typer.Option(help="The same seed gives the same files.")] = 7,
+    duplicates: Annotated[float, typer.Option(min=0, max=0.5, help=DUPLICATES_HELP)] = 0.0,
 ) -> None:
     """Write a synthetic border-region network of a named size as a CSV folder that ``crm
     load`` reads."""
@@ -221,7 +222,9 @@ def generate(
         raise typer.BadParameter(f"give one of {', '.join(SIZES)}", param_hint="SIZE")
     try:
         with progress_for(err) as progress:
-            dataset = write_dataset(SIZES[size], out, seed=seed, progress=progress)
+            dataset = write_dataset(
+                SIZES[size], out, seed=seed, progress=progress, duplicates=duplicates
+            )
     except OSError as error:
         err.print(f"[red]error:[/red] cannot write {escape(str(out))}: {escape(str(error))}")
         raise typer.Exit(EXIT_PROBLEMS) from None

@@ -9,6 +9,10 @@ from graph_loader.validate import Plan
 
 err = Console(stderr=True)
 
+DUPLICATES_HELP = (
+    "Plant duplicates of this share of the people and organisations (0.02: 2 %), written "
+    "the way a second source would, and list them in duplicates-truth.tsv."
+)
 MATCH_HELP = (
     "Map incoming records to stored ones with the same natural key: any of vat, email, name "
     "(comma-separated); without it such a record is a problem."

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from crm.domain import Label, RelType
 from graph_loader.synthetic.activity import Activity
+from graph_loader.synthetic.duplicates import plant_duplicates
 from graph_loader.synthetic.network import Network
 from graph_loader.synthetic.people import Staffing
 from graph_loader.synthetic.sizes import SIZES, SizeSpec
@@ -42,17 +43,29 @@ def generate(size: str, out: Path, *, seed: int = 7) -> GeneratedDataset:
 
 
 def write_dataset(
-    spec: SizeSpec, out: Path, *, seed: int = 7, progress: Progress | None = None
+    spec: SizeSpec,
+    out: Path,
+    *,
+    seed: int = 7,
+    progress: Progress | None = None,
+    duplicates: float = 0.0,
 ) -> GeneratedDataset:
     """Write the dataset ``spec`` describes to the folder ``out``; ``progress`` hears of the
-    rows as they are written, against an estimate of the total."""
+    rows as they are written, against an estimate of the total. ``duplicates``: the share of
+    people and organisations to plant a duplicate of (``graph_loader.synthetic.duplicates``)."""
     if progress is not None:
         progress.start(estimated_rows(spec))
     with csv_folder(out, progress) as folder:
         network = Network(spec, seed, folder)
         network.build()
         Activity(network, Staffing(network).build()).build()
-    counts = folder.counts()
+    counts = dict(folder.counts())
+    if duplicates:
+        planted = plant_duplicates(out, duplicates, seed)
+        counts[Label.PERSON] += planted.people
+        counts[Label.ORGANIZATION] += planted.organizations
+        for kind, copied in planted.ties.items():
+            counts[kind] += copied
     return GeneratedDataset(
         path=out,
         size=spec.name,
