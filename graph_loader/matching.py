@@ -13,7 +13,7 @@ from crm.domain import Label
 from crm.domain.natural_keys import KEY_WORDS, NATURAL_KEYS
 from crm.graph.store import GraphStore
 from crm.queries.lookup import existing_ids
-from crm.queries.merged import kept_ids
+from crm.queries.merged import MERGEABLE, kept_ids
 from crm.queries.natural_keys import ids_by_key
 from graph_loader.records import Location
 
@@ -106,8 +106,10 @@ class KeyCheck:
                 self.touched[label] = Touch(len(records), 0)
                 continue
             stored = await existing_ids(store, label, records)
-            for incoming, kept in (await kept_ids(store, label, set(records) - stored)).items():
-                self.renames[(label, incoming)] = kept
+            if label in MERGEABLE:
+                unknown = set(records) - stored
+                for incoming, kept in (await kept_ids(store, label, unknown)).items():
+                    self.renames[(label, incoming)] = kept
             await self._keys(store, label, records, stored, refuse)
             found = sum(1 for rid in records if rid in stored or (label, rid) in self.renames)
             self.touched[label] = Touch(len(records) - found, found)

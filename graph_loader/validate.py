@@ -26,7 +26,7 @@ from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelSpec, RelType
 from crm.graph.properties import timestamps, to_properties
 from crm.graph.store import GraphStore
 from crm.queries.lookup import CHUNK, existing_ids, holds_label, holds_type, keyed_relationship_ends
-from crm.queries.merged import kept_ids
+from crm.queries.merged import MERGEABLE, kept_ids
 from graph_loader.matching import KeyCheck, Match, MatchKey, Touch
 from graph_loader.readers import Input
 from graph_loader.records import Kind, Location, Problem, RawRecord
@@ -331,7 +331,8 @@ class _Validation:
         }
         missing: dict[Label, set[str]] = {}
         for label, node_id in {key for _, _, key in self.unknown_ends} - stored:
-            missing.setdefault(label, set()).add(node_id)
+            if label in MERGEABLE:
+                missing.setdefault(label, set()).add(node_id)
         for label, ids in missing.items():  # ids of merged records name the kept one
             for merged, kept in (await kept_ids(self.store, label, ids)).items():
                 self.plan.keys.renames[(label, merged)] = kept

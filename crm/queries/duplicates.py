@@ -5,7 +5,7 @@ list, lookup, count or export of records shows them."""
 
 from typing import LiteralString
 
-from crm.domain import Label
+from crm.domain import Label, RelType
 from crm.domain.duplicates import Candidate
 from crm.domain.natural_keys import email_key
 from crm.graph.cypher import render
@@ -51,6 +51,13 @@ ORDER BY id
 """,
 }
 
+_FINGERPRINT: LiteralString = (
+    "MATCH (n:%label%) WITH count(n) AS n, max(n.updatedAt) AS at "
+    "OPTIONAL MATCH ()-[r:%type%]->() "
+    "RETURN n, at, count(r) AS ties, max(r.updatedAt) AS tiesAt"
+)
+_TIES = {Label.PERSON: RelType.WORKS_AT, Label.ORGANIZATION: RelType.MEMBER_OF}
+
 _MARK = """
 MATCH (x:%label% {id: $a}) MATCH (y:%label% {id: $b})
 MERGE (m:NotDuplicate {label: $labelName, a: $a, b: $b})
@@ -58,6 +65,14 @@ ON CREATE SET m.markedAt = $now, m.keyId = $keyId
 RETURN m.markedAt AS markedAt
 """
 _MARKED = "MATCH (m:NotDuplicate {label: $labelName}) RETURN m.a AS a, m.b AS b"
+
+
+async def fingerprint(store: GraphStore, label: Label) -> tuple[object, ...]:
+    """Changes whenever what duplicate detection reads of ``label`` may have changed: how many
+    records and ties there are, and when the last of them changed."""
+    statement = render(_FINGERPRINT, label=label, type=_TIES.get(label, RelType.MEMBER_OF))
+    row = (await store.read(statement))[0]
+    return (row["n"], row["at"], row["ties"], row["tiesAt"])
 
 
 async def read_candidates(store: GraphStore, label: Label) -> list[Candidate]:

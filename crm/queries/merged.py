@@ -13,6 +13,9 @@ from crm.queries.lookup import CHUNK
 MERGED_IDS: LiteralString = "mergedIds"
 """The property of a kept record that lists the ids of the records merged into it."""
 
+MERGEABLE = frozenset({Label.PERSON, Label.ORGANIZATION, Label.CLUSTER})
+"""The labels whose records are merged as duplicates, and whose ``mergedIds`` are indexed."""
+
 _KEPT = "UNWIND $ids AS id MATCH (n:%label%) WHERE id IN n.mergedIds RETURN id, n.id AS kept"
 
 
