@@ -18,15 +18,24 @@ from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore, Record
 from crm.queries.merged import MERGED_IDS
 
-_OTHER_END: LiteralString = "WHERE NOT (o:%label% AND o.id IN $ids) "
-"""Ties between the merged records themselves are left to be deleted with the duplicates."""
+
+def _other_end(label: Label, others: tuple[Label, ...]) -> LiteralString:
+    """Ties between the merged records themselves are left to be deleted with the duplicates:
+    the condition that leaves them out (none where the other end cannot be of ``label``)."""
+    if label not in others:
+        return ""
+    if others == (label,):
+        return "WHERE NOT o.id IN $ids "
+    return "WHERE NOT (o:%label% AND o.id IN $ids) "
+
+
 _EARLIEST: LiteralString = (
     "reduce(m = null, s IN [x IN rs | x.since] + [old.since] | "
     "CASE WHEN s IS NULL THEN m WHEN m IS NULL OR s < m THEN s ELSE m END)"
 )
 
 
-def _pairs(outgoing: bool, has_since: bool) -> LiteralString:
+def _pairs(outgoing: bool, has_since: bool, other_end: LiteralString) -> LiteralString:
     """Move the ties of one pair type in one direction; one row (a count) comes out."""
     match: LiteralString = (
         "UNWIND ds AS d MATCH (d)-[r:%type%]->(o) "
@@ -44,7 +53,7 @@ def _pairs(outgoing: bool, has_since: bool) -> LiteralString:
     since: LiteralString = "SET e.since = " + _EARLIEST + " " if has_since else ""
     return (
         match
-        + _OTHER_END
+        + other_end
         + "WITH k, o, collect(r) AS rs "
         + existing
         + "WITH k, o, rs, old "
@@ -56,18 +65,18 @@ def _pairs(outgoing: bool, has_since: bool) -> LiteralString:
     )
 
 
-def _keyed(outgoing: bool) -> LiteralString:
+def _keyed(outgoing: bool, other_end: LiteralString) -> LiteralString:
     """Move every tie of a keyed type (interactions) in one direction."""
     if outgoing:
         return (
             "UNWIND ds AS d MATCH (d)-[r:%type%]->(o) "
-            + _OTHER_END
+            + other_end
             + "CREATE (k)-[e:%type%]->(o) SET e = properties(r), e.updatedAt = $now "
             "RETURN count(*) AS n } WITH k, ds, moved + n AS moved "
         )
     return (
         "UNWIND ds AS d MATCH (o)-[r:%type%]->(d) "
-        + _OTHER_END
+        + other_end
         + "CREATE (o)-[e:%type%]->(k) SET e = properties(r), e.updatedAt = $now "
         "RETURN count(*) AS n } WITH k, ds, moved + n AS moved "
     )
@@ -83,13 +92,18 @@ def merge_statement(label: Label, dialect: Dialect) -> LiteralString:
         label=label,
     )
     for rel_type, spec in RELATIONSHIPS.items():
-        for outgoing, ends in ((True, spec.sources), (False, spec.targets)):
+        for outgoing, ends, others in (
+            (True, spec.sources, spec.targets),
+            (False, spec.targets, spec.sources),
+        ):
             if label not in ends:
                 continue
+            other_end = _other_end(label, others)
             if spec.keyed:
-                part = _keyed(outgoing)
+                part = _keyed(outgoing, other_end)
             else:
-                part = _pairs(outgoing, "since" in spec.properties.model_fields)
+                has_since = "since" in spec.properties.model_fields
+                part = _pairs(outgoing, has_since, other_end)
             statement += subquery + render(part, type=rel_type, label=label)
     return (
         statement + "UNWIND ds AS d DETACH DELETE d "
