@@ -8,6 +8,7 @@ organisation that a test deletes."""
 
 import re
 import secrets
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -1240,3 +1241,15 @@ def test_a_mutation_over_get_is_not_allowed(writable: Api) -> None:
     assert writable.store.writes == writes
     assert count_named(writable, Label.TOPIC, word) == 0
     still_serving(writable)
+
+
+def test_an_interaction_dated_in_the_future_is_refused(writable: Api) -> None:
+    anna, bo = made(writable, Label.PERSON)["id"], made(writable, Label.PERSON)["id"]
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    writes = writable.store.writes
+
+    payload = record_interaction(writable, anna, bo, INTERACTION | {"date": tomorrow})
+
+    error(["interaction", "date"], "INVALID", "cannot be dated in the future", payload["errors"])
+    assert writable.store.writes == writes
+    assert interactions(writable, anna) == []

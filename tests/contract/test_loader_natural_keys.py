@@ -2,6 +2,7 @@
 incoming record to the stored one and rewrites the relationships that name it; merged ids
 resolve to the kept record; a load says what it will touch."""
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from crm.domain import Label
@@ -132,4 +133,30 @@ async def test_match_by_one_key_still_refuses_the_others(store: GraphStore, tmp_
     )
 
     assert {problem.field for problem in report.problems} >= {"name", "email"}
+    assert report.summary is None
+
+
+async def test_an_interaction_dated_in_the_future_is_a_problem(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    text = (
+        STORED
+        + f"""
+relationships:
+  INTERACTED:
+    - {{from: p-juergen, to: p-other, id: ix-1, kind: call, date: {tomorrow}}}
+"""
+    )
+    text = text.replace(
+        "  Person:\n",
+        "  Person:\n    - {id: p-other, givenName: Bo, familyName: Other, country: DK,"
+        " consent: {basis: consent, date: 2024-01-02}}\n",
+    )
+
+    report = await load([write(tmp_path, "future.yaml", text)], store, batch_size=10)
+
+    [problem] = report.problems
+    assert problem.field == "date"
+    assert "cannot be dated in the future" in problem.message
     assert report.summary is None
