@@ -28,7 +28,14 @@ from crm.errors import CrmError, InvalidInput
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
 from crm.keys import Role, new_key
-from crm.quality_cli import DUPLICATES_HELP, MATCH_HELP, announce, parse_match
+from crm.quality_cli import (
+    DUPLICATES_HELP,
+    MATCH_HELP,
+    announce,
+    doctor,
+    import_app,
+    parse_match,
+)
 from crm.queries.keys import all_keys, create_key, revoke_key
 from crm.queries.nodes import nodes_by_id
 from crm.queries.stats import count_nodes, count_relationships
@@ -477,6 +484,10 @@ def _print_summary(summary: Summary) -> None:
             style=style,
         )
     out.print(table)
+
+
+app.command()(doctor)
+app.add_typer(import_app, name="import")
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 
 from crm.api.context import Info
+from crm.api.ids import global_id
 from crm.api.nodes import Node
 from crm.api.pagination import PageInfo, decode_cursor, encode_cursor, make_page, page_size
 from crm.api.records import api_node
@@ -17,6 +18,7 @@ from crm.domain import Label
 from crm.domain.duplicates import DEFAULT_MIN_SCORE, NAME_OFFSET, Pair, find_duplicates
 from crm.errors import InvalidInput
 from crm.graph.store import GraphStore
+from crm.queries import doctor as doctor_queries
 from crm.queries.duplicates import (
     fingerprint,
     not_duplicates,
@@ -134,6 +136,67 @@ async def _no_count() -> int:
     return 0
 
 
+@strawberry.type(description="A record a finding concerns.")
+class FindingRecord:
+    id: strawberry.ID = strawberry.field(description="The record's global id.")
+    record_id: str
+    label: str
+    name: str
+    detail: str = strawberry.field(description="What is wrong with it, where that says more.")
+
+
+@strawberry.type(description="Records with one kind of data-quality problem.")
+class Finding:
+    code: str = strawberry.field(description="Names the kind of problem, for programs.")
+    title: str
+    fix: str = strawberry.field(description="How to fix it.")
+    total: int = strawberry.field(description="How many there are.")
+    records: list[FindingRecord] = strawberry.field(description="The first of them.")
+
+
+@strawberry.type(description="What the data-quality report found.")
+class DataQualityReport:
+    clean: bool = strawberry.field(description="True when there is nothing to report.")
+    findings: list[Finding]
+
+
+async def data_quality(
+    store: GraphStore, min_score: float = DEFAULT_MIN_SCORE
+) -> list[doctor_queries.Finding]:
+    """The report on ``store``, duplicates found at ``min_score``."""
+
+    async def duplicates(label: Label) -> list[Pair]:
+        return await duplicate_pairs(store, label, min_score)
+
+    return await doctor_queries.doctor(store, duplicates, min_score=min_score)
+
+
+async def _report(info: Info, min_score: float = DEFAULT_MIN_SCORE) -> DataQualityReport:
+    findings = await data_quality(info.context.store, min_score)
+    return DataQualityReport(
+        clean=not findings,
+        findings=[
+            Finding(
+                code=f.code,
+                title=f.title,
+                fix=f.fix,
+                total=f.total,
+                records=[
+                    FindingRecord(
+                        id=strawberry.ID(global_id(e.label, e.id)),
+                        record_id=e.id,
+                        label=e.label.value,
+                        name=e.name,
+                        detail=e.detail,
+                    )
+                    for e in f.examples
+                ],
+            )
+            for f in findings
+        ],
+    )
+
+
 def quality_query_fields() -> dict[str, Any]:
     return {
         "duplicateCandidates": strawberry.field(
@@ -141,5 +204,11 @@ def quality_query_fields() -> dict[str, Any]:
             graphql_type=DuplicatePairConnection,
             description="Pairs of records that are probably the same, best first, with the "
             "reasons; pairs marked as not duplicates are left out (editors).",
-        )
+        ),
+        "dataQuality": strawberry.field(
+            resolver=_report,
+            graphql_type=DataQualityReport,
+            description="What is missing, contradictory or doubled in the graph, and how to fix "
+            "it (admins): the report `crm doctor` prints.",
+        ),
     }
