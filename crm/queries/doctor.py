@@ -44,7 +44,7 @@ class Finding:
     examples: list[Example] = field(default_factory=list)
 
 
-_NAME: LiteralString = "coalesce(n.name, n.title, n.givenName + ' ' + n.familyName, n.id)"
+_NAME: LiteralString = "coalesce(n.name, n.givenName + ' ' + n.familyName, n.title, n.id)"
 _SAMPLED: LiteralString = (
     "RETURN count(n) AS total, collect({id: n.id, name: " + _NAME + "})[..$sample] AS sample"
 )
