@@ -50,6 +50,8 @@ _FORMS: tuple[tuple[str, ...], ...] = tuple(
     sorted({tuple(name_tokens(form)) for form in LEGAL_FORMS}, key=len, reverse=True)
 )
 
+_FORM_WORDS = frozenset(word for form in _FORMS for word in form)
+
 
 def strip_legal_form(tokens: list[str]) -> list[str]:
     """The words without the legal forms that end them (``gmbh co kg``, ``a s``), repeatedly;
@@ -65,7 +67,8 @@ def strip_legal_form(tokens: list[str]) -> list[str]:
             None,
         )
         if form is None:
-            return stripped
+            # A name that is nothing but legal forms ("GmbH & Co. KG") keeps its words.
+            return list(tokens) if set(stripped) <= _FORM_WORDS else stripped
         del stripped[-len(form) :]
 
 
