@@ -35,6 +35,7 @@ from crm.quality_cli import (
     doctor,
     import_app,
     parse_match,
+    planted_message,
 )
 from crm.queries.keys import all_keys, create_key, revoke_key
 from crm.queries.nodes import nodes_by_id
@@ -240,6 +241,8 @@ def generate(
         f"({size}, seed {seed}) to {out}",
         highlight=False,
     )
+    if dataset.planted is not None:
+        err.print(planted_message(dataset.planted), highlight=False)
 
 
 @app.command()

@@ -16,6 +16,7 @@ from crm.domain.duplicates import DEFAULT_MIN_SCORE
 from crm.queries.doctor import as_record
 from graph_loader.contacts.importer import Consent, import_contacts, parse_basis
 from graph_loader.matching import MatchKey
+from graph_loader.synthetic.duplicates import Planted
 from graph_loader.validate import Plan
 
 out = Console()
@@ -23,12 +24,21 @@ err = Console(stderr=True)
 
 DUPLICATES_HELP = (
     "Plant duplicates of this share of the people and organisations (0.02: 2 %), written "
-    "the way a second source would, and list them in duplicates-truth.tsv."
+    "the way a second source would, in OUT/duplicates; the truth goes to "
+    "OUT/duplicates-truth.tsv."
 )
 MATCH_HELP = (
     "Map incoming records to stored ones with the same natural key: any of vat, email, name "
     "(comma-separated); without it such a record is a problem."
 )
+
+
+def planted_message(planted: Planted) -> str:
+    return (
+        f"planted duplicates of {planted.people} people and {planted.organizations} "
+        f"organisations in {planted.folder} (load it after the dataset, with --match "
+        f"vat,email,name); the truth is in {planted.truth}"
+    )
 
 
 def parse_match(value: str | None) -> frozenset[MatchKey]:

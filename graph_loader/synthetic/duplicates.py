@@ -9,8 +9,11 @@ original's current employer. A duplicate organisation has the original's name wi
 written otherwise (``A/S`` for ``ApS``, ``GmbH & Co. KG`` for ``GmbH``) or transliterated or
 with a typo, the same city, the website or none, and the original's region and sectors.
 
-The truth goes to ``duplicates-truth.tsv`` beside the dataset's files (``crm load`` reads only
-the ``.csv`` files of a folder).
+The duplicates are a second source: a CSV folder of their own, ``duplicates/`` inside the
+dataset's folder (``crm load OUT`` reads only the files of ``OUT`` itself), loaded after the
+dataset: ``crm load OUT/duplicates`` (with ``--match vat,email,name``, those that a natural key
+identifies are matched to their originals instead of refused). The truth goes to
+``duplicates-truth.tsv`` beside the dataset's files.
 """
 
 import csv
@@ -23,6 +26,8 @@ import phonenumbers
 
 from graph_loader.synthetic.sampling import synthetic_id
 
+SOURCE_FOLDER = "duplicates"
+"""The folder, inside the dataset's, of the duplicates (a second source)."""
 TRUTH_FILE = "duplicates-truth.tsv"
 """Where the planted pairs are written: ``label``, ``original``, ``duplicate`` per line."""
 
@@ -43,6 +48,8 @@ class Planted:
     organizations: int
     ties: dict[str, int]
     """The ties copied to the duplicates, by type."""
+    folder: Path
+    """The duplicates' CSV folder."""
     truth: Path
 
 
@@ -53,6 +60,10 @@ def plant_duplicates(folder: Path, rate: float, seed: int) -> Planted:
     rng = Random(f"duplicates {seed}")
     truth: list[tuple[str, str, str]] = []
     ties: dict[str, int] = {}
+    source = folder / SOURCE_FOLDER
+    source.mkdir(exist_ok=True)
+    for old in source.glob("*.csv"):
+        old.unlink()
     organizations = _plant(
         folder, "Organization", rate=rate, rng=rng, vary=_organization, truth=truth, ties=ties
     )
@@ -62,7 +73,7 @@ def plant_duplicates(folder: Path, rate: float, seed: int) -> Planted:
         writer = csv.writer(file, delimiter="\t", lineterminator="\n")
         writer.writerow(("label", "original", "duplicate"))
         writer.writerows(truth)
-    return Planted(people, organizations, ties, path)
+    return Planted(people, organizations, ties, source, path)
 
 
 Row = dict[str, str]
@@ -83,8 +94,9 @@ def _plant(
     chosen = sorted(rng.sample(range(len(rows)), round(len(rows) * rate)))
     prefix = "pd" if label == "Person" else "od"
     copies: dict[str, str] = {}
-    with (folder / f"{label}.csv").open("a", encoding="utf-8", newline="") as file:
+    with (folder / SOURCE_FOLDER / f"{label}.csv").open("w", encoding="utf-8", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
         for n, index in enumerate(chosen):
             original = rows[index]
             duplicate = vary(dict(original), rng) | {"id": synthetic_id(f"{prefix}-{n + 1:05d}")}
@@ -93,7 +105,7 @@ def _plant(
             truth.append((label, original["id"], duplicate["id"]))
     kinds = ("WORKS_AT",) if label == "Person" else ("LOCATED_IN", "ACTIVE_IN")
     for kind in kinds:
-        copied = _copy_ties(folder / f"{kind}.csv", copies, current_only=kind == "WORKS_AT")
+        copied = _copy_ties(folder, kind, copies, current_only=kind == "WORKS_AT")
         ties[kind] = ties.get(kind, 0) + copied
     return len(chosen)
 
@@ -103,16 +115,21 @@ def _read(path: Path) -> list[Row]:
         return list(csv.DictReader(file))
 
 
-def _copy_ties(path: Path, copies: dict[str, str], *, current_only: bool = False) -> int:
-    """The duplicates get the original's ties in ``path`` (for jobs: the current one); how
-    many were copied."""
+def _copy_ties(
+    folder: Path, kind: str, copies: dict[str, str], *, current_only: bool = False
+) -> int:
+    """The duplicates get the original's ties of ``kind`` (for jobs: the current one), in the
+    duplicates' folder; how many were copied."""
+    path = folder / f"{kind}.csv"
     rows = [
         row
         for row in _read(path)
         if row["from"] in copies and not (current_only and row.get("until"))
     ]
-    with path.open("a", encoding="utf-8", newline="") as file:
+    target = folder / SOURCE_FOLDER / f"{kind}.csv"
+    with target.open("w", encoding="utf-8", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=list(_read_header(path)), lineterminator="\r\n")
+        writer.writeheader()
         for row in rows:
             writer.writerow(row | {"from": copies[row["from"]]})
     return len(rows)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from crm.domain import Label, RelType
 from graph_loader.synthetic.activity import Activity
-from graph_loader.synthetic.duplicates import plant_duplicates
+from graph_loader.synthetic.duplicates import Planted, plant_duplicates
 from graph_loader.synthetic.network import Network
 from graph_loader.synthetic.people import Staffing
 from graph_loader.synthetic.sizes import SIZES, SizeSpec
@@ -23,6 +23,8 @@ class GeneratedDataset:
     seed: int
     nodes: dict[str, int]
     relationships: dict[str, int]
+    planted: Planted | None = None
+    """The planted duplicates (a second source in a folder of its own), if any."""
 
     @property
     def node_total(self) -> int:
@@ -59,19 +61,15 @@ def write_dataset(
         network = Network(spec, seed, folder)
         network.build()
         Activity(network, Staffing(network).build()).build()
-    counts = dict(folder.counts())
-    if duplicates:
-        planted = plant_duplicates(out, duplicates, seed)
-        counts[Label.PERSON] += planted.people
-        counts[Label.ORGANIZATION] += planted.organizations
-        for kind, copied in planted.ties.items():
-            counts[kind] += copied
+    counts = folder.counts()
+    planted = None if not duplicates else plant_duplicates(out, duplicates, seed)
     return GeneratedDataset(
         path=out,
         size=spec.name,
         seed=seed,
         nodes={name.value: counts[name] for name in Label if name in counts},
         relationships={name.value: counts[name] for name in RelType if name in counts},
+        planted=planted,
     )
 
 

@@ -341,6 +341,49 @@ NAME_STEMS = {
     DE: ("Muster", "Beispiel", "Erfunden", "Fiktiv", "Platzhalter", "Demo", "Probe", "Schein"),
     DK: ("Eksempel", "Opdigtet", "Fiktiv", "Pladsholder", "Demo", "Prøve", "Påhit", "Skin"),
 }
+FAMILY_STEMS = {
+    DE: (
+        *NAME_STEMS[DE],
+        "Entwurf",
+        "Skizze",
+        "Vorlage",
+        "Modell",
+        "Attrappe",
+        "Erdacht",
+        "Ausgedacht",
+        "Fabel",
+        "Traum",
+        "Übung",
+        "Spiel",
+        "Namen",
+        "Versuch",
+        "Kopie",
+        "Rohling",
+        "Zeichen",
+    ),
+    DK: (
+        *NAME_STEMS[DK],
+        "Udkast",
+        "Skitse",
+        "Forlæg",
+        "Model",
+        "Attrap",
+        "Tænkt",
+        "Digtet",
+        "Fabel",
+        "Drøm",
+        "Øve",
+        "Lege",
+        "Navne",
+        "Forsøg",
+        "Kopi",
+        "Mønster",
+        "Tegne",
+    ),
+}
+"""The made-up stems of family names: the organisations' and sixteen more, so that, with the
+given names and the endings, a country has some twenty-seven thousand names and namesakes are
+about as rare as in a real population of the network's size."""
 ORG_ENDINGS = {
     DE: ("werk", "hof", "au", "hafen", "feld", "berg", "tal", "stedt"),
     DK: ("gaard", "holm", "lund", "strup", "bæk", "havn", "dal", "borg"),
@@ -391,8 +434,7 @@ FAMILY_ENDINGS = {
         "ager",
     ),
 }
-"""Twenty endings to each stem: with the given names, some nine thousand names a country, so
-that namesakes are about as rare as in a real population of the network's size."""
+"""Twenty endings to each stem of ``FAMILY_STEMS``."""
 GIVEN_NAMES = {
     DE: (
         "Anna",

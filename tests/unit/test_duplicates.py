@@ -5,7 +5,7 @@ from pathlib import Path
 
 from crm.domain.duplicates import NAME_OFFSET, Candidate, candidate_pairs, find_duplicates
 from graph_loader.synthetic import SIZES
-from graph_loader.synthetic.duplicates import TRUTH_FILE
+from graph_loader.synthetic.duplicates import SOURCE_FOLDER, TRUTH_FILE
 from graph_loader.synthetic.generate import write_dataset
 from tests.synthetic_specs import TINY
 
@@ -78,11 +78,15 @@ def test_the_generator_plants_duplicates_and_writes_the_truth(tmp_path: Path) ->
 
     with (tmp_path / TRUTH_FILE).open(encoding="utf-8") as file:
         truth = list(csv.DictReader(file, delimiter="\t"))
-    with (tmp_path / "Person.csv").open(encoding="utf-8") as file:
-        people = {row["id"]: row for row in csv.DictReader(file)}
+    people: dict[str, dict[str, str]] = {}
+    for folder in (tmp_path, tmp_path / SOURCE_FOLDER):
+        with (folder / "Person.csv").open(encoding="utf-8") as file:
+            people |= {row["id"]: row for row in csv.DictReader(file)}
     planted = [row for row in truth if row["label"] == "Person"]
     assert len(planted) == round(TINY.people * 0.05)
-    assert dataset.nodes["Person"] == TINY.people + len(planted)
+    assert dataset.nodes["Person"] == TINY.people
+    assert dataset.planted is not None
+    assert dataset.planted.people == len(planted)
     for row in planted:
         original, duplicate = people[row["original"]], people[row["duplicate"]]
         assert duplicate["id"].startswith("syn-pd-")
