@@ -199,7 +199,8 @@ def _typo(name: str, rng: Random) -> str:
         return name[:at] + name[at + 1 :]
     if kind == 1:
         return name[:at] + name[at] + name[at:]
-    return name[:at] + name[at + 1] + name[at] + name[at + 2 :]
+    swapped = name[:at] + name[at + 1] + name[at] + name[at + 2 :]
+    return swapped if swapped != name else name[:at] + name[at + 1 :]
 
 
 def _phone_written_otherwise(row: Row, rng: Random) -> str:
