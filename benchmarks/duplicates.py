@@ -66,7 +66,13 @@ def exact_folded(records: list[Candidate]) -> Pairs:
 
 
 def _figure(
-    name: str, value: float, unit: str, better: Better, baseline: float, details: dict[str, object]
+    name: str,
+    value: float,
+    unit: str,
+    better: Better,
+    *,
+    baseline: float,
+    details: dict[str, object],
 ) -> Figure:
     """A figure against the baseline; a baseline of 0 (the exact match finds none of the
     planted pairs) has no ratio, so it is said in the details instead."""
@@ -147,8 +153,8 @@ def _figures(
             round(precision, 4),
             "",
             Better.HIGHER,
-            round(base_precision, 4),
-            counts
+            baseline=round(base_precision, 4),
+            details=counts
             | {"target": f">= {PRECISION_TARGET}", "target met": precision >= PRECISION_TARGET},
         ),
         _figure(
@@ -156,15 +162,16 @@ def _figures(
             round(recall, 4),
             "",
             Better.HIGHER,
-            round(base_recall, 4),
-            counts | {"target": f">= {RECALL_TARGET}", "target met": recall >= RECALL_TARGET},
+            baseline=round(base_recall, 4),
+            details=counts
+            | {"target": f">= {RECALL_TARGET}", "target met": recall >= RECALL_TARGET},
         ),
         _figure(
             f"{name}: time to find the candidates",
             round(seconds, 2),
             "s",
             Better.LOWER,
-            round(baseline_seconds, 2),
-            time_details,
+            baseline=round(baseline_seconds, 2),
+            details=time_details,
         ),
     ]
