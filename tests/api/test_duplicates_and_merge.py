@@ -340,3 +340,48 @@ def test_pages_of_candidates_follow_each_other(
 def test_candidates_are_for_editors(writable: Api) -> None:
     codes = writable.as_role(Role.READER).codes(CANDIDATES, {"label": "PERSON"})
     assert codes == ["FORBIDDEN"]
+
+
+def test_two_clusters_merge_and_keep_their_members(writable: Api) -> None:
+    word = fresh()
+    keep, other = f"cl-{word}-a", f"cl-{word}-b"
+    link(
+        writable,
+        "CREATE (:Cluster {id: $keep, name: $name, country: 'DK', source: 't'}), "
+        "(:Cluster {id: $other, name: $name, country: 'DK', contactEmail: $mail, source: 't'})",
+        keep=keep,
+        other=other,
+        name=f"Energiklynge {word}",
+        mail=f"info@{word}.example",
+    )
+    link(
+        writable,
+        "MATCH (a:Cluster {id: $keep}), (b:Cluster {id: $other}), "
+        "(o:Organization {id: 'org-eksempel-aluprofiler'}) "
+        "CREATE (o)-[:MEMBER_OF {since: '2014-01-01', source: 't'}]->(a), "
+        "(o)-[:MEMBER_OF {since: '2012-01-01', source: 't'}]->(b)",
+        keep=keep,
+        other=other,
+    )
+
+    payload = writable.data(
+        """mutation ($keep: ID!, $other: [ID!]!) {
+             mergeRecords(keep: $keep, duplicates: $other) {
+               kept { ... on Cluster { recordId contact { email } } } movedTies errors { code }
+             } }""",
+        {"keep": global_id(Label.CLUSTER, keep), "other": [global_id(Label.CLUSTER, other)]},
+    )["mergeRecords"]
+
+    assert payload == {
+        "kept": {"recordId": keep, "contact": {"email": f"info@{word}.example"}},
+        "movedTies": 1,
+        "errors": [],
+    }
+
+    async def members(store: GraphStore) -> list[dict[str, Any]]:
+        return await store.read(
+            "MATCH (o)-[m:MEMBER_OF]->(c:Cluster {id: $id}) RETURN o.id AS o, m.since AS since",
+            {"id": keep},
+        )
+
+    assert writable.run(members) == [{"o": "org-eksempel-aluprofiler", "since": "2012-01-01"}]
