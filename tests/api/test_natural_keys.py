@@ -136,3 +136,20 @@ def test_concurrent_creates_of_one_organisation_make_one(writable: Api) -> None:
     assert sum(p["created"] for p in payloads) == 1
     assert all(p["errors"][0]["code"] == "CONFLICT" for p in payloads if not p["created"])
     assert count_organizations(writable, f"Parallel {word}") == 1
+
+
+def test_an_update_to_a_taken_natural_key_is_a_conflict(writable: Api) -> None:
+    vat_id = fresh_vat_id()
+    create_org(writable, organization(f"Probe {fresh()}", country="DE", vatId=vat_id))
+    other = create_org(writable, organization(f"Other {fresh()}", country="DE"))["organization"]
+
+    payload = writable.data(
+        "mutation ($id: ID!, $vat: String) { updateOrganization(id: $id, input: {vatId: $vat}) "
+        "{ organization { id } errors { field code message } } }",
+        {"id": other["id"], "vat": vat_id},
+    )["updateOrganization"]
+
+    assert payload["organization"] is None
+    [error] = payload["errors"]
+    assert (error["field"], error["code"]) == (["input"], "CONFLICT")
+    assert "the same VAT id" in error["message"]

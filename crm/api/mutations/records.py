@@ -26,8 +26,9 @@ from crm.api.nodes import singular
 from crm.api.records import RECORD_ID, api_node
 from crm.domain import NODE_MODELS, Label
 from crm.domain.natural_keys import KEY_WORDS, NATURAL_KEYS, record_id_for
+from crm.errors import Conflict
 from crm.graph.properties import TIMESTAMPS, Properties, record_data, to_properties
-from crm.graph.store import Record
+from crm.graph.store import GraphStore, Record
 from crm.queries.edit import delete_node, patch_node
 from crm.queries.natural_keys import create_unless_known
 from crm.queries.nodes import nodes_by_id
@@ -103,7 +104,7 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
         changes = changed(current, properties)
         stored: Record | None = current
         if changes:
-            stored = await patch_node(store, label, record_id, changes, now(info))
+            stored = await _patch(store, label, record_id, changes, now(info))
         if stored is None:
             raise not_found(["id"], label, record_id)
         if changes:
@@ -147,6 +148,22 @@ def _new_id(label: Label, data: dict[str, Any]) -> str:
     return record_id_for(
         label, text, None if country is None else str(country), str(data.get("email") or "")
     )
+
+
+async def _patch(
+    store: GraphStore, label: Label, record_id: str, changes: Properties, moment: str
+) -> Record | None:
+    """Patch the node; a natural key another record holds is a conflict (its constraint)."""
+    try:
+        return await patch_node(store, label, record_id, changes, moment)
+    except Conflict:
+        keys = [KEY_WORDS[key] for key in NATURAL_KEYS.get(label, ()) if key in changes]
+        what = " or ".join(keys) or "key"
+        raise refuse(
+            ["input"],
+            ErrorCode.CONFLICT,
+            f"another {label.value} has the same {what}; merge the two instead",
+        ) from None
 
 
 def _twin(label: Label, properties: Properties, twins: list[Record]) -> Record:
