@@ -21,12 +21,12 @@ from crm.domain.natural_keys import folded_name
 DEFAULT_MIN_SCORE = 0.8
 """Pairs scoring less are not candidates unless a caller asks for a lower ``minScore``."""
 
-MAX_BLOCK = 2000
-"""A blocking key shared by more records than this (a switchboard number, a common name) says
-too little to compare them all on: its block is compared by name only, above ``NAME_FLOOR``."""
-
-NAME_FLOOR = 80.0
-"""The least name similarity (0-100) for a pair from a name block to be scored at all."""
+NAME_FLOOR = 85.0
+"""The least name similarity (0-100, rapidfuzz's ratio) for a pair of a large name block to be
+scored at all: a typo or two leave more (``bo lund``, ``bo lnud``: 86)."""
+SMALL_BLOCK = 8
+"""Name blocks up to this size are compared pair by pair, without the similarity filter."""
+NAME_BLOCKS = frozenset({"first", "second", "last"})
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,8 @@ needs more besides."""
 def candidate_pairs(records: list[Candidate]) -> Iterator[tuple[int, int]]:
     """The pairs of records (by index, smaller first) that share a block, each once."""
     seen: set[tuple[int, int]] = set()
-    for block in _blocks(records).values():
-        for pair in _block_pairs(records, block):
+    for (kind, _), block in _blocks(records).items():
+        for pair in _block_pairs(records, block, kind in NAME_BLOCKS):
             if pair not in seen:
                 seen.add(pair)
                 yield pair
@@ -111,22 +111,29 @@ def _blocks(records: list[Candidate]) -> dict[tuple[str, str], list[int]]:
         if not words:
             continue
         country = record.facts.get("country", "")
-        # The last word whole with the first's start, and the first word whole with the last's
-        # start: a typo in one word leaves the other block intact.
-        blocks[("last", f"{country}|{words[-1]}|{words[0][:1]}")].append(index)
-        blocks[("first", f"{country}|{words[0]}|{words[-1][:1]}")].append(index)
+        # The first word whole with the second's first letter, and the second word whole with
+        # the first's: a typo in one word leaves the other block intact.
+        second = words[1] if len(words) > 1 else ""
+        blocks[("first", f"{country}|{words[0]}|{second[:1]}")].append(index)
+        if second:
+            blocks[("second", f"{country}|{second}|{words[0][:1]}")].append(index)
+        if len(words) > 2:  # a typo across the first two words ("Demoberg olkerei Kiel")
+            blocks[("last", f"{country}|{words[-1]}")].append(index)
     return blocks
 
 
-def _block_pairs(records: list[Candidate], block: list[int]) -> Iterable[tuple[int, int]]:
+def _block_pairs(
+    records: list[Candidate], block: list[int], named: bool
+) -> Iterable[tuple[int, int]]:
+    """The pairs of a block: all of them in a block of a shared key or a small one; in a
+    larger name block, those whose names are alike (rapidfuzz's C loop picks them)."""
     if len(block) < 2:
         return
-    names = [records[index].folded for index in block]
-    if len(block) <= 64:
-        for i, j in combinations(range(len(block)), 2):
-            yield _ordered(block[i], block[j])
+    if not named or len(block) <= SMALL_BLOCK:
+        for i, j in combinations(block, 2):
+            yield _ordered(i, j)
         return
-    # Large blocks: only pairs whose names are alike, found by rapidfuzz's C loop.
+    names = [records[index].folded for index in block]
     for i, name in enumerate(names):
         alike = process.extract(name, names, scorer=fuzz.ratio, score_cutoff=NAME_FLOOR, limit=None)
         for _, _, j in alike:
@@ -180,7 +187,11 @@ def _name_score(a: Candidate, b: Candidate, reasons: list[tuple[float, str]]) ->
         said = "the same name" if a.name == b.name else f"names equal after folding: {a.folded!r}"
         reasons.append((0.9, said))
     else:
-        typos = OSA.distance(a.folded, b.folded, score_cutoff=len(TYPO_SIMILARITY))
+        # On the folded names, and as written: a dropped "ø" is one letter, not the two of "oe".
+        typos = min(
+            OSA.distance(a.folded, b.folded, score_cutoff=len(TYPO_SIMILARITY)),
+            OSA.distance(a.name.casefold(), b.name.casefold(), score_cutoff=len(TYPO_SIMILARITY)),
+        )
         if typos <= len(TYPO_SIMILARITY) - 1:
             similarity = TYPO_SIMILARITY[typos]
             letters = "letter" if typos == 1 else "letters"

@@ -30,7 +30,7 @@ MATCH (n:Person) WHERE n.id > $after AND NOT n.id STARTS WITH $erased
 WITH n ORDER BY n.id LIMIT $page
 OPTIONAL MATCH (n)-[:WORKS_AT]->(o)
 RETURN n.id AS id, n.givenName + ' ' + n.familyName AS name, n.emailKey AS email,
-       n.phone AS phone, n.country AS country, n.title AS title,
+       n.phone AS phone, n.country AS country, n.title AS title, n.languages AS languages,
        collect(o.id) AS tieIds, collect(o.name) AS tieNames
 ORDER BY id
 """,
@@ -94,6 +94,8 @@ def _candidate(row: Record) -> Candidate:
     facts = {key: str(row[key]) for key in ("country", "city", "title") if row.get(key) is not None}
     if row.get("website"):
         facts["website"] = _site(str(row["website"]))
+    if row.get("languages"):
+        facts["languages"] = ", ".join(sorted(row["languages"]))
     ties = dict(zip(row["tieIds"], row["tieNames"], strict=True))
     return Candidate(str(row["id"]), str(row["name"]), keys, ties, facts)
 
