@@ -113,10 +113,13 @@ class Plan:
             yield group, [self._renamed_link(group, row) for row in batch]
 
     def _renamed_node(self, label: Label, row: Row) -> Row:
+        """A row matched to a stored record updates the fields it gives and keeps the others
+        (it is another source's view of the record, not a replacement)."""
         renamed = self.keys.renamed(label, row["id"])
         if renamed == row["id"]:
             return row
-        return row | {"id": renamed, "props": row["props"] | {"id": renamed}}
+        given = {key: value for key, value in row["props"].items() if value is not None}
+        return row | {"id": renamed, "props": given | {"id": renamed}}
 
     def _renamed_link(self, group: LinkKey, row: Row) -> Row:
         if not self.keys.renames:

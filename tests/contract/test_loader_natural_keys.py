@@ -19,7 +19,8 @@ nodes:
     - {id: cl-energy, name: Energy cluster, country: DK}
   Organization:
     - {id: org-soenderborg, name: Sønderborg Energi ApS, kind: company, country: DK}
-    - {id: org-vat, name: Grenzwerk GmbH, kind: company, country: DE, vatId: DE136695976}
+    - {id: org-vat, name: Grenzwerk GmbH, kind: company, country: DE, vatId: DE136695976,
+       city: Flensburg}
   Person:
     - {id: p-juergen, givenName: Jürgen, familyName: Groß, country: DE,
        email: Juergen.Gross@grenzwerk.example, consent: {basis: consent, date: 2024-01-02}}
@@ -116,7 +117,12 @@ async def test_match_maps_incoming_records_to_stored_ones_and_rewrites_their_tie
         store, Label.ORGANIZATION, ["org-soenderborg", "org-new-name", "org-new-vat"]
     )
     assert set(organizations) == {"org-soenderborg"}
-    assert organizations["org-soenderborg"]["city"] == "Sønderborg"
+    assert organizations["org-soenderborg"]["city"] == "Sønderborg"  # given: set
+    vat_org = (await nodes_by_id(store, Label.ORGANIZATION, ["org-vat"]))["org-vat"]
+    assert vat_org["name"] == "Grenzwerk Flensburg GmbH"
+    assert vat_org["city"] == "Flensburg"  # left out: kept
+    people = await nodes_by_id(store, Label.PERSON, ["p-juergen"])
+    assert people["p-juergen"]["consentDate"] == "2024-03-04"
     ties = await store.read(
         "MATCH (p:Person)-[w:WORKS_AT]->(o:Organization) RETURN p.id AS p, o.id AS o"
     )
