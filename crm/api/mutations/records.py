@@ -30,7 +30,7 @@ from crm.errors import Conflict
 from crm.graph.properties import TIMESTAMPS, Properties, record_data, to_properties
 from crm.graph.store import GraphStore, Record
 from crm.queries.edit import delete_node, patch_node
-from crm.queries.natural_keys import create_unless_known
+from crm.queries.natural_keys import Creation, create_unless_known
 from crm.queries.nodes import nodes_by_id
 
 
@@ -76,7 +76,7 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
         data["source"] = data.get("source") or API_SOURCE
         record = validated(model, data, ["input"])
         properties = to_properties(record)
-        creation = await create_unless_known(info.context.store, label, properties, now(info))
+        creation = await _create(info.context.store, label, properties, now(info))
         stored = creation.stored
         if creation.created:
             touch(info, global_id(label, record.id))
@@ -148,6 +148,16 @@ def _new_id(label: Label, data: dict[str, Any]) -> str:
     return record_id_for(
         label, text, None if country is None else str(country), str(data.get("email") or "")
     )
+
+
+async def _create(store: GraphStore, label: Label, properties: Properties, moment: str) -> Creation:
+    """Create unless the id or a natural key is taken. Where the engine runs writes side by
+    side (Neo4j), a concurrent create of the same record can pass the check and meet the
+    unique constraint instead: asked again, the statement then finds the record it lost to."""
+    try:
+        return await create_unless_known(store, label, properties, moment)
+    except Conflict:
+        return await create_unless_known(store, label, properties, moment)
 
 
 async def _patch(
