@@ -122,3 +122,14 @@ def test_an_outlook_import_with_consent_leaves_a_clean_graph(empty: Api) -> None
 
 def test_the_report_is_for_admins(empty: Api) -> None:
     assert empty.as_role(Role.EDITOR).codes(REPORT) == ["FORBIDDEN"]
+
+
+def test_the_demo_reports_what_the_readme_says(intranet: Api) -> None:
+    answer = report(intranet)
+
+    assert [(f["code"], f["total"]) for f in answer["findings"]] == [
+        ("records-without-contact", 1),  # Michael Nedergaard, from the article
+        ("organisations-without-vat-id", 72),  # invented: no real numbers
+        ("interactions-before-joining", 22),
+        ("text-in-one-language", 14),
+    ]
