@@ -60,7 +60,7 @@ def announce(plan: Plan) -> None:
     """Say what a load matched and, when the graph holds records already, what it will touch."""
     for match in plan.matches:
         err.print(str(match), highlight=False, markup=False, soft_wrap=True)
-    if not any(touch.stored for touch in plan.touched.values()):
+    if not any(touch.held for touch in plan.touched.values()):
         return
     parts = [
         f"{label}: {touch.new} new, {touch.stored} stored" for label, touch in plan.touched.items()
@@ -68,7 +68,7 @@ def announce(plan: Plan) -> None:
     new = sum(touch.new for touch in plan.touched.values())
     stored = sum(touch.stored for touch in plan.touched.values())
     err.print(
-        f"The graph holds records of this input already: {new} records are new and {stored} "
+        f"The graph holds records already: of this input, {new} records are new and {stored} "
         f"stored ones are updated or kept as they are ({'; '.join(parts)}).",
         highlight=False,
         soft_wrap=True,

@@ -59,6 +59,8 @@ class Touch:
 
     new: int
     stored: int
+    held: bool = True
+    """Whether the graph held records of the label before the load."""
 
 
 Refuse = Callable[[int, Location, str, str], None]
@@ -103,7 +105,7 @@ class KeyCheck:
         key a stored record of another id holds."""
         for label, records in self.ids.items():
             if not await holds(label):
-                self.touched[label] = Touch(len(records), 0)
+                self.touched[label] = Touch(len(records), 0, held=False)
                 continue
             stored = await existing_ids(store, label, records)
             if label in MERGEABLE:

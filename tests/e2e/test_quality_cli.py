@@ -5,7 +5,10 @@ import json
 from pathlib import Path
 
 from crm.config import Settings
+from graph_loader.datasets import INTRANET
+from graph_loader.synthetic import write_dataset
 from tests.e2e.test_cli import crm
+from tests.synthetic_specs import TINY
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -83,3 +86,20 @@ def test_a_load_into_a_graph_says_what_it_touches_and_what_it_matches(
     assert "nothing was written (dry run)" in dry.stderr
     assert wrong.returncode == 2
     assert "'names' is not a key to match by" in wrong.stderr
+
+
+def test_a_generated_network_loaded_beside_the_demo_touches_no_demo_record(
+    settings: Settings, tmp_path: Path
+) -> None:
+    data_dir = str(settings.data_dir)
+    dataset = write_dataset(TINY, tmp_path / "tiny", seed=5).path
+    assert crm("load", str(INTRANET), "--data-dir", data_dir).returncode == 0
+
+    loaded = crm("load", str(dataset), "--data-dir", data_dir)
+    stats = json.loads(crm("stats", "--json", "--data-dir", data_dir).stdout)
+
+    assert loaded.returncode == 0, loaded.stderr
+    assert "The graph holds records already: of this input," in loaded.stderr
+    assert " 0 stored ones are updated" in loaded.stderr
+    assert stats["nodes"]["Sector"] == 5 + 8  # the demo's five and the generator's eight
+    assert stats["nodes"]["Person"] == 172 + TINY.people
