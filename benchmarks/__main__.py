@@ -25,16 +25,26 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from benchmarks import api, imports, memory, network, round_trips, throughput
+from benchmarks import api, duplicates, imports, memory, network, round_trips, throughput
 from benchmarks.bench import Bench, SectionFailed
 from benchmarks.report import Report, SectionRun, markdown_table
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
 from graph_loader.load import load
-from graph_loader.synthetic import SIZES, generate
+from graph_loader.matching import MatchKey
+from graph_loader.synthetic import SIZES, write_dataset
+from graph_loader.synthetic.duplicates import SOURCE_FOLDER
 from graph_loader.writer import Summary
 
-SECTIONS: tuple[ModuleType, ...] = (memory, api, round_trips, throughput, network, imports)
+SECTIONS: tuple[ModuleType, ...] = (
+    memory,
+    api,
+    round_trips,
+    throughput,
+    network,
+    duplicates,
+    imports,
+)
 """Every section, in the order they run: memory before the sections whose queries leave the
 engine's allocator holding more than the graph needs; imports last, as its graphs of its own
 would count in the engine's memory."""
@@ -89,6 +99,17 @@ def main(
     keep: Annotated[
         bool, typer.Option(help="Keep the scratch folder (engine data, logs).")
     ] = False,
+    plant: Annotated[
+        float,
+        typer.Option(
+            "--duplicates",
+            min=0,
+            max=0.5,
+            help="Plant duplicates of this share of the people and organisations in the "
+            "generated dataset, a second source loaded after it (the duplicates section "
+            "measures against them).",
+        ),
+    ] = 0.02,
 ) -> None:
     """Run the benchmark suite and write its results as JSON and as a Markdown table."""
     known = {section_name(module): module for module in SECTIONS}
@@ -107,8 +128,8 @@ def main(
     workdir = Path(tempfile.mkdtemp(prefix=f"crm-bench-{size}-"))
     if dataset is None:
         err.print(f"generating the {size} dataset (seed {seed})", highlight=False)
-        dataset = generate(size, workdir / "dataset", seed=seed).path
-    bench = Bench(size, seed, workdir, dataset.resolve(), quick)
+        dataset = write_dataset(SIZES[size], workdir / "dataset", seed=seed, duplicates=plant).path
+    bench = Bench(size, seed, workdir, dataset.resolve(), quick, plant)
     report = Report(" ".join(["python -m benchmarks", *sys.argv[1:]]), size, seed, {})
     try:
         asyncio.run(_run(bench, chosen, report))
@@ -146,6 +167,17 @@ async def _load(bench: Bench, store: GraphStore) -> dict[str, Any]:
     err.print(f"loading {bench.dataset}", highlight=False)
     began = time.perf_counter()
     loaded = await load([bench.dataset], store, batch_size=bench.settings().batch_size)
+    if loaded.summary is not None and bench.duplicates:
+        # The planted duplicates, a second source; those a natural key identifies are matched
+        # to their originals.
+        second = await load(
+            [bench.dataset / SOURCE_FOLDER],
+            store,
+            batch_size=bench.settings().batch_size,
+            match=frozenset(MatchKey),
+        )
+        if second.summary is None:
+            loaded = second
     if loaded.summary is None:
         problems = "\n".join(str(problem) for problem in loaded.problems[:20])
         raise LoadFailed(f"{bench.dataset} has {len(loaded.problems)} problems:\n{problems}")

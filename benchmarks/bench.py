@@ -23,6 +23,9 @@ class Bench:
     quick: bool = False
     """Fewer repetitions and shorter runs (CI's smoke run): the shape of the output, not its
     precision."""
+    duplicates: float = 0.0
+    """The share of people and organisations the generator planted duplicates of (in
+    ``dataset / "duplicates"``, loaded after the dataset with ``--match vat,email,name``)."""
 
     @property
     def data_dir(self) -> Path:

@@ -22,8 +22,15 @@ from crm.graph.store import GraphStore
 from crm.queries.upsert import Outcome
 from graph_loader.load import LoadReport
 from graph_loader.load import load as load_paths
+from graph_loader.matching import MatchKey
 from graph_loader.progress import progress_for
+from graph_loader.validate import Plan
 from graph_loader.writer import Summary
+
+MATCH_HELP = (
+    "Map incoming records to stored ones with the same natural key: any of vat, email, name "
+    "(comma-separated); without it such a record is a problem."
+)
 
 
 def load(
@@ -38,12 +45,14 @@ def load(
         bool, typer.Option(help="Only validate (against the graph too); write nothing.")
     ] = False,
     batch_size: BatchSize = None,
+    match: Annotated[str | None, typer.Option(help=MATCH_HELP, show_default=False)] = None,
     data_dir: DataDir = None,
     graph_url: GraphUrl = None,
 ) -> None:
     """Load records into the graph: everything is validated first; by default one problem means
     nothing is written."""
     chosen = settings(data_dir=data_dir, graph_url=graph_url, batch_size=batch_size)
+    keys = parse_match(match)
 
     async def work(store: GraphStore) -> LoadReport:
         with progress_for(err) as progress:
@@ -54,6 +63,8 @@ def load(
                 skip_invalid=skip_invalid,
                 dry_run=dry_run,
                 progress=progress,
+                match=keys,
+                announce=announce,
             )
 
     report = run(chosen, work)
@@ -71,7 +82,7 @@ def load(
             highlight=False,
         )
         raise typer.Exit(EXIT_PROBLEMS)
-    _print_summary(report.summary)
+    print_summary(report.summary)
     total = report.summary.relationship_total
     if total.missing:
         err.print(
@@ -98,7 +109,8 @@ def print_problems(report: LoadReport) -> None:
         err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
 
 
-def _print_summary(summary: Summary) -> None:
+def print_summary(summary: Summary) -> None:
+    """What a load wrote, by label and type, with the totals."""
     table = Table("written", "created", "updated", "unchanged")
     rows: list[tuple[str, Outcome]] = [
         *summary.nodes.items(),
@@ -116,3 +128,37 @@ def _print_summary(summary: Summary) -> None:
             style=style,
         )
     out.print(table)
+
+
+def parse_match(value: str | None) -> frozenset[MatchKey]:
+    """``vat,email,name`` -> the keys; a word that is not one is a usage error."""
+    if not value:
+        return frozenset()
+    keys = set()
+    for word in value.split(","):
+        try:
+            keys.add(MatchKey(word.strip()))
+        except ValueError:
+            raise typer.BadParameter(
+                f"{word.strip()!r} is not a key to match by; use {', '.join(MatchKey)}"
+            ) from None
+    return frozenset(keys)
+
+
+def announce(plan: Plan) -> None:
+    """Say what a load matched and, when the graph holds records already, what it will touch."""
+    for match in plan.matches:
+        err.print(str(match), highlight=False, markup=False, soft_wrap=True)
+    if not any(touch.held for touch in plan.touched.values()):
+        return
+    parts = [
+        f"{label}: {touch.new} new, {touch.stored} stored" for label, touch in plan.touched.items()
+    ]
+    new = sum(touch.new for touch in plan.touched.values())
+    stored = sum(touch.stored for touch in plan.touched.values())
+    err.print(
+        f"The graph holds records already: of this input, {new} records are new and {stored} "
+        f"stored ones are updated or kept as they are ({'; '.join(parts)}).",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -1,10 +1,11 @@
 """Load input files into the graph: validate everything (streaming), then write."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from crm.graph.store import GraphStore
+from graph_loader.matching import MatchKey
 from graph_loader.readers import Input
 from graph_loader.records import Problem
 from graph_loader.validate import Plan, validate
@@ -22,9 +23,11 @@ class LoadReport:
     summary: Summary | None = None
 
 
-async def plan_load(paths: Sequence[Path], store: GraphStore) -> Plan:
+async def plan_load(
+    paths: Sequence[Path], store: GraphStore, match: frozenset[MatchKey] = frozenset()
+) -> Plan:
     """Read and validate ``paths``; nothing is written. Close the plan when done with it."""
-    return await validate(Input(paths), store)
+    return await validate(Input(paths), store, match)
 
 
 async def load(
@@ -35,11 +38,17 @@ async def load(
     skip_invalid: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    match: frozenset[MatchKey] = frozenset(),
+    announce: Callable[[Plan], None] | None = None,
 ) -> LoadReport:
     """Load ``paths`` all-or-nothing: one problem and nothing is written, unless ``skip_invalid``,
-    which writes the valid records and reports the others. ``dry_run`` only validates."""
-    with await plan_load(paths, store) as plan:
+    which writes the valid records and reports the others. ``dry_run`` only validates.
+    ``match``: natural keys by which incoming records are mapped to stored ones. ``announce``
+    hears the plan (its matches, what it touches) after validation, before anything is written."""
+    with await plan_load(paths, store, match) as plan:
         report = LoadReport(problems=plan.problems, invalid=plan.invalid, valid=plan.rows)
+        if announce is not None:
+            announce(plan)
         if not dry_run and (skip_invalid or not plan.problems):
             report.summary = await write_plan(store, plan, batch_size, progress)
     return report

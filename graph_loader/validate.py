@@ -26,6 +26,8 @@ from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelSpec, RelType
 from crm.graph.properties import timestamps, to_properties
 from crm.graph.store import GraphStore
 from crm.queries.lookup import CHUNK, existing_ids, holds_label, holds_type, keyed_relationship_ends
+from crm.queries.merged import MERGEABLE, kept_ids
+from graph_loader.matching import KeyCheck, Match, MatchKey, Touch
 from graph_loader.readers import Input
 from graph_loader.records import Kind, Location, Problem, RawRecord
 
@@ -86,14 +88,47 @@ class Plan:
     """The numbers of the invalid records."""
     node_rows: dict[Label, _Spool] = field(default_factory=dict, repr=False)
     link_rows: dict[LinkKey, _Spool] = field(default_factory=dict, repr=False)
+    keys: KeyCheck = field(default_factory=KeyCheck, repr=False)
+    """Natural keys, matches and renamed ids (``graph_loader.matching``)."""
+
+    @property
+    def matches(self) -> list[Match]:
+        """Incoming records matched to stored ones by a natural key (``--match``)."""
+        return self.keys.matches
+
+    @property
+    def touched(self) -> dict[Label, Touch]:
+        """By label: how many records the load creates and how many it finds stored."""
+        return self.keys.touched
 
     def node_batches(self, size: int) -> Iterator[tuple[Label, list[Row]]]:
-        """The valid node rows, at most ``size`` of one label per batch."""
-        return self._batches(self.node_rows, size)
+        """The valid node rows, at most ``size`` of one label per batch; a row matched to a
+        stored record (or naming a merged one) carries that record's id."""
+        for label, batch in self._batches(self.node_rows, size):
+            yield label, [self._renamed_node(label, row) for row in batch]
 
     def link_batches(self, size: int) -> Iterator[tuple[LinkKey, list[Row]]]:
         """The valid relationship rows, at most ``size`` of one type and pair of labels."""
-        return self._batches(self.link_rows, size)
+        for group, batch in self._batches(self.link_rows, size):
+            yield group, [self._renamed_link(group, row) for row in batch]
+
+    def _renamed_node(self, label: Label, row: Row) -> Row:
+        """A row matched to a stored record updates the fields it gives and keeps the others
+        (it is another source's view of the record, not a replacement)."""
+        renamed = self.keys.renamed(label, row["id"])
+        if renamed == row["id"]:
+            return row
+        given = {key: value for key, value in row["props"].items() if value is not None}
+        return row | {"id": renamed, "props": given | {"id": renamed}}
+
+    def _renamed_link(self, group: LinkKey, row: Row) -> Row:
+        if not self.keys.renames:
+            return row
+        _, source, target = group
+        return row | {
+            "from": self.keys.renamed(source, row["from"]),
+            "to": self.keys.renamed(target, row["to"]),
+        }
 
     def _batches[G](self, spools: dict[G, _Spool], size: int) -> Iterator[tuple[G, list[Row]]]:
         for group, spool in spools.items():
@@ -130,15 +165,18 @@ class _Keyed:
     ends: tuple[str, str]
 
 
-async def validate(source: Input, store: GraphStore) -> Plan:
-    """Check every record of ``source``; ends not in the input are looked up in ``store``."""
-    return await _Validation(store).run(source)
+async def validate(
+    source: Input, store: GraphStore, match: frozenset[MatchKey] = frozenset()
+) -> Plan:
+    """Check every record of ``source``; ends not in the input are looked up in ``store``;
+    records that a stored record's natural key in ``match`` holds are mapped to it."""
+    return await _Validation(store, match).run(source)
 
 
 class _Validation:
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, match: frozenset[MatchKey]) -> None:
         self.store = store
-        self.plan = Plan()
+        self.plan = Plan(keys=KeyCheck(match))
         self.records = 0
         self.declared: dict[NodeKey, tuple[int, Location]] = {}
         """Every node id of the input, valid or not, with its record's number and place."""
@@ -149,6 +187,9 @@ class _Validation:
         self.keyed: list[_Keyed] = []
         """Keyed relationships whose type the graph holds, to check a chunk at a time."""
         self.graph_holds: dict[Label | RelType, bool] = {}
+
+    def refuse_at(self, number: int, location: Location, message: str, field_name: str) -> None:
+        self.refuse((number, location), message, field_name)
 
     def refuse(self, ref: Ref, message: str, field_name: str | None = None) -> None:
         self.plan.problems.append(Problem(ref[1], message, field_name))
@@ -165,6 +206,8 @@ class _Validation:
                     self.node(self.records, read)
                 else:
                     await self.link(self.records, read)
+            if kind is Kind.NODE:
+                await self.plan.keys.resolve(self.store, self.holds, self.refuse_at)
         await self.check_unknown_ends()
         await self.check_keyed_ends()
         self.plan.invalid = len(self.plan.refused)
@@ -196,6 +239,7 @@ class _Validation:
             return
         row = {"id": node.id, "props": to_properties(node), **timestamps(node)}
         _spool(self.plan.node_rows, label).add(number, row)
+        self.plan.keys.add(number, record.location, label, row["props"], self.refuse_at)
 
     async def link(self, number: int, record: RawRecord) -> None:
         ref = (number, record.location)
@@ -253,7 +297,7 @@ class _Validation:
         if not isinstance(node_id, str) or not node_id:
             self.refuse(ref, "give the id of the node at this end", end)
             return None
-        return None if label is None else (label, node_id)
+        return None if label is None else (label, self.plan.keys.renamed(label, node_id))
 
     async def holds(self, name: Label | RelType) -> bool:
         """Whether the graph holds any node of this label or relationship of this type: when it
@@ -288,6 +332,14 @@ class _Validation:
             for label, ids in by_label.items()
             for node_id in await existing_ids(self.store, label, ids)
         }
+        missing: dict[Label, set[str]] = {}
+        for label, node_id in {key for _, _, key in self.unknown_ends} - stored:
+            if label in MERGEABLE:
+                missing.setdefault(label, set()).add(node_id)
+        for label, ids in missing.items():  # ids of merged records name the kept one
+            for merged, kept in (await kept_ids(self.store, label, ids)).items():
+                self.plan.keys.renames[(label, merged)] = kept
+                stored.add((label, merged))
         for ref, end, key in self.unknown_ends:
             if key not in stored:
                 self.missing_end(ref, end, key)

@@ -33,6 +33,8 @@ ROOT_ROLES = {"Query": Role.READER, "Mutation": Role.EDITOR}
 STRONGER: Mapping[str, Role] = {
     "Query.auditLog": Role.ADMIN,
     "Query.exportPersonalData": Role.ADMIN,
+    "Query.dataQuality": Role.ADMIN,
+    "Query.duplicateCandidates": Role.EDITOR,
     "Mutation.erasePerson": Role.ADMIN,
     "Person.email": Role.EDITOR,
     "Person.phone": Role.EDITOR,

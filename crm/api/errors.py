@@ -43,6 +43,10 @@ class UserError:
     )
     code: ErrorCode
     message: str
+    existing: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="For a conflict: the global id of the record the input collides with.",
+    )
 
 
 def validation_errors(

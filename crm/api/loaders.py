@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 from crm.domain import Label
 from crm.graph.store import GraphStore, Record
 from crm.queries.impact import Impact, project_impacts
+from crm.queries.merged import MERGEABLE, kept_ids
 from crm.queries.nodes import nodes_by_id
 from crm.queries.ties import Step, Walk, count_neighbours, neighbours
 
@@ -29,11 +30,17 @@ class Loaders:
         """Project id -> its impact."""
 
     def node(self, label: Label) -> DataLoader[str, Record | None]:
-        """Record id -> the node's properties, or ``None`` when there is no such node."""
+        """Record id -> the node's properties, or ``None`` when there is no such node. The id
+        of a record merged into another gives the kept one."""
         if label not in self._nodes:
 
             async def load(ids: Sequence[str]) -> list[Record | None]:
                 found = await nodes_by_id(self._store, label, ids)
+                missing = [record_id for record_id in ids if record_id not in found]
+                if missing and label in MERGEABLE:
+                    kept = await kept_ids(self._store, label, missing)
+                    stored = await nodes_by_id(self._store, label, list(set(kept.values())))
+                    found |= {merged: stored[to] for merged, to in kept.items() if to in stored}
                 return [found.get(record_id) for record_id in ids]
 
             self._nodes[label] = DataLoader(load_fn=load)

@@ -15,6 +15,7 @@ from crm.api.limits import DocumentCache, ExecutionContext, Limits
 from crm.api.mutations import mutation_fields
 from crm.api.network import network_fields
 from crm.api.nodes import node_types, query_fields
+from crm.api.quality import quality_query_fields
 from crm.api.scalars import SCALARS
 from crm.graph.schema import SCHEMA_DIR
 
@@ -45,6 +46,7 @@ def build_schema() -> strawberry.Schema:
             **network_fields(types),
             **gdpr_query_fields(),
             **audit_fields(),
+            **quality_query_fields(),
         },
     )
     mutation = type("Mutation", (), {"__annotations__": {}, **mutation_fields(types)})

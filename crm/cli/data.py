@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from crm.cli.quality import doctor, import_app
 from crm.console import EXIT_PROBLEMS, DataDir, GraphUrl, err, out, run, settings
 from crm.graph.store import GraphStore
 from crm.queries.stats import count_nodes, count_relationships
@@ -15,6 +16,13 @@ from graph_loader.command import load
 from graph_loader.export import export_graph, write_document
 from graph_loader.progress import progress_for
 from graph_loader.synthetic import SIZES, write_dataset
+from graph_loader.synthetic.duplicates import Planted
+
+DUPLICATES_HELP = (
+    "Plant duplicates of this share of the people and organisations (0.02: 2 %), written "
+    "the way a second source would, in OUT/duplicates; the truth goes to "
+    "OUT/duplicates-truth.tsv."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -22,6 +30,8 @@ def register(app: typer.Typer) -> None:
     app.command()(export)
     app.command()(generate)
     app.command()(stats)
+    app.command()(doctor)
+    app.add_typer(import_app, name="import")
 
 
 def export(
@@ -53,6 +63,7 @@ def generate(
         Path, typer.Argument(help="The folder to write the CSV files to.", show_default=False)
     ],
     seed: Annotated[int, typer.Option(help="The same seed gives the same files.")] = 7,
+    duplicates: Annotated[float, typer.Option(min=0, max=0.5, help=DUPLICATES_HELP)] = 0.0,
 ) -> None:
     """Write a synthetic border-region network of a named size as a CSV folder that ``crm
     load`` reads."""
@@ -60,7 +71,9 @@ def generate(
         raise typer.BadParameter(f"give one of {', '.join(SIZES)}", param_hint="SIZE")
     try:
         with progress_for(err) as progress:
-            dataset = write_dataset(SIZES[size], out, seed=seed, progress=progress)
+            dataset = write_dataset(
+                SIZES[size], out, seed=seed, progress=progress, duplicates=duplicates
+            )
     except OSError as error:
         err.print(f"[red]error:[/red] cannot write {escape(str(out))}: {escape(str(error))}")
         raise typer.Exit(EXIT_PROBLEMS) from None
@@ -69,6 +82,8 @@ def generate(
         f"({size}, seed {seed}) to {out}",
         highlight=False,
     )
+    if dataset.planted is not None:
+        err.print(_planted_message(dataset.planted), highlight=False)
 
 
 def stats(
@@ -94,3 +109,11 @@ def stats(
             table.add_row(name, str(count))
         table.add_row("total", str(sum(by_name.values())), style="bold")
         out.print(table)
+
+
+def _planted_message(planted: Planted) -> str:
+    return (
+        f"planted duplicates of {planted.people} people and {planted.organizations} "
+        f"organisations in {planted.folder} (load it after the dataset, with --match "
+        f"vat,email,name); the truth is in {planted.truth}"
+    )

@@ -1,12 +1,12 @@
 """The ties between records: their types, their properties, and which labels each may join."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from crm.domain.nodes import Label
 from crm.domain.values import Identifier, Model, Name, Text, Timestamp
@@ -66,6 +66,10 @@ class Role(Tie):
     role: Name | None = None
 
 
+Day = date
+"""``date`` by another name, for the methods of models with a field called ``date``."""
+
+
 class Interacted(Tie):
     """One recorded interaction between two people; several may join the same pair."""
 
@@ -73,6 +77,17 @@ class Interacted(Tie):
     kind: InteractionKind
     date: date
     note: Text | None = None
+
+    @field_validator("date")
+    @classmethod
+    def _not_in_the_future(cls, day: Day) -> Day:
+        today = datetime.now(UTC).date()
+        if day > today:
+            raise ValueError(
+                f"an interaction cannot be dated in the future ({day} is after today, {today}); "
+                "record it once it has happened"
+            )
+        return day
 
 
 @dataclass(frozen=True)

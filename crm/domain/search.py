@@ -1,5 +1,6 @@
-"""Search keys: text folded so that a search typed without accents or capitals still finds it,
-and the words and stems a full-text search looks for."""
+"""Folding text: so that a search typed without accents or capitals still finds it (``fold``),
+so that names written with and without Danish and German letters compare equal
+(``transliterate``), and the words and stems a full-text search looks for."""
 
 import re
 import unicodedata
@@ -22,6 +23,20 @@ def fold(text: str) -> str:
     lowered = text.casefold().translate(_LETTERS)
     decomposed = unicodedata.normalize("NFKD", lowered)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+_TRANSLITERATIONS = str.maketrans(
+    {"ø": "oe", "æ": "ae", "å": "aa", "ß": "ss", "ü": "ue", "ö": "oe", "ä": "ae", "œ": "oe"}
+)
+
+
+def transliterate(text: str) -> str:
+    """Fold the way Danes and Germans write their letters without them: ``Sønderborg`` ->
+    ``soenderborg``, ``Jürgen Groß`` -> ``juergen gross``; other accents are dropped as by
+    ``fold``. Used for natural keys and duplicate detection, where ``Soenderborg`` (typed on a
+    keyboard without ``ø``) must equal ``Sønderborg``; a search uses ``fold``, which also finds
+    ``Sonderborg``."""
+    return fold(text.casefold().translate(_TRANSLITERATIONS))
 
 
 def words(text: str) -> list[str]:

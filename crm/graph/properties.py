@@ -5,6 +5,8 @@ a nested record's fields get their parent's name as a prefix (``description.de``
 ``descriptionDe``, ``consent.basis`` as ``consentBasis``), money is stored as an exact integer
 number of cents (``totalInvestmentEur`` as ``totalInvestmentEurCents``), dates and times as ISO
 8601 text (which sorts and compares correctly on every engine), enums as their value.
+Organisations and people also get their derived natural keys (``nameKey``, ``emailKey``: see
+``crm.domain.natural_keys``).
 Nodes also get ``searchName`` (and ``searchPlace`` where they have a place): their name folded
 for case- and accent-insensitive search; and ``searchText``: the name and every text field, all
 languages, folded the same way, which the full-text indexes hold (the engines' own analysers
@@ -19,6 +21,7 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from crm.domain.natural_keys import DERIVED_KEYS, derived_keys
 from crm.domain.nodes import Node
 from crm.domain.search import fold
 from crm.domain.values import Model, format_timestamp
@@ -71,7 +74,7 @@ def property_names(model: type[Model]) -> tuple[str, ...]:
         else:
             names.append(_stored_name(field))
     if issubclass(model, Node):
-        names.extend((SEARCH_NAME, SEARCH_TEXT))
+        names.extend((SEARCH_NAME, SEARCH_TEXT, *DERIVED_KEYS.get(model.label, ())))
         if model.place_field is not None:
             names.append(SEARCH_PLACE)
     return tuple(names)
@@ -97,6 +100,7 @@ def to_properties(record: Model) -> Properties:
     if isinstance(record, Node):
         properties[SEARCH_NAME] = fold(record.display_name)
         properties[SEARCH_TEXT] = fold(record.search_text)
+        properties.update(derived_keys(record))
         if record.place_field is not None:
             place = record.place_name
             properties[SEARCH_PLACE] = None if place is None else fold(place)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from crm.domain import Label, RelType
 from graph_loader.synthetic.activity import Activity
+from graph_loader.synthetic.duplicates import Planted, plant_duplicates
 from graph_loader.synthetic.network import Network
 from graph_loader.synthetic.people import Staffing
 from graph_loader.synthetic.sizes import SIZES, SizeSpec
@@ -22,6 +23,8 @@ class GeneratedDataset:
     seed: int
     nodes: dict[str, int]
     relationships: dict[str, int]
+    planted: Planted | None = None
+    """The planted duplicates (a second source in a folder of its own), if any."""
 
     @property
     def node_total(self) -> int:
@@ -42,10 +45,16 @@ def generate(size: str, out: Path, *, seed: int = 7) -> GeneratedDataset:
 
 
 def write_dataset(
-    spec: SizeSpec, out: Path, *, seed: int = 7, progress: Progress | None = None
+    spec: SizeSpec,
+    out: Path,
+    *,
+    seed: int = 7,
+    progress: Progress | None = None,
+    duplicates: float = 0.0,
 ) -> GeneratedDataset:
     """Write the dataset ``spec`` describes to the folder ``out``; ``progress`` hears of the
-    rows as they are written, against an estimate of the total."""
+    rows as they are written, against an estimate of the total. ``duplicates``: the share of
+    people and organisations to plant a duplicate of (``graph_loader.synthetic.duplicates``)."""
     if progress is not None:
         progress.start(estimated_rows(spec))
     with csv_folder(out, progress) as folder:
@@ -53,12 +62,14 @@ def write_dataset(
         network.build()
         Activity(network, Staffing(network).build()).build()
     counts = folder.counts()
+    planted = None if not duplicates else plant_duplicates(out, duplicates, seed)
     return GeneratedDataset(
         path=out,
         size=spec.name,
         seed=seed,
         nodes={name.value: counts[name] for name in Label if name in counts},
         relationships={name.value: counts[name] for name in RelType if name in counts},
+        planted=planted,
     )
 
 

@@ -14,6 +14,7 @@ from graph_loader.synthetic.vocabulary import (
     BASE_TOPICS,
     CLUSTER_PLACES,
     FAMILY_ENDINGS,
+    FAMILY_STEMS,
     GIVEN_NAMES,
     INITIATIVE_NOUNS,
     INITIATIVE_WORDS,
@@ -129,5 +130,5 @@ def topic_words(count: int) -> list[Words]:
 def person_name(country: str, rng: Random) -> tuple[str, str]:
     """A given name and a made-up family name (``Eksempelgaard``, ``Mustermann``)."""
     given = rng.choice(GIVEN_NAMES[country])
-    family = rng.choice(NAME_STEMS[country]) + rng.choice(FAMILY_ENDINGS[country])
+    family = rng.choice(FAMILY_STEMS[country]) + rng.choice(FAMILY_ENDINGS[country])
     return given, family

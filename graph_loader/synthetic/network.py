@@ -30,6 +30,7 @@ from graph_loader.synthetic.sampling import (
     pareto,
     phone,
     pick,
+    synthetic_id,
 )
 from graph_loader.synthetic.sizes import SizeSpec
 from graph_loader.synthetic.vocabulary import (
@@ -117,7 +118,11 @@ class Network:
             labels = sector.name
             self.node(
                 Label.SECTOR,
-                {"id": f"sector-{sector.key}", "name": labels.en, **labels.columns("labels")},
+                {
+                    "id": synthetic_id(f"sector-{sector.key}"),
+                    "name": labels.en,
+                    **labels.columns("labels"),
+                },
             )
 
     def regions(self) -> None:
@@ -125,7 +130,7 @@ class Network:
             self.node(
                 Label.REGION,
                 {
-                    "id": f"region-{key}",
+                    "id": synthetic_id(f"region-{key}"),
                     "name": labels.in_language(country),
                     "country": country,
                     **labels.columns("labels"),
@@ -148,13 +153,17 @@ class Network:
     def located(self, org: Organization, place: Place) -> None:
         self.tie(
             RelType.LOCATED_IN,
-            {"from": org.id, "fromLabel": org.label, "to": f"region-{place.region}"},
+            {"from": org.id, "fromLabel": org.label, "to": synthetic_id(f"region-{place.region}")},
         )
 
     def active(self, org_id: str, label: Label, sector: int) -> None:
         self.tie(
             RelType.ACTIVE_IN,
-            {"from": org_id, "fromLabel": label, "to": f"sector-{SECTORS[sector].key}"},
+            {
+                "from": org_id,
+                "fromLabel": label,
+                "to": synthetic_id(f"sector-{SECTORS[sector].key}"),
+            },
         )
 
     def cluster_nodes(self) -> None:
@@ -313,7 +322,11 @@ class Network:
             for region in self.project_regions(rng, interreg=interreg):
                 self.tie(
                     RelType.LOCATED_IN,
-                    {"from": project.id, "fromLabel": Label.PROJECT, "to": f"region-{region}"},
+                    {
+                        "from": project.id,
+                        "fromLabel": Label.PROJECT,
+                        "to": synthetic_id(f"region-{region}"),
+                    },
                 )
 
     def project_regions(self, rng: Random, *, interreg: bool) -> list[str]:

@@ -50,6 +50,8 @@ class Staffing:
     def __init__(self, network: Network) -> None:
         self.net = network
         self.people = People()
+        self.addresses: set[str] = set()
+        """E-mail addresses given out: each is a person's natural key, so no two may share one."""
 
     def build(self) -> People:
         rng = self.net.rng("people")
@@ -151,7 +153,12 @@ class Staffing:
         if bridging or rng.random() < 0.2:
             languages.append(other)
         domain = words.host_label(employer.name)
-        address = f"{words.ascii_slug(given)}.{words.ascii_slug(family)}@{domain}.example"
+        local, number = f"{words.ascii_slug(given)}.{words.ascii_slug(family)}", 1
+        address = f"{local}@{domain}.example"
+        while address in self.addresses:
+            number += 1
+            address = f"{local}{number}@{domain}.example"
+        self.addresses.add(address)
         self.net.node(
             Label.PERSON,
             {

@@ -66,5 +66,14 @@ class Weighted:
         return self.items[bisect(self._cumulative, rng.random() * self._cumulative[-1])]
 
 
+ID_PREFIX = "syn-"
+"""Begins every generated id, so that no generated record takes the id of a record of the demo
+(or of any dataset that does not use it) when both are loaded into one graph."""
+
+
+def synthetic_id(name: str) -> str:
+    return ID_PREFIX + name
+
+
 def padded_id(prefix: str, index: int, count: int) -> str:
-    return f"{prefix}-{index + 1:0{max(4, len(str(count)))}d}"
+    return synthetic_id(f"{prefix}-{index + 1:0{max(4, len(str(count)))}d}")

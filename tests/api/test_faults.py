@@ -19,6 +19,9 @@ WAIT_S = 1.0
 """``store_wait_s`` in these tests."""
 COUNT = {"query": "{ topics { totalCount } }"}
 CREATE = {"query": 'mutation { createTopic(input: {name: "Kept"}) { created errors { code } } }'}
+CREATE_AGAIN = {
+    "query": 'mutation { createTopic(input: {name: "Kept too"}) { created errors { code } } }'
+}
 
 
 def topics(client: TestClient) -> object:
@@ -42,7 +45,7 @@ def test_a_killed_engine_is_started_again_and_keeps_every_write(quick: Settings)
         answer = topics(client)
         ready = client.get("/readyz")
         kill_engine(quick.data_dir)
-        written = client.post("/graphql", json=CREATE).json()
+        written = client.post("/graphql", json=CREATE_AGAIN).json()
         after = topics(client)
 
     assert answer == {"data": {"topics": {"totalCount": 1}}}

@@ -8,10 +8,12 @@ organisation that a test deletes."""
 
 import re
 import secrets
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from pydantic import TypeAdapter
+from stdnum.iso7064 import mod_11_10
 
 from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelType
 from crm.domain.values import Identifier
@@ -179,12 +181,25 @@ def record_selection(label: Label) -> str:
     return f"{RECORD} {selection(VALID_INPUT[label])}"
 
 
+def fresh_vat_id() -> str:
+    """A valid German VAT id no other test uses (a natural key: unique per organisation)."""
+    digits = str(10**7 + secrets.randbelow(9 * 10**7))
+    return f"DE{digits}{mod_11_10.calc_check_digit(digits)}"
+
+
 def new_input(label: Label, **changes: Any) -> dict[str, Any]:
-    """A valid input for ``label`` with a fresh id and a fresh word in its name."""
+    """A valid input for ``label`` with a fresh id, a fresh word in its name and fresh natural
+    keys (VAT id, e-mail address)."""
     word = fresh()
+    keys: dict[str, Any] = {}
+    if label is Label.ORGANIZATION:
+        keys = {"vatId": fresh_vat_id()}
+    if label is Label.PERSON:
+        keys = {"email": f"anna.{word}@probe.example"}
     return (
         VALID_INPUT[label]
         | {"recordId": f"{label.value.lower()}-{word}", NAME_FIELD[label]: f"Probe {word}"}
+        | keys
         | changes
     )
 
@@ -373,25 +388,29 @@ def test_create_without_a_record_id_makes_one_from_the_name(writable: Api, label
 
     first = create(writable, label, input)
     second = create(writable, label, input)
+    third = create(writable, label, input)
 
-    ids = [payload[singular(label)]["recordId"] for payload in (first, second)]
+    ids = [payload[singular(label)]["recordId"] for payload in (first, second, third)]
     slug = ("anna-" if label is Label.PERSON else "") + f"probe-{word}"
     for record_id in ids:
-        assert re.fullmatch(rf"{re.escape(slug)}-[0-9a-f]{{8}}", record_id), record_id
+        assert re.fullmatch(rf"{re.escape(slug)}(-[a-z]{{2}})?-[0-9a-f]{{8}}", record_id), record_id
         assert TypeAdapter(Identifier).validate_python(record_id) == record_id
-        assert fetch(writable, label, record_id)["recordId"] == record_id
-    assert ids[0] != ids[1]
-    assert (first["created"], second["created"]) == (True, True)
-    assert count_named(writable, label, word) == 2
+    assert ids[0] == ids[1] == ids[2]
+    assert fetch(writable, label, ids[0])["recordId"] == ids[0]
+    assert [p["created"] for p in (first, second, third)] == [True, False, False]
+    assert [p["errors"] for p in (first, second, third)] == [[], [], []]
+    assert count_named(writable, label, word) == 1
 
 
-def test_a_made_up_id_folds_accents_and_punctuation(writable: Api) -> None:
+def test_a_made_up_id_folds_letters_and_punctuation_and_leaves_out_the_legal_form(
+    writable: Api,
+) -> None:
     word = fresh()
-    input = VALID_INPUT[Label.CLUSTER] | {"name": f"Sønderborg Ålkøbing / Straße & Co. {word}"}
+    input = VALID_INPUT[Label.CLUSTER] | {"name": f"Sønderborg Ålkøbing / Straße & {word} ApS"}
 
     record_id = create(writable, Label.CLUSTER, input)["cluster"]["recordId"]
 
-    assert re.fullmatch(rf"sonderborg-alkobing-strasse-co-{word}-[0-9a-f]{{8}}", record_id)
+    assert re.fullmatch(rf"soenderborg-aalkoebing-strasse-{word}-dk-[0-9a-f]{{8}}", record_id)
 
 
 # --- records: update ------------------------------------------------------------------------
@@ -1225,3 +1244,15 @@ def test_a_mutation_over_get_is_not_allowed(writable: Api) -> None:
     assert writable.store.writes == writes
     assert count_named(writable, Label.TOPIC, word) == 0
     still_serving(writable)
+
+
+def test_an_interaction_dated_in_the_future_is_refused(writable: Api) -> None:
+    anna, bo = made(writable, Label.PERSON)["id"], made(writable, Label.PERSON)["id"]
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    writes = writable.store.writes
+
+    payload = record_interaction(writable, anna, bo, INTERACTION | {"date": tomorrow})
+
+    error(["interaction", "date"], "INVALID", "cannot be dated in the future", payload["errors"])
+    assert writable.store.writes == writes
+    assert interactions(writable, anna) == []

@@ -175,12 +175,13 @@ def delete_topic(api: Api, record_id: str) -> None:
     )
 
 
-def create_member(api: Api, cluster: str, record_id: str, name: str) -> None:
+def create_member(api: Api, cluster: str, record_id: str, name: str, country: str = "DE") -> None:
+    """An organisation (a name is unique per country: a natural key) and its membership."""
     mutate(
         api,
         "mutation ($input: OrganizationInput!) {"
         " createOrganization(input: $input) { errors { message } } }",
-        {"input": {"recordId": record_id, "name": name, "kind": "COMPANY", "country": "DE"}},
+        {"input": {"recordId": record_id, "name": name, "kind": "COMPANY", "country": country}},
     )
     mutate(
         api,
@@ -390,8 +391,8 @@ def test_a_tie_cursor_survives_inserts_and_deletes_before_the_next_page(empty: A
     first_page = members.page(2)  # Beta, Delta
 
     create_member(empty, "cl", "o-10", "Alpha")  # before the cursor
-    create_member(empty, "cl", "o-39", "Delta")  # the boundary's name, a lower id: before
-    create_member(empty, "cl", "o-41", "Delta")  # the boundary's name, a higher id: after
+    create_member(empty, "cl", "o-39", "Delta", "DK")  # the boundary's name, a lower id: before
+    create_member(empty, "cl", "o-41", "Delta", "SE")  # the boundary's name, a higher id: after
     create_member(empty, "cl", "o-45", "Eta")  # between two rows not yet seen
     mutate(empty, 'mutation { unlinkMemberOf(from: "o-50", to: "cl") { errors { message } } }', {})
     mutate(empty, 'mutation { deleteOrganization(id: "o-20") { errors { message } } }', {})

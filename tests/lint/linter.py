@@ -20,7 +20,9 @@ from filelock import FileLock
 from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelType
 from crm.graph.properties import TIMESTAMPS, property_names
 from crm.queries import audit as audit_query
+from crm.queries import duplicates as duplicates_query
 from crm.queries import keys as keys_query
+from crm.queries.merged import MERGED_IDS
 from tests.lint.capture import Statement
 
 HERE = Path(__file__).resolve().parent
@@ -75,9 +77,10 @@ def db_schema() -> dict[str, Any]:
         keys.update(property_names(node_model))
     for spec in RELATIONSHIPS.values():
         keys.update(property_names(spec.properties))
-    internal = (keys_query, audit_query)
+    internal = (keys_query, audit_query, duplicates_query)
     for module in internal:
         keys.update(module.PROPERTIES)
+    keys.add(MERGED_IDS)
     return {
         "labels": [label.value for label in Label] + [module.LABEL for module in internal],
         "relationshipTypes": [rel_type.value for rel_type in RelType],

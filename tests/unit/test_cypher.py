@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from crm.domain import Label, RelType
+from crm.domain.natural_keys import NATURAL_KEYS
 from crm.graph.cypher import render
 from crm.graph.dialect import FALKORDB, NEO4J, FalkorDBDialect
 from crm.graph.neo4j import fallback_indexes
@@ -63,9 +64,10 @@ def test_render_refuses_a_missing_slot(template: str, slots: dict[str, Any]) -> 
 # --- schema and dialect ----------------------------------------------------------------------
 
 
-def test_schema_makes_every_label_id_unique() -> None:
+def test_schema_makes_every_label_id_and_every_natural_key_unique() -> None:
     unique = [(target.label, target.property) for target in load_schema().unique]
-    assert sorted(unique) == sorted((label, "id") for label in Label)
+    natural = [(label, key) for label, keys in NATURAL_KEYS.items() for key in keys]
+    assert sorted(unique) == sorted([(label, "id") for label in Label] + natural)
 
 
 def test_schema_makes_interaction_ids_unique() -> None:
@@ -96,7 +98,7 @@ def test_falkordb_ddl_has_each_statement_once() -> None:
 def test_falkordb_ddl_names_the_graph_in_constraints() -> None:
     ddl = FALKORDB.ddl(load_schema(), "other_graph")
     constraints = [line for line in ddl if line.startswith("GRAPH.CONSTRAINT")]
-    assert len(constraints) == len(Label) + 1  # every label's id, and interactions' ids
+    assert len(constraints) == len(load_schema().unique) + 1  # and interactions' ids
     assert all(line.split()[2] == "other_graph" for line in constraints)
 
 

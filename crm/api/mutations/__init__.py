@@ -9,6 +9,7 @@ payload, each naming its input field; nothing is written when there is any.
 from typing import Any
 
 from crm.api.mutations.erasure import erasure_mutations
+from crm.api.mutations.merge import merge_mutations
 from crm.api.mutations.records import node_mutations
 from crm.api.mutations.ties import tie_mutations
 from crm.domain import RELATIONSHIPS, Label
@@ -21,4 +22,4 @@ def mutation_fields(types: dict[Label, type]) -> dict[str, Any]:
         fields |= node_mutations(label, node_type)
     for rel_type in RELATIONSHIPS:
         fields |= tie_mutations(rel_type)
-    return fields | erasure_mutations(types)
+    return fields | erasure_mutations(types) | merge_mutations()

@@ -1,6 +1,5 @@
 """Create, update and delete for every label."""
 
-import secrets
 from typing import Any
 
 import strawberry
@@ -12,6 +11,7 @@ from crm.api.ids import global_id
 from crm.api.mutations.common import (
     API_SOURCE,
     STORED_ONLY,
+    Refused,
     changed,
     mutation,
     not_found,
@@ -25,10 +25,12 @@ from crm.api.mutations.common import (
 from crm.api.records import RECORD_ID, ApiObject, api_node
 from crm.domain import NODE_MODELS, Label
 from crm.domain.labels import singular
-from crm.domain.search import fold
+from crm.domain.natural_keys import KEY_WORDS, NATURAL_KEYS, record_id_for
+from crm.errors import Conflict
 from crm.graph.properties import TIMESTAMPS, Properties, record_data, to_properties
-from crm.graph.store import Record
-from crm.queries.edit import create_node, delete_node, patch_node
+from crm.graph.store import GraphStore, Record
+from crm.queries.edit import delete_node, patch_node
+from crm.queries.natural_keys import Creation, create_unless_known
 from crm.queries.nodes import nodes_by_id
 
 
@@ -74,16 +76,22 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
         data["source"] = data.get("source") or API_SOURCE
         record = validated(model, data, ["input"])
         properties = to_properties(record)
-        created, stored = await create_node(info.context.store, label, properties, now(info))
-        if created:
+        creation = await _create(info.context.store, label, properties, now(info))
+        stored = creation.stored
+        if creation.created:
             touch(info, global_id(label, record.id))
-        if not created and _own(stored) != _own(properties):
+        elif stored is not None and _own(stored) != _own(properties):
+            if record_id is None:  # the id was made up from the name: the name is taken
+                raise _conflict(label, stored, properties)
             raise refuse(
                 ["input", RECORD_ID],
                 ErrorCode.CONFLICT,
                 f"a {name} with id {record.id!r} exists with other values; update it instead",
             )
-        return {field: api_node(label, stored), "created": created}
+        elif stored is None:
+            stored = _twin(label, properties, creation.twins)
+        assert stored is not None
+        return {field: api_node(label, stored), "created": creation.created}
 
     async def update(info: Info, id: strawberry.ID, input: Any) -> ApiObject:
         record_id = ref(id, (label,), ["id"])[1]
@@ -96,7 +104,7 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
         changes = changed(current, properties)
         stored: Record | None = current
         if changes:
-            stored = await patch_node(store, label, record_id, changes, now(info))
+            stored = await _patch(store, label, record_id, changes, now(info))
         if stored is None:
             raise not_found(["id"], label, record_id)
         if changes:
@@ -126,21 +134,78 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
     }
 
 
-_ID_HELP = "The new record's id; made up from its name when left out."
+_ID_HELP = (
+    "The new record's id; when left out, made up from its name and country (and a person's "
+    "e-mail address), the same for the same input."
+)
 
 
 def _new_id(label: Label, data: dict[str, Any]) -> str:
-    """A readable id for a new record: a slug of its name and a random suffix."""
+    """A readable id for a new record, the same for the same name, country (and e-mail)."""
     names = NODE_MODELS[label].name_fields
     text = " ".join(str(data.get(_alias(label, name)) or "") for name in names)
-    slug = "-".join("".join(c if c.isalnum() else " " for c in fold(text)).split())[:48]
-    return f"{slug or label.value.lower()}-{secrets.token_hex(4)}"
+    country = data.get("country")
+    return record_id_for(
+        label, text, None if country is None else str(country), str(data.get("email") or "")
+    )
+
+
+async def _create(store: GraphStore, label: Label, properties: Properties, moment: str) -> Creation:
+    """Create unless the id or a natural key is taken. Where the engine runs writes side by
+    side (Neo4j), a concurrent create of the same record can pass the check and meet the
+    unique constraint instead: asked again, the statement then finds the record it lost to."""
+    try:
+        return await create_unless_known(store, label, properties, moment)
+    except Conflict:
+        return await create_unless_known(store, label, properties, moment)
+
+
+async def _patch(
+    store: GraphStore, label: Label, record_id: str, changes: Properties, moment: str
+) -> Record | None:
+    """Patch the node; a natural key another record holds is a conflict (its constraint)."""
+    try:
+        return await patch_node(store, label, record_id, changes, moment)
+    except Conflict:
+        keys = [KEY_WORDS[key] for key in NATURAL_KEYS.get(label, ()) if key in changes]
+        what = " or ".join(keys) or "key"
+        raise refuse(
+            ["input"],
+            ErrorCode.CONFLICT,
+            f"another {label.value} has the same {what}; merge the two instead",
+        ) from None
+
+
+def _twin(label: Label, properties: Properties, twins: list[Record]) -> Record:
+    """The record that holds the input's natural key, when it holds nothing else different;
+    otherwise a conflict naming it."""
+    twin = twins[0]
+    if _own(twin, "id", "source") == _own(properties, "id", "source"):
+        return twin
+    raise _conflict(label, twin, properties)
+
+
+def _conflict(label: Label, twin: Record, properties: Properties) -> Refused:
+    """A conflict naming the record that holds the input's natural key (or made-up id)."""
+    keys = [key for key in NATURAL_KEYS.get(label, ()) if twin.get(key) == properties.get(key)]
+    what = " and ".join(KEY_WORDS[key] for key in keys) or "name"
+    return Refused(
+        UserError(
+            field=["input"],
+            code=ErrorCode.CONFLICT,
+            message=f"{indefinite(label.value)} with the same {what} exists: "
+            f"{twin['id']!r}; update it or merge into it instead",
+            existing=strawberry.ID(global_id(label, twin["id"])),
+        )
+    )
 
 
 def _alias(label: Label, name: str) -> str:
     return NODE_MODELS[label].model_fields[name].alias or name
 
 
-def _own(properties: Properties) -> Properties:
-    """A node's properties without timestamps or removed (null) values, for comparison."""
-    return {k: v for k, v in properties.items() if k not in TIMESTAMPS and v is not None}
+def _own(properties: Properties, *leave_out: str) -> Properties:
+    """A node's properties without timestamps, removed (null) values or ``leave_out``, for
+    comparison."""
+    skip = {*TIMESTAMPS, *leave_out}
+    return {k: v for k, v in properties.items() if k not in skip and v is not None}
