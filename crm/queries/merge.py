@@ -66,18 +66,22 @@ def _pairs(outgoing: bool, has_since: bool, other_end: LiteralString) -> Literal
 
 
 def _keyed(outgoing: bool, other_end: LiteralString) -> LiteralString:
-    """Move every tie of a keyed type (interactions) in one direction."""
-    if outgoing:
-        return (
-            "UNWIND ds AS d MATCH (d)-[r:%type%]->(o) "
-            + other_end
-            + "CREATE (k)-[e:%type%]->(o) SET e = properties(r), e.updatedAt = $now "
-            "RETURN count(*) AS n } WITH k, ds, moved + n AS moved "
-        )
+    """Move every tie of a keyed type (interactions) in one direction. Each is deleted before its
+    copy is made: its id is unique (a constraint), so the two may not exist at once."""
+    match: LiteralString = (
+        "UNWIND ds AS d MATCH (d)-[r:%type%]->(o) "
+        if outgoing
+        else "UNWIND ds AS d MATCH (o)-[r:%type%]->(d) "
+    )
+    create: LiteralString = (
+        "CREATE (k)-[e:%type%]->(o) " if outgoing else "CREATE (o)-[e:%type%]->(k) "
+    )
     return (
-        "UNWIND ds AS d MATCH (o)-[r:%type%]->(d) "
+        match
         + other_end
-        + "CREATE (o)-[e:%type%]->(k) SET e = properties(r), e.updatedAt = $now "
+        + "WITH k, o, r, properties(r) AS kept DELETE r "
+        + create
+        + "SET e = kept, e.updatedAt = $now "
         "RETURN count(*) AS n } WITH k, ds, moved + n AS moved "
     )
 
