@@ -21,6 +21,7 @@ from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelType
 from crm.graph.properties import TIMESTAMPS, property_names
 from crm.queries import audit as audit_query
 from crm.queries import keys as keys_query
+from crm.queries import sessions as sessions_query
 from tests.lint.capture import Statement
 
 HERE = Path(__file__).resolve().parent
@@ -75,7 +76,7 @@ def db_schema() -> dict[str, Any]:
         keys.update(property_names(node_model))
     for spec in RELATIONSHIPS.values():
         keys.update(property_names(spec.properties))
-    internal = (keys_query, audit_query)
+    internal = (keys_query, audit_query, sessions_query)
     for module in internal:
         keys.update(module.PROPERTIES)
     return {
