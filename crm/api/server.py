@@ -35,8 +35,12 @@ def run(settings: Settings, ready: Callable[[str], None]) -> None:
             failures.append(error)
             raise
 
+    try:
+        app = create_app(settings, open_recorded)
+    except CrmError as error:  # a setting it cannot work with (the session secret's folder)
+        raise StartupFailed(str(error), error) from None
     config = uvicorn.Config(
-        create_app(settings, open_recorded),
+        app,
         host=settings.host,
         port=settings.port,
         log_level="info",

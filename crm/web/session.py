@@ -85,9 +85,9 @@ class SessionCookies:
             raise InvalidSession
         return session
 
-    def set(self, response: Response, request: Request, session: Session) -> None:
-        """Give ``response`` the cookie of ``session``."""
-        value = self._serializer.dumps(
+    def value(self, session: Session) -> str:
+        """The cookie's value for ``session``: its fields, signed and timestamped."""
+        return self._serializer.dumps(
             {
                 "k": session.key_id,
                 "r": session.role.value,
@@ -96,7 +96,10 @@ class SessionCookies:
                 "c": session.csrf,
             }
         )
-        set_cookie(response, request, COOKIE, value, self.lifetime_s)
+
+    def set(self, response: Response, request: Request, session: Session) -> None:
+        """Give ``response`` the cookie of ``session``."""
+        set_cookie(response, request, COOKIE, self.value(session), self.lifetime_s)
 
     def ends_at(self, session: Session) -> str:
         """When ``session``'s cookie expires, as stored timestamps are written."""

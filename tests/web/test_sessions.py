@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from starlette.responses import Response
 from starlette.testclient import TestClient
 
 from crm.config import Settings
@@ -133,9 +132,7 @@ def test_an_expired_cookie_leads_to_sign_in(
     maker = cookies(site_settings)
     key = app.keys[Role.EDITOR]
     old = Session(key.key_id, Role.EDITOR, int(time.time()) - 9 * 3600, "old-session", "c" * 43)
-    response = Response()
-    maker.set(response, client.get("/en/").request, old)  # type: ignore[arg-type]
-    put_cookie(client, response.headers["set-cookie"].split(";")[0].split("=", 1)[1])
+    put_cookie(client, maker.value(old))
 
     answer = client.get(PROFILE, follow_redirects=False)
 
@@ -146,10 +143,7 @@ def test_an_expired_cookie_leads_to_sign_in(
 def test_a_cookie_of_another_secret_is_refused(app: Api, client: TestClient) -> None:
     other = SessionCookies(b"another-secret-of-more-than-32-characters", 8)
     key = app.keys[Role.EDITOR]
-    response = Response()
-    session = other.start(key.key_id, Role.ADMIN)
-    other.set(response, client.get("/en/").request, session)  # type: ignore[arg-type]
-    put_cookie(client, response.headers["set-cookie"].split(";")[0].split("=", 1)[1])
+    put_cookie(client, other.value(other.start(key.key_id, Role.ADMIN)))
 
     assert client.get(PROFILE, follow_redirects=False).status_code == 303
 
