@@ -2,7 +2,7 @@
 forms, its template. A handler is ``async def handler(request) -> Response`` that opens a
 ``Page``."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -43,9 +43,10 @@ class Page:
     request_id: str
 
     @classmethod
-    async def open(cls, request: Request) -> "Page":
+    async def open(cls, request: Request, needs: Role | None = None) -> "Page":
         """The page of ``request``; its language is the path's first segment (a 404 page when
-        it is none of ours), its caller the visitor's (``SignInNeeded`` when there is none)."""
+        it is none of ours), its caller the visitor's (``SignInNeeded`` when there is none;
+        ``Forbidden`` when its role does not allow what ``needs`` does)."""
         lang = request.path_params.get("lang", "")
         if lang not in LANGUAGES:
             raise PageNotFound
@@ -55,7 +56,10 @@ class Page:
         if caller is None:
             raise SignInNeeded
         request.state.caller = caller
-        return cls(request, site, lang, caller, uuid4().hex)
+        page = cls(request, site, lang, caller, uuid4().hex)
+        if needs is not None:
+            page.require(needs)
+        return page
 
     @property
     def editor(self) -> bool:
@@ -73,13 +77,6 @@ class Page:
         """The data of the query ``name`` run as the visitor; ``PageNotFound``,
         ``StoreDown``, ``BadInput`` or ``OperationFailed`` when the API says so."""
         return await self._run(operations, name, variables, mutation=False)
-
-    async def mutate(
-        self, operations: Operations, name: str, variables: dict[str, Any]
-    ) -> dict[str, Any]:
-        """The data of the mutation ``name`` run as the visitor (its payload's ``errors`` are
-        the form's to show); the exceptions of ``query`` for errors beyond those."""
-        return await self._run(operations, name, variables, mutation=True)
 
     async def _run(
         self,
@@ -103,6 +100,24 @@ class Page:
         except StoreUnavailable:
             raise StoreDown from None
         return data_of(result.data, result.errors, self.request_id)
+
+    async def save(
+        self,
+        operations: Operations,
+        name: str,
+        variables: dict[str, Any],
+        form: Form,
+        fields: Mapping[tuple[str, ...], str],
+    ) -> dict[str, Any] | None:
+        """Run the mutation ``name`` with ``form``'s variables: its payload when it was done,
+        else ``None``, with the payload's ``errors`` beside the fields ``fields`` maps them to.
+        Errors beyond those raise what ``query`` raises."""
+        data = await self._run(operations, name, variables, mutation=True)
+        payload: dict[str, Any] = next(iter(data.values()))
+        if payload["errors"]:
+            form.take(payload["errors"], fields)
+            return None
+        return payload
 
     def form(self, labels: dict[str, str]) -> Form:
         """An empty form with fields labelled by ``labels`` (message ids), in this language."""

@@ -45,8 +45,7 @@ FIELDS: dict[tuple[str, ...], str] = {
 
 
 async def edit(request: Request) -> Response:
-    page = await Page.open(request)
-    page.require(Role.EDITOR)
+    page = await Page.open(request, Role.EDITOR)
     cluster = await _cluster(page)
     texts = cluster.get("description") or {}
     contact = cluster.get("contact") or {}
@@ -62,8 +61,7 @@ async def edit(request: Request) -> Response:
 
 
 async def save(request: Request) -> Response:
-    page = await Page.open(request)
-    page.require(Role.EDITOR)
+    page = await Page.open(request, Role.EDITOR)
     cluster = await _cluster(page)
     form = await page.posted(LABELS)
     contact = {name: form.text(name) for name in CONTACT}
@@ -74,10 +72,8 @@ async def save(request: Request) -> Response:
         "contact": contact if any(contact.values()) else None,
     }
     variables = {"id": cluster["recordId"], "input": patch}
-    payload = (await page.mutate(OPERATIONS, "UpdateCluster", variables))["updateCluster"]
-    if not payload["errors"]:
+    if await page.save(OPERATIONS, "UpdateCluster", variables, form, FIELDS):
         return page.redirect(record_path("Cluster", cluster["recordId"]), "saved")
-    form.take(payload["errors"], FIELDS)
     return _show(page, form, cluster, STATUS)
 
 

@@ -37,8 +37,7 @@ FIELDS = {
 
 
 async def new(request: Request) -> Response:
-    page = await Page.open(request)
-    page.require(Role.EDITOR)
+    page = await Page.open(request, Role.EDITOR)
     form = page.form(LABELS).fill({"date": date.today().isoformat()})
     if with_id := request.query_params.get("with"):
         preset(form, "from", await of_record(page, Kind.PERSON, with_id))
@@ -46,8 +45,7 @@ async def new(request: Request) -> Response:
 
 
 async def record(request: Request) -> Response:
-    page = await Page.open(request)
-    page.require(Role.EDITOR)
+    page = await Page.open(request, Role.EDITOR)
     form = await page.posted(LABELS)
     source, source_choices = await pick(page, form, "from", Kind.PERSON)
     target, target_choices = await pick(page, form, "to", Kind.PERSON)
@@ -56,12 +54,8 @@ async def record(request: Request) -> Response:
     if form.valid and source and target and kind and day:
         interaction = {"kind": kind, "date": day, "note": form.text("note")}
         variables = {"from": source.id, "to": target.id, "interaction": interaction}
-        payload = (await page.mutate(OPERATIONS, "RecordInteraction", variables))[
-            "recordInteraction"
-        ]
-        if not payload["errors"]:
+        if await page.save(OPERATIONS, "RecordInteraction", variables, form, FIELDS):
             return page.redirect(record_path("Person", source.record_id), "recorded")
-        form.take(payload["errors"], FIELDS)
     choices = {"from": source_choices, "to": target_choices}
     return _show(page, form, choices, STATUS)
 

@@ -37,8 +37,7 @@ for ending before it began."""
 
 
 async def new(request: Request) -> Response:
-    page = await Page.open(request)
-    page.require(Role.EDITOR)
+    page = await Page.open(request, Role.EDITOR)
     form = page.form(LABELS)
     if person := request.query_params.get("person"):
         preset(form, "person", await of_record(page, Kind.PERSON, person))
@@ -48,8 +47,7 @@ async def new(request: Request) -> Response:
 
 
 async def link(request: Request) -> Response:
-    page = await Page.open(request)
-    page.require(Role.EDITOR)
+    page = await Page.open(request, Role.EDITOR)
     form = await page.posted(LABELS)
     person, person_choices = await pick(page, form, "person", Kind.PERSON)
     employer, employer_choices = await pick(page, form, "employer", Kind.EMPLOYER)
@@ -58,10 +56,8 @@ async def link(request: Request) -> Response:
     if form.valid and person and employer:
         properties = {"role": form.text("role"), "since": since, "until": until}
         variables = {"from": person.id, "to": employer.id, "properties": properties}
-        payload = (await page.mutate(OPERATIONS, "LinkWorksAt", variables))["linkWorksAt"]
-        if not payload["errors"]:
+        if await page.save(OPERATIONS, "LinkWorksAt", variables, form, FIELDS):
             return page.redirect(record_path("Person", person.record_id), "linked")
-        form.take(payload["errors"], FIELDS)
     return _show(page, form, {"person": person_choices, "employer": employer_choices}, STATUS)
 
 

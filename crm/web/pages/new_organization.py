@@ -41,14 +41,12 @@ FIELDS = {
 
 
 async def new(request: Request) -> Response:
-    page = await Page.open(request)
-    page.require(Role.EDITOR)
+    page = await Page.open(request, Role.EDITOR)
     return _show(page, page.form(LABELS))
 
 
 async def create(request: Request) -> Response:
-    page = await Page.open(request)
-    page.require(Role.EDITOR)
+    page = await Page.open(request, Role.EDITOR)
     form = await page.posted(LABELS)
     kind = form.choice("kind", KINDS, required=True)
     countries = [code for code, _ in Formats(page.lang).countries()]
@@ -63,13 +61,10 @@ async def create(request: Request) -> Response:
             "website": form.text("website"),
             "description": form.localized("description"),
         }
-        payload = (await page.mutate(OPERATIONS, "CreateOrganization", {"input": organization}))[
-            "createOrganization"
-        ]
-        if not payload["errors"]:
-            path = record_path("Organization", payload["organization"]["recordId"])
+        variables = {"input": organization}
+        if saved := await page.save(OPERATIONS, "CreateOrganization", variables, form, FIELDS):
+            path = record_path("Organization", saved["organization"]["recordId"])
             return page.redirect(path, "created")
-        form.take(payload["errors"], FIELDS)
     return _show(page, form, STATUS)
 
 

@@ -51,14 +51,12 @@ FIELDS = {
 
 
 async def new(request: Request) -> Response:
-    page = await Page.open(request)
-    page.require(Role.EDITOR)
+    page = await Page.open(request, Role.EDITOR)
     return _show(page, page.form(LABELS).fill({"consentDate": date.today().isoformat()}))
 
 
 async def create(request: Request) -> Response:
-    page = await Page.open(request)
-    page.require(Role.EDITOR)
+    page = await Page.open(request, Role.EDITOR)
     form = await page.posted(LABELS)
     countries = [code for code, _ in Formats(page.lang).countries()]
     country = form.choice("country", countries, required=True)
@@ -76,10 +74,8 @@ async def create(request: Request) -> Response:
             "languages": languages,
             "consent": {"basis": basis, "date": since},
         }
-        payload = (await page.mutate(OPERATIONS, "CreatePerson", {"input": person}))["createPerson"]
-        if not payload["errors"]:
-            return page.redirect(record_path("Person", payload["person"]["recordId"]), "created")
-        form.take(payload["errors"], FIELDS)
+        if saved := await page.save(OPERATIONS, "CreatePerson", {"input": person}, form, FIELDS):
+            return page.redirect(record_path("Person", saved["person"]["recordId"]), "created")
     return _show(page, form, STATUS)
 
 

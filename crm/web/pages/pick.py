@@ -157,8 +157,7 @@ def _choice(node: dict[str, Any], lang: str) -> Choice:
 def _suggest(kind: Kind) -> Callable[[Request], Awaitable[Response]]:
     async def suggest(request: Request) -> Response:
         """The records whose names contain ``?q=``, as JSON, for an editor's form."""
-        page = await Page.open(request)
-        page.require(Role.EDITOR)
+        page = await Page.open(request, Role.EDITOR)
         text = request.query_params.get("q", "").strip()
         found = await named(page, kind, text) if len(text) >= MIN_TEXT else []
         return JSONResponse(
