@@ -11,6 +11,7 @@ from crm.config import Settings
 from crm.errors import CrmError
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
+from crm.web.session import session_secret
 
 
 class StartupFailed(Exception):
@@ -36,9 +37,10 @@ def run(settings: Settings, ready: Callable[[str], None]) -> None:
             raise
 
     try:
-        app = create_app(settings, open_recorded)
-    except CrmError as error:  # a setting it cannot work with (the session secret's folder)
+        session_secret(settings)  # made now (in development) rather than on the first sign-in
+    except CrmError as error:
         raise StartupFailed(str(error), error) from None
+    app = create_app(settings, open_recorded)
     config = uvicorn.Config(
         app,
         host=settings.host,

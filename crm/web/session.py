@@ -14,8 +14,10 @@ import hashlib
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +54,18 @@ class Session:
 
 
 class SessionCookies:
-    """Makes and reads session cookies with one secret and one lifetime."""
+    """Makes and reads session cookies with one secret and one lifetime. The secret is asked
+    for (``secret()``) when the first cookie is made or read, not when the app is built."""
 
-    def __init__(self, secret: bytes, hours: float) -> None:
-        self._serializer = URLSafeTimedSerializer(
-            secret, salt=_SALT, signer_kwargs={"digest_method": hashlib.sha256}
-        )
+    def __init__(self, secret: Callable[[], bytes], hours: float) -> None:
+        self._secret = secret
         self.lifetime_s = round(hours * 3600)
+
+    @cached_property
+    def _serializer(self) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(
+            self._secret(), salt=_SALT, signer_kwargs={"digest_method": hashlib.sha256}
+        )
 
     def start(self, key_id: str, role: Role) -> Session:
         """A new session of the key ``key_id``, from now."""
@@ -137,6 +144,11 @@ def _session(data: Any) -> Session | None:
     if role not in set(Role):
         return None
     return Session(str(key_id), Role(str(role)), at, str(session_id), str(csrf))
+
+
+def cookies_of(settings: Settings) -> SessionCookies:
+    """Session cookies as ``settings`` say (the secret read or made when first needed)."""
+    return SessionCookies(partial(session_secret, settings), settings.session_hours)
 
 
 def session_secret(settings: Settings) -> bytes:

@@ -33,7 +33,7 @@ from crm.web.page import Forbidden, SignInNeeded
 from crm.web.pages import PAGES
 from crm.web.security import SecurityHeaders, secure
 from crm.web.session import COOKIE as SESSION_COOKIE
-from crm.web.session import SessionCookies, clear_cookie, session_secret
+from crm.web.session import SessionCookies, clear_cookie, cookies_of
 from crm.web.visitor import SessionEnded, Visitor, account_of, signed_in
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -208,10 +208,8 @@ class Site:
 
 def create_site(runner: InProcess, visitor: Visitor | None = None) -> Site:
     """The site over ``runner``; ``visitor`` decides who visits (default: the visitor's session,
-    else the anonymous role). Raises ``InvalidInput`` when the session secret can be neither
-    read from the settings nor kept in the data folder."""
-    settings = runner.settings
-    sessions = SessionCookies(session_secret(settings), settings.session_hours)
+    else the anonymous role)."""
+    sessions = cookies_of(runner.settings)
     return Site(runner, sessions, visitor or signed_in(runner, sessions))
 
 

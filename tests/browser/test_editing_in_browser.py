@@ -278,7 +278,7 @@ def test_a_forged_or_expired_cookie_leads_to_sign_in_then_back(
         old = Session(
             editor_key.key_id, Role.EDITOR, int(time.time()) - 9 * 3600, "s" * 22, "c" * 43
         )
-        value = SessionCookies(secret, 8).value(old)
+        value = SessionCookies(lambda: secret, 8).value(old)
     context.add_cookies([{"name": COOKIE, "value": value, "url": demo.base}])
 
     page.goto("/en/clusters/alucluster?members=")

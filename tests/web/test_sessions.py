@@ -16,7 +16,14 @@ from crm.config import Settings
 from crm.graph.store import GraphStore
 from crm.keys import Role, new_key
 from crm.queries.keys import create_key, revoke_key
-from crm.web.session import COOKIE, SECRET_FILE, Session, SessionCookies, session_secret
+from crm.web.session import (
+    COOKIE,
+    SECRET_FILE,
+    Session,
+    SessionCookies,
+    cookies_of,
+    session_secret,
+)
 from tests.api.conftest import Api, serve
 from tests.web.signing import main, put_cookie, sign_in, token_of
 
@@ -38,11 +45,6 @@ def client(app: Api) -> Iterator[TestClient]:
     app.client.cookies.clear()
     yield app.client
     app.client.cookies.clear()
-
-
-def cookies(site_settings: Settings) -> SessionCookies:
-    """Session cookies as the app makes them (the same secret, from the data folder)."""
-    return SessionCookies(session_secret(site_settings), site_settings.session_hours)
 
 
 def test_signing_in_sets_a_signed_http_only_cookie_without_the_key(
@@ -129,7 +131,7 @@ def test_a_forged_cookie_leads_to_sign_in_and_back(app: Api, client: TestClient)
 def test_an_expired_cookie_leads_to_sign_in(
     app: Api, client: TestClient, site_settings: Settings
 ) -> None:
-    maker = cookies(site_settings)
+    maker = cookies_of(site_settings)  # as the app makes them: the secret in the data folder
     key = app.keys[Role.EDITOR]
     old = Session(key.key_id, Role.EDITOR, int(time.time()) - 9 * 3600, "old-session", "c" * 43)
     put_cookie(client, maker.value(old))
@@ -141,7 +143,7 @@ def test_an_expired_cookie_leads_to_sign_in(
 
 
 def test_a_cookie_of_another_secret_is_refused(app: Api, client: TestClient) -> None:
-    other = SessionCookies(b"another-secret-of-more-than-32-characters", 8)
+    other = SessionCookies(lambda: b"another-secret-of-more-than-32-characters", 8)
     key = app.keys[Role.EDITOR]
     put_cookie(client, other.value(other.start(key.key_id, Role.ADMIN)))
 
