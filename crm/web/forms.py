@@ -172,8 +172,6 @@ async def read(request: Request, max_bytes: int) -> FormData:
     """The fields of a POSTed form of the site; ``BadInput`` for anything else (another media
     type, more than ``max_bytes``, text that is no form), ``CsrfRefused`` without the visitor's
     CSRF token or from another site."""
-    if not csrf.from_the_site(request):
-        raise csrf.CsrfRefused
     media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if media_type != FORM_TYPE:
         raise BadInput(f"a form is sent as {FORM_TYPE}")
