@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from crm.keys import Role
@@ -104,15 +104,34 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_000_000, ge=1, description="The largest request body, in bytes."
     )
+    session_hours: float = Field(
+        default=8,
+        gt=0,
+        le=24 * 366,
+        description="How long a web session lasts after signing in (the cookie's max-age).",
+    )
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs the web site's session cookies (32 characters or more); required in "
+        "production. Unset in development: made once and kept in data_dir/session-secret.",
+    )
     compiled_reads: bool = Field(
         default=True,
         description="Answer queries the compiler supports with one Cypher statement per "
         "top-level field; false sends every request through strawberry's resolvers.",
     )
 
+    @field_validator("session_secret")
+    @classmethod
+    def _long_enough(cls, secret: SecretStr | None) -> SecretStr | None:
+        if secret is not None and len(secret.get_secret_value()) < MIN_SESSION_SECRET:
+            raise ValueError(f"use {MIN_SESSION_SECRET} or more random characters")
+        return secret
+
     @model_validator(mode="after")
     def _safe_in_production(self) -> Self:
-        """Production refuses placeholder secrets and anonymous access above reading."""
+        """Production refuses placeholder secrets, anonymous access above reading, and a missing
+        session secret."""
         if self.env != Environment.PRODUCTION:
             return self
         if self.anonymous_role not in (None, Role.READER):
@@ -125,7 +144,18 @@ class Settings(BaseSettings):
             raise ValueError("graph_url has a placeholder password; set a real one in production")
         if self.neo4j_password.get_secret_value().lower() in PLACEHOLDER_SECRETS:
             raise ValueError("neo4j_password is a placeholder; set a real one in production")
+        if self.session_secret is None:
+            raise ValueError(
+                f"session_secret must be set in production to {MIN_SESSION_SECRET} or more "
+                "random characters (python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        if self.session_secret.get_secret_value().lower() in PLACEHOLDER_SECRETS:
+            raise ValueError("session_secret is a placeholder; set a real one in production")
         return self
+
+
+MIN_SESSION_SECRET = 32
+"""The fewest characters a production session secret may have."""
 
 
 PLACEHOLDER_SECRETS = frozenset(
@@ -139,6 +169,7 @@ PLACEHOLDER_SECRETS = frozenset(
         "placeholder",
         "admin",
         "test",
+        "change-this-to-32-or-more-random-characters",
     }
 )
 """Passwords that production refuses: the ones examples and templates ship with."""

@@ -2,7 +2,8 @@
 
 The HTTP endpoint and the web pages both run operations through ``Executor.execute``, so the
 same validation, limits, access policy and compiled reads apply to both. ``InProcess`` is the
-web's one way into the API: it builds a request's context for a caller and checks API keys.
+web's one way into the API: it builds a request's context for a caller, checks API keys, and
+keeps the web sessions' keys honest (a revoked key or a signed-out session signs no one in).
 """
 
 from collections.abc import Awaitable, Callable
@@ -15,8 +16,10 @@ from strawberry.types.graphql import OperationType
 
 from crm.api.context import Context
 from crm.config import Settings
+from crm.domain.values import now_timestamp
 from crm.graph.store import GraphStore
 from crm.keys import Caller
+from crm.queries.sessions import end_session, key_of_session
 
 Compiled = Callable[
     [str, dict[str, Any] | None, str | None, Any], Awaitable[ExecutionResult | None]
@@ -64,6 +67,14 @@ class Executor:
 
 
 @dataclass(frozen=True)
+class SessionKey:
+    """The key a web session signed in with: its caller, and its name for the user menu."""
+
+    caller: Caller
+    name: str
+
+
+@dataclass(frozen=True)
 class InProcess:
     """Runs operations for callers inside this process (the web pages), exactly as
     ``POST /graphql`` would for a request with the same caller: same executor, same context."""
@@ -84,11 +95,17 @@ class InProcess:
         *,
         operation_name: str | None = None,
         variables: dict[str, Any] | None = None,
+        mutation: bool = False,
     ) -> ExecutionResult:
-        """The result of the query ``operation_name`` of ``document`` run as ``caller``."""
+        """The result of the operation ``operation_name`` of ``document`` run as ``caller``: a
+        query, or with ``mutation`` also a mutation (as ``POST /graphql`` allows)."""
         context = self.context(store, caller, request_id)
         return await self.executor.execute(
-            document, context, variables=variables, operation_name=operation_name
+            document,
+            context,
+            variables=variables,
+            operation_name=operation_name,
+            operation_types=QUERIES_AND_MUTATIONS if mutation else QUERIES,
         )
 
     async def caller_for_key(self, store: GraphStore, token: str) -> Caller | None:
@@ -101,3 +118,18 @@ class InProcess:
             return await caller_for_token(store, token)
         except Unauthenticated:
             return None
+
+    async def session_key(
+        self, store: GraphStore, key_id: str, session_id: str
+    ) -> SessionKey | None:
+        """The key of a web session, checked as the API checks a key on every request (one
+        read); ``None`` when the key is unknown or revoked or the session was signed out.
+        Raises ``StoreUnavailable`` when it cannot be checked."""
+        found = await key_of_session(store, key_id, session_id)
+        if found is None or found.ended or found.key.revoked_at is not None:
+            return None
+        return SessionKey(Caller(key_id, found.key.role), found.key.name)
+
+    async def end_session(self, store: GraphStore, session_id: str, until: str) -> None:
+        """Sign a web session out for good: its cookie (valid ``until``) no longer signs in."""
+        await end_session(store, session_id, until, now_timestamp())

@@ -11,6 +11,7 @@ from crm.config import Settings
 from crm.errors import CrmError
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
+from crm.web.session import session_secret
 
 
 class StartupFailed(Exception):
@@ -35,8 +36,13 @@ def run(settings: Settings, ready: Callable[[str], None]) -> None:
             failures.append(error)
             raise
 
+    try:
+        session_secret(settings)  # made now (in development) rather than on the first sign-in
+    except CrmError as error:
+        raise StartupFailed(str(error), error) from None
+    app = create_app(settings, open_recorded)
     config = uvicorn.Config(
-        create_app(settings, open_recorded),
+        app,
         host=settings.host,
         port=settings.port,
         log_level="info",

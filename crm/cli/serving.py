@@ -115,7 +115,10 @@ def _key_line(key: demo_rules.AdminKey) -> str:
             f"the local user's admin key is {key.key_id} (printed when it was made; "
             "`crm keys create admin` makes another)"
         )
-    return f"an admin key for you (shown only now), send it as Authorization: Bearer {key.token}"
+    return (
+        f"an admin key for you (shown only now): sign in with it on the web site "
+        f"(/en/sign-in), or send it as Authorization: Bearer {key.token}"
+    )
 
 
 def _rows(outcome: Outcome) -> int:

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pycountry
 from babel import Locale, negotiate_locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
@@ -133,6 +134,17 @@ class Formats:
     def language(self, code: str) -> str:
         """A language's name in this language: ``Englisch``."""
         return str(Locale.parse(self.locale).languages.get(code.lower(), code))
+
+    def countries(self) -> list[tuple[str, str]]:
+        """Every country (code, name in this language) for a form's select: the border
+        region's first, then the others by name."""
+        names = {country.alpha_2: self.country(country.alpha_2) for country in pycountry.countries}
+        rest = sorted(set(names) - set(FIRST_COUNTRIES), key=lambda code: names[code].casefold())
+        return [(code, names[code]) for code in (*FIRST_COUNTRIES, *rest)]
+
+
+FIRST_COUNTRIES = ("DK", "DE")
+"""The countries forms offer first."""
 
 
 def language_names() -> dict[str, str]:

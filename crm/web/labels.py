@@ -28,6 +28,13 @@ ENUMS: Mapping[str, str] = {
     "CALL": N_("Call"),
     "EMAIL": N_("E-mail"),
     "INTRODUCTION": N_("Introduction"),
+    # LawfulBasis (GDPR article 6(1))
+    "CONSENT": N_("Consent"),
+    "CONTRACT": N_("Contract"),
+    "LEGAL_OBLIGATION": N_("Legal obligation"),
+    "VITAL_INTERESTS": N_("Vital interests"),
+    "PUBLIC_TASK": N_("Public task"),
+    "LEGITIMATE_INTERESTS": N_("Legitimate interests"),
     # DocumentKind
     "REPORT": N_("Report"),
     "CASE_STUDY": N_("Case study"),
@@ -50,6 +57,19 @@ TYPES: Mapping[str, str] = {
     "Document": N_("Documents"),
 }
 """Record types (``__typename``) as headings, in the order search results are grouped."""
+
+
+ROLES: Mapping[str, str] = {
+    "reader": N_("reader"),
+    "editor": N_("editor"),
+    "admin": N_("admin"),
+}
+"""The roles of API keys, as the user menu names them."""
+
+
+def role_label(role: str) -> str:
+    """The message id naming a key's role."""
+    return ROLES.get(role, role)
 
 
 def enum_label(value: str | None) -> str:

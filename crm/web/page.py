@@ -1,17 +1,23 @@
 """What a page handler works with: the visitor's language and caller, its operations, its
-template. A handler is ``async def handler(request) -> Response`` that opens a ``Page``."""
+forms, its template. A handler is ``async def handler(request) -> Response`` that opens a
+``Page``."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 from uuid import uuid4
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from crm.errors import StoreUnavailable
 from crm.keys import Caller, Role
-from crm.web.i18n import LANGUAGES
+from crm.web import forms
+from crm.web.flash import flash
+from crm.web.forms import Form
+from crm.web.i18n import LANGUAGES, translations
+from crm.web.labels import enum_label
 from crm.web.operations import Operations, PageNotFound, StoreDown, data_of
 
 if TYPE_CHECKING:
@@ -20,6 +26,10 @@ if TYPE_CHECKING:
 
 class SignInNeeded(Exception):
     """The visitor has no role: anonymous visitors may not read (``CRM_ANONYMOUS_ROLE`` unset)."""
+
+
+class Forbidden(Exception):
+    """The visitor's role may not use this page (a reader opening an edit page)."""
 
 
 @dataclass
@@ -33,9 +43,10 @@ class Page:
     request_id: str
 
     @classmethod
-    async def open(cls, request: Request) -> "Page":
+    async def open(cls, request: Request, needs: Role | None = None) -> "Page":
         """The page of ``request``; its language is the path's first segment (a 404 page when
-        it is none of ours), its caller the visitor's (``SignInNeeded`` when there is none)."""
+        it is none of ours), its caller the visitor's (``SignInNeeded`` when there is none;
+        ``Forbidden`` when its role does not allow what ``needs`` does)."""
         lang = request.path_params.get("lang", "")
         if lang not in LANGUAGES:
             raise PageNotFound
@@ -44,18 +55,37 @@ class Page:
         caller = await site.visitor(request)
         if caller is None:
             raise SignInNeeded
-        return cls(request, site, lang, caller, uuid4().hex)
+        request.state.caller = caller
+        page = cls(request, site, lang, caller, uuid4().hex)
+        if needs is not None:
+            page.require(needs)
+        return page
 
     @property
     def editor(self) -> bool:
         """Whether the visitor may see what editors see (people's e-mail and phone, notes)."""
         return self.caller.role.allows(Role.EDITOR)
 
+    def require(self, role: Role) -> None:
+        """``Forbidden`` unless the visitor's role allows ``role``'s work."""
+        if not self.caller.role.allows(role):
+            raise Forbidden
+
     async def query(
         self, operations: Operations, name: str, variables: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        """The data of the operation ``name`` run as the visitor; ``PageNotFound``,
+        """The data of the query ``name`` run as the visitor; ``PageNotFound``,
         ``StoreDown``, ``BadInput`` or ``OperationFailed`` when the API says so."""
+        return await self._run(operations, name, variables, mutation=False)
+
+    async def _run(
+        self,
+        operations: Operations,
+        name: str,
+        variables: dict[str, Any] | None,
+        *,
+        mutation: bool,
+    ) -> dict[str, Any]:
         assert name in operations.names, f"{operations.path.name} has no operation {name}"
         try:
             result = await self.site.runner.run(
@@ -65,10 +95,48 @@ class Page:
                 operations.document,
                 operation_name=name,
                 variables=variables,
+                mutation=mutation,
             )
         except StoreUnavailable:
             raise StoreDown from None
         return data_of(result.data, result.errors, self.request_id)
+
+    async def save(
+        self,
+        operations: Operations,
+        name: str,
+        variables: dict[str, Any],
+        form: Form,
+        fields: Mapping[tuple[str, ...], str],
+    ) -> dict[str, Any] | None:
+        """Run the mutation ``name`` with ``form``'s variables: its payload when it was done,
+        else ``None``, with the payload's ``errors`` beside the fields ``fields`` maps them to.
+        Errors beyond those raise what ``query`` raises."""
+        data = await self._run(operations, name, variables, mutation=True)
+        payload: dict[str, Any] = next(iter(data.values()))
+        if payload["errors"]:
+            form.take(payload["errors"], fields)
+            return None
+        return payload
+
+    def form(self, labels: dict[str, str]) -> Form:
+        """An empty form with fields labelled by ``labels`` (message ids), in this language."""
+        return Form(labels, translations(self.lang).gettext)
+
+    async def posted(self, labels: dict[str, str]) -> Form:
+        """The form the visitor POSTed (``BadInput`` or ``CsrfRefused`` when it is none)."""
+        data = await forms.read(self.request, self.site.runner.settings.max_body_bytes)
+        return self.form(labels).posted(data)
+
+    def options(self, values: Iterable[str]) -> list[tuple[str, str]]:
+        """A select's options for enum ``values``: each value and its name in this language."""
+        gettext = translations(self.lang).gettext
+        return [(value, gettext(enum_label(value))) for value in values]
+
+    def redirect(self, path: str, message: str) -> Response:
+        """After a form's success: to ``path`` (after ``/{lang}``), which shows ``message``
+        (a name in ``crm.web.flash.MESSAGES``) once."""
+        return flash(RedirectResponse(f"/{self.lang}{path}", 303), self.request, message)
 
     def href(self, path: str, **query: str | int | None) -> str:
         """A path on this page's language, with the query parameters that have a value."""
@@ -78,7 +146,12 @@ class Page:
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
         """The template rendered for this page (the layout's context added)."""
         return self.site.render(
-            self.request, template, self.lang, status, visitor=self.caller, **context
+            self.request,
+            template,
+            self.lang,
+            status,
+            visitor=self.caller,
+            **context,
         )
 
 

@@ -21,17 +21,20 @@ from starlette.routing import BaseRoute, Route
 from starlette.templating import Jinja2Templates
 
 from crm.api.execution import InProcess
-from crm.web import i18n
+from crm.keys import Caller, Role
+from crm.web import csrf, flash, i18n
 from crm.web.assets import Assets
 from crm.web.i18n import LANGUAGES, Formats, negotiate, pick, translations
-from crm.web.labels import enum_label
-from crm.web.links import record_href
+from crm.web.labels import enum_label, role_label
+from crm.web.links import record_href, sign_in_href
 from crm.web.nav import NavItem
 from crm.web.operations import BadInput, OperationFailed, PageNotFound, StoreDown
-from crm.web.page import SignInNeeded
+from crm.web.page import Forbidden, SignInNeeded
 from crm.web.pages import PAGES
 from crm.web.security import SecurityHeaders, secure
-from crm.web.visitor import Visitor, anonymous
+from crm.web.session import COOKIE as SESSION_COOKIE
+from crm.web.session import SessionCookies, clear_cookie, cookies_of
+from crm.web.visitor import SessionEnded, Visitor, account_of, signed_in
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 GZIP_MIN_BYTES = 500
@@ -42,6 +45,7 @@ class Site:
     """Everything the pages share, built once."""
 
     runner: InProcess
+    sessions: SessionCookies
     visitor: Visitor
     assets: Assets = field(default_factory=Assets)
     templates: Jinja2Templates = field(init=False)
@@ -63,6 +67,7 @@ class Site:
         )
         environment.globals["asset_url"] = self.assets.url
         environment.globals["enum_label"] = enum_label
+        environment.globals["role_label"] = role_label
         environment.globals["record_href"] = record_href
         self.templates = Jinja2Templates(env=environment)
         self.nav = [item for module in PAGES if (item := getattr(module, "NAV", None))]
@@ -90,6 +95,9 @@ class Site:
                 PageNotFound: self._not_found,
                 StoreDown: self._store_down,
                 SignInNeeded: self._sign_in_needed,
+                SessionEnded: self._session_ended,
+                Forbidden: self._forbidden,
+                csrf.CsrfRefused: self._form_refused,
                 BadInput: self._bad_input,
                 OperationFailed: self._failed,
                 Exception: self._failed,
@@ -101,13 +109,19 @@ class Site:
     def render(
         self, request: Request, template: str, lang: str, status: int = 200, **context: Any
     ) -> Response:
-        """``template`` in ``lang``, with the layout's context: language links, formats."""
-        return self.templates.TemplateResponse(
+        """``template`` in ``lang``, with the layout's context: language links, formats, the
+        signed-in visitor, a message after a form (shown once)."""
+        response = self.templates.TemplateResponse(
             request,
             template,
             {**self._layout(request, lang), **context},
             status_code=status,
         )
+        flash.take(request, response)
+        csrf.keep(request, response)
+        if account_of(request) is not None or csrf.used(request):
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
     async def graphiql(self, request: Request) -> Response:
         """The GraphiQL page (development only), its scripts and styles served by the app."""
@@ -139,6 +153,12 @@ class Site:
             "path": request.url.path,
             "query_string": lambda **params: _query(request, **params),
             "visitor": None,
+            "editor": _may_edit(request),
+            "account": account_of(request),
+            "csrf_token": lambda: csrf.token(request),
+            "csrf_field": csrf.FIELD,
+            "flash": flash.shown(request),
+            "sign_in_href": sign_in_href(lang, _here(request)),
         }
 
     def _error(self, request: Request, status: int, template: str) -> Response:
@@ -151,7 +171,8 @@ class Site:
     async def _http_error(self, request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
         if error.status_code == 405:
-            return Response("method not allowed", 405, {"Allow": "GET"}, media_type="text/plain")
+            allow = {"Allow": (error.headers or {}).get("Allow", "GET")}
+            return Response("method not allowed", 405, allow, media_type="text/plain")
         return self._error(request, 404, "errors/not_found.html")
 
     async def _store_down(self, request: Request, _: Exception) -> Response:
@@ -161,6 +182,19 @@ class Site:
 
     async def _sign_in_needed(self, request: Request, _: Exception) -> Response:
         return self._error(request, 401, "errors/sign_in.html")
+
+    async def _session_ended(self, request: Request, _: Exception) -> Response:
+        """To the sign-in page, which sends the visitor back here afterwards."""
+        lang = getattr(request.state, "lang", None) or _path_language(request)
+        response = RedirectResponse(sign_in_href(lang, _here(request)), 303)
+        clear_cookie(response, request, SESSION_COOKIE)
+        return flash.flash(response, request, "session-ended")
+
+    async def _forbidden(self, request: Request, _: Exception) -> Response:
+        return self._error(request, 403, "errors/forbidden.html")
+
+    async def _form_refused(self, request: Request, _: Exception) -> Response:
+        return self._error(request, 403, "errors/form_refused.html")
 
     async def _bad_input(self, request: Request, _: Exception) -> Response:
         """A link the API refuses: a cursor of a list that changed, a mistyped parameter."""
@@ -173,8 +207,10 @@ class Site:
 
 
 def create_site(runner: InProcess, visitor: Visitor | None = None) -> Site:
-    """The site over ``runner``; ``visitor`` decides who visits (default: anonymous)."""
-    return Site(runner, visitor or anonymous(runner.settings))
+    """The site over ``runner``; ``visitor`` decides who visits (default: the visitor's session,
+    else the anonymous role)."""
+    sessions = cookies_of(runner.settings)
+    return Site(runner, sessions, visitor or signed_in(runner, sessions))
 
 
 async def _root(request: Request) -> Response:
@@ -188,6 +224,19 @@ async def _language_root(request: Request) -> Response:
     if request.path_params["lang"] in LANGUAGES:
         return RedirectResponse(f"/{request.path_params['lang']}/", 301)
     raise PageNotFound
+
+
+def _may_edit(request: Request) -> bool:
+    """Whether the visitor (once its page asked who it is) may use the editors' forms."""
+    caller: Caller | None = getattr(request.state, "caller", None)
+    return caller is not None and caller.role.allows(Role.EDITOR)
+
+
+def _here(request: Request) -> str:
+    """Where the visitor is: the path and query of a page, the path of a form sent to it."""
+    if request.method == "GET" and request.url.query:
+        return f"{request.url.path}?{request.url.query}"
+    return request.url.path
 
 
 def _path_language(request: Request) -> str:

@@ -79,7 +79,8 @@ def test_a_bad_graph_url_fails_the_start_up_naming_the_setting(tmp_path: Path) -
 
 @pytest.mark.parametrize(("env", "served"), [("development", True), ("production", False)])
 def test_graphiql_only_in_development(tmp_path: Path, env: str, served: bool) -> None:
-    settings = load_settings(data_dir=tmp_path / "crm-data", env=env)
+    secret = "s" * 32 if env == "production" else None  # production needs a session secret
+    settings = load_settings(data_dir=tmp_path / "crm-data", env=env, session_secret=secret)
 
     with TestClient(create_app(settings)) as client:
         page = client.get("/graphql", headers={"accept": BROWSER_ACCEPT})

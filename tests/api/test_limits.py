@@ -199,7 +199,7 @@ def test_every_answer_names_its_request(intranet: Api) -> None:
 @pytest.fixture(scope="module")
 def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     data_dir = tmp_path_factory.mktemp("production") / "crm-data"
-    yield from serve(load_settings(data_dir=data_dir, env="production"))
+    yield from serve(load_settings(data_dir=data_dir, env="production", session_secret="s" * 32))
 
 
 @pytest.fixture(scope="module")

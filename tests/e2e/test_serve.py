@@ -151,6 +151,7 @@ def test_demo_loads_once_serves_the_impact_and_stops_on_ctrl_c(
 
     assert impact == {"data": {"project": {"impact": IMPACT}}}
     assert "anonymous requests get the reader role" in first.stderr
+    assert "sign in with it on the web site (/en/sign-in)" in first.stderr
     assert as_admin == {"data": {"auditLog": {"totalCount": 0}}}
     assert anonymous_audit["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert first_exit == 0, first.stderr
@@ -237,6 +238,7 @@ def test_revoking_an_unknown_key_exits_1(data_dir: Path) -> None:
     [
         ({"CRM_ANONYMOUS_ROLE": "editor"}, "anonymous_role editor is not allowed in production"),
         ({"CRM_GRAPH_URL": "falkordb://crm:changeme@localhost:1"}, "placeholder password"),
+        ({}, "session_secret must be set in production"),
     ],
 )
 def test_production_refuses_to_start_unsafe(
@@ -246,4 +248,17 @@ def test_production_refuses_to_start_unsafe(
 
     assert result.returncode == 2
     assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_says_when_it_cannot_keep_the_session_secret(tmp_path: Path) -> None:
+    """In development without CRM_SESSION_SECRET, the secret is kept in the data folder."""
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+
+    result = crm("serve", "--data-dir", str(not_a_folder / "crm-data"), "--port", "0")
+
+    assert result.returncode == 2
+    assert "cannot keep the session secret" in result.stderr
+    assert "CRM_SESSION_SECRET" in result.stderr
     assert "Traceback" not in result.stderr

@@ -22,6 +22,7 @@ from crm.graph.properties import TIMESTAMPS, property_names
 from crm.queries import audit as audit_query
 from crm.queries import duplicates as duplicates_query
 from crm.queries import keys as keys_query
+from crm.queries import sessions as sessions_query
 from crm.queries.merged import MERGED_IDS
 from tests.lint.capture import Statement
 
@@ -77,7 +78,7 @@ def db_schema() -> dict[str, Any]:
         keys.update(property_names(node_model))
     for spec in RELATIONSHIPS.values():
         keys.update(property_names(spec.properties))
-    internal = (keys_query, audit_query, duplicates_query)
+    internal = (keys_query, audit_query, duplicates_query, sessions_query)
     for module in internal:
         keys.update(module.PROPERTIES)
     keys.add(MERGED_IDS)

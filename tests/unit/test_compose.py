@@ -36,7 +36,10 @@ def example_env() -> dict[str, str]:
     return {name: value for name, _, value in pairs}
 
 
-USER_ENV = {"NEO4J_PASSWORD": "a-password-of-our-own"}
+USER_ENV = {
+    "NEO4J_PASSWORD": "a-password-of-our-own",
+    "SESSION_SECRET": "a-session-secret-of-our-own-with-42-chars",
+}
 """The example file with the password changed, as its first line asks."""
 
 
@@ -57,6 +60,11 @@ def api_settings(services: dict[str, Any], env: dict[str, str] | None = None) ->
 def test_the_example_password_is_refused_in_production(services: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="neo4j_password is a placeholder"):
         api_settings(services, example_env())
+
+
+def test_the_example_session_secret_is_refused_in_production(services: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="session_secret is a placeholder"):
+        api_settings(services, example_env() | {"NEO4J_PASSWORD": USER_ENV["NEO4J_PASSWORD"]})
 
 
 def test_every_setting_the_api_gets_exists(services: dict[str, Any]) -> None:

@@ -146,13 +146,14 @@ def test_limits_have_defaults_and_come_from_the_environment(
         {"anonymous_role": "admin"},
         {"graph_url": "falkordb://crm:changeme@db.example:6379"},
         {"graph_url": "falkordb://:password@db.example:6379"},
+        {"session_secret": None},
     ],
 )
 def test_production_refuses_unsafe_settings(overrides: dict[str, Any]) -> None:
     load_settings(**overrides)  # allowed in development
 
     with pytest.raises(ValidationError, match="production"):
-        load_settings(env="production", **overrides)
+        load_settings(env="production", **({"session_secret": SESSION_SECRET} | overrides))
 
 
 def test_production_allows_anonymous_readers_and_real_passwords() -> None:
@@ -160,6 +161,24 @@ def test_production_allows_anonymous_readers_and_real_passwords() -> None:
         env="production",
         anonymous_role="reader",
         graph_url="falkordb://crm:Zq7-long-random@db.example:6379",
+        session_secret=SESSION_SECRET,
     )
 
     assert settings.anonymous_role == "reader"
+
+
+SESSION_SECRET = "kY3xP0-long-random-session-secret-0123"
+
+
+def test_a_session_secret_is_long_and_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRM_SESSION_SECRET", SESSION_SECRET)
+    settings = load_settings()
+
+    assert settings.session_secret is not None
+    assert settings.session_secret.get_secret_value() == SESSION_SECRET
+    assert SESSION_SECRET not in repr(settings)
+    assert settings.session_hours == 8
+    with pytest.raises(ValidationError, match="32 or more"):
+        load_settings(session_secret="short")
+    with pytest.raises(ValidationError, match="session_hours"):
+        load_settings(session_hours=0)

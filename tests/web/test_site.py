@@ -264,7 +264,7 @@ def test_without_an_anonymous_role_pages_ask_to_sign_in(site: Api, site_settings
     for api in serve(settings):
         response = api.client.get("/de/clusters/alucluster")
         assert response.status_code == 401
-        assert 'href="/de/sign-in"' in main(response.text)
+        assert 'href="/de/sign-in?next=%2Fde%2Fclusters%2Falucluster"' in main(response.text)
 
 
 def test_search_groups_results_by_type(site: Api) -> None:

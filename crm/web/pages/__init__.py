@@ -1,7 +1,8 @@
 """The site's pages. A page is a module here with
 
 - ``routes``: its Starlette routes, paths starting with ``/{lang}/`` (the language segment);
-- a ``.graphql`` file of the same name with the named queries it runs (``Operations.beside``);
+- a ``.graphql`` file of the same name with the named operations it runs
+  (``Operations.beside``), if it runs any;
 - its templates in ``crm/web/templates/`` and its messages in the catalogs;
 - optionally ``NAV`` (a ``crm.web.nav.NavItem``), its entry in the main navigation.
 
@@ -11,12 +12,19 @@ To add a page, write the module and list it in ``PAGES``.
 from types import ModuleType
 
 from crm.web.pages import (
+    account,
     clusters,
+    edit_cluster,
     events,
     home,
     initiatives,
+    new_interaction,
+    new_job,
+    new_organization,
+    new_person,
     organizations,
     people,
+    pick,
     projects,
     search,
     topics,
@@ -32,5 +40,12 @@ PAGES: tuple[ModuleType, ...] = (
     initiatives,
     projects,
     topics,
+    account,
+    edit_cluster,
+    new_interaction,
+    new_person,
+    new_organization,
+    new_job,
+    pick,
 )
 """Every page module, in the order of the navigation."""
