@@ -8,7 +8,9 @@ number of cents (``totalInvestmentEur`` as ``totalInvestmentEurCents``), dates a
 Nodes also get ``searchName`` (and ``searchPlace`` where they have a place): their name folded
 for case- and accent-insensitive search; and ``searchText``: the name and every text field, all
 languages, folded the same way, which the full-text indexes hold (the engines' own analysers
-neither lower-case nor fold ``Ø``, ``Ä`` or ``ß``).
+neither lower-case nor fold ``Ø``, ``Ä`` or ``ß``). Clusters get ``searchSpecialties`` (each
+specialty, service and technology, folded) and people ``sortFamilyName`` (family name, then given
+name, folded: the key of the family-name order).
 """
 
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from crm.domain.nodes import Node
+from crm.domain.nodes import Cluster, Node, Person
 from crm.domain.search import fold
 from crm.domain.values import Model, format_timestamp
 
@@ -27,6 +29,8 @@ TIMESTAMPS = ("createdAt", "updatedAt")
 SEARCH_NAME = "searchName"
 SEARCH_PLACE = "searchPlace"
 SEARCH_TEXT = "searchText"
+SEARCH_SPECIALTIES = "searchSpecialties"
+SORT_FAMILY_NAME = "sortFamilyName"
 """Derived from the record, never read back into it."""
 """Written by the store, not by the caller; kept apart from the record's own properties."""
 
@@ -74,6 +78,10 @@ def property_names(model: type[Model]) -> tuple[str, ...]:
         names.extend((SEARCH_NAME, SEARCH_TEXT))
         if model.place_field is not None:
             names.append(SEARCH_PLACE)
+        if issubclass(model, Cluster):
+            names.append(SEARCH_SPECIALTIES)
+        if issubclass(model, Person):
+            names.append(SORT_FAMILY_NAME)
     return tuple(names)
 
 
@@ -100,6 +108,11 @@ def to_properties(record: Model) -> Properties:
         if record.place_field is not None:
             place = record.place_name
             properties[SEARCH_PLACE] = None if place is None else fold(place)
+    if isinstance(record, Cluster):
+        offered = [*record.specialties, *record.services, *record.technologies]
+        properties[SEARCH_SPECIALTIES] = [fold(text) for text in offered]
+    if isinstance(record, Person):
+        properties[SORT_FAMILY_NAME] = fold(f"{record.family_name} {record.given_name}")
     return properties
 
 
