@@ -104,6 +104,20 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_000_000, ge=1, description="The largest request body, in bytes."
     )
+    max_graph_nodes: int = Field(
+        default=2000,
+        ge=1,
+        le=100_000,
+        description="The most nodes one view of the network explorer may hold (and ten times "
+        "as many ties).",
+    )
+    max_expansion_nodes: int = Field(
+        default=200,
+        ge=1,
+        le=100_000,
+        description="The most nodes one expansion of an explorer's view may add (and ten times "
+        "as many ties).",
+    )
     compiled_reads: bool = Field(
         default=True,
         description="Answer queries the compiler supports with one Cypher statement per "

@@ -28,7 +28,7 @@ AS_OF = (
 )
 
 
-def output_type(name: str, description: str, **fields: Any) -> Any:
+def output_type(name: str, description: str, /, **fields: Any) -> Any:
     """An object type named ``name`` whose fields are given as GraphQL types or as
     ``strawberry.field``s (for a description); built when the schema is, as some fields hold
     the schema's own node types."""
