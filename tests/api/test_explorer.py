@@ -183,7 +183,8 @@ def test_ties_carry_what_a_client_draws_and_replays(api: Api) -> None:
     ]
     ended = edges[("EMPLOYMENT", "2015-03-01")]
     assert (ended["until"], ended["role"], ended["strength"]) == ("2018-12-31", "engineer", None)
-    assert ended["evidence"] is None and ended["interactions"] == []
+    assert ended["evidence"] is None
+    assert ended["interactions"] == []
     assert found["firstDate"] == "2015-01-01"
 
 
@@ -269,7 +270,8 @@ def test_only_the_interactions_of_the_kinds_asked_for_are_listed(api: Api) -> No
 def test_a_minimum_strength_drops_weaker_pairs_and_what_only_they_reached(api: Api) -> None:
     found = view(api, ["ann"], tieKinds=["INTERACTION"])
     strengths = sorted(edge["strength"] for edge in found["edges"])
-    assert len(strengths) == 2 and strengths[0] < strengths[1]
+    assert len(strengths) == 2
+    assert strengths[0] < strengths[1]
     between = (strengths[0] + strengths[1]) / 2
     stronger = view(api, ["ann"], tieKinds=["INTERACTION"], minStrength=between)
     assert [edge["strength"] for edge in stronger["edges"]] == [strengths[1]]
@@ -340,7 +342,8 @@ def test_too_large_a_view_names_the_limit_and_how_to_narrow_it(small: Api) -> No
         "found": 7,
         "counted": "nodes",
     }
-    assert "more than 5 nodes" in error["message"] and "minStrength" in error["message"]
+    assert "more than 5 nodes" in error["message"]
+    assert "minStrength" in error["message"]
     [asked] = small.errors(VIEW, {"centers": ["ann"], "depth": 1, "limit": 3})
     assert (asked["extensions"]["limit"], asked["extensions"]["maximum"]) == ("limit", 3)
 

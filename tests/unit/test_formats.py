@@ -63,7 +63,8 @@ def test_xml_reads_back_with_its_types_and_no_control_characters(write: object) 
 
 def test_gexf_is_1_3_and_dynamic() -> None:
     text = gexf(graph())
-    assert '<gexf xmlns="http://gexf.net/1.3"' in text and 'version="1.3"' in text
+    assert '<gexf xmlns="http://gexf.net/1.3"' in text
+    assert 'version="1.3"' in text
     assert 'mode="dynamic" timeformat="date"' in text
 
 
