@@ -25,7 +25,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from benchmarks import api, imports, memory, network, round_trips, throughput
+from benchmarks import api, explorer, imports, memory, network, round_trips, throughput
 from benchmarks.bench import Bench, SectionFailed
 from benchmarks.report import Report, SectionRun, markdown_table
 from crm.graph.connect import open_store
@@ -34,7 +34,15 @@ from graph_loader.load import load
 from graph_loader.synthetic import SIZES, generate
 from graph_loader.writer import Summary
 
-SECTIONS: tuple[ModuleType, ...] = (memory, api, round_trips, throughput, network, imports)
+SECTIONS: tuple[ModuleType, ...] = (
+    memory,
+    api,
+    round_trips,
+    throughput,
+    network,
+    explorer,
+    imports,
+)
 """Every section, in the order they run: memory before the sections whose queries leave the
 engine's allocator holding more than the graph needs; imports last, as its graphs of its own
 would count in the engine's memory."""
