@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given
 
 from crm.config import Settings, load_settings
 from tests.api.conftest import Api, load_files, serve
+from tests.hostile import hostile_text
 
 CONSENT = {"basis": "consent", "date": "2014-01-01"}
 PEOPLE = {"ann": "DE", "ben": "DE", "cai": "DK", "dag": "DK", "eli": "DE", "fay": "DK"}
@@ -93,7 +95,7 @@ def graph() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def graph_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     folder = tmp_path_factory.mktemp("explorer")
     (folder / "graph.json").write_text(json.dumps(graph()), encoding="utf-8")
     settings = load_settings(data_dir=folder / "crm-data")
@@ -102,14 +104,15 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def api(settings: Settings) -> Iterator[Api]:
-    yield from serve(settings)
+def api(graph_settings: Settings) -> Iterator[Api]:
+    yield from serve(graph_settings)
 
 
 @pytest.fixture(scope="module")
-def small(settings: Settings) -> Iterator[Api]:
+def small(graph_settings: Settings) -> Iterator[Api]:
     """The same graph served with small limits: five nodes a view, one new node an expansion."""
-    yield from serve(settings.model_copy(update={"max_graph_nodes": 5, "max_expansion_nodes": 1}))
+    limits = {"max_graph_nodes": 5, "max_expansion_nodes": 1}
+    yield from serve(graph_settings.model_copy(update=limits))
 
 
 VIEW = """query ($centers: [ID!]!, $depth: Int! = 1, $asOf: Date = "2021-01-01",
@@ -430,3 +433,23 @@ def test_the_demo_view_costs_statements_by_depth(intranet: Api) -> None:
     small = intranet.round_trips(query, {"c": ["p-jana-fiktivberg"]})
     large = intranet.round_trips(query, {"c": ["p-michael-nedergaard"]})
     assert small == large <= 1 + 2 * 3 + 2 + 1  # and one statement for the events
+
+
+@given(text=hostile_text)
+def test_hostile_ids_and_filters_get_typed_answers(api: Api, text: str) -> None:
+    """Never an internal error, whatever text names the centres, sectors or nodes shown."""
+    for document, variables in (
+        (VIEW, {"centers": [text]}),
+        (VIEW, {"centers": ["ann"], "sectors": [text]}),
+        (EXPAND, {"of": ["ann"], "shown": [text]}),
+    ):
+        response = api.post(document, variables)
+        assert response.status_code in {200, 400}, response.text
+        codes = {e["extensions"]["code"] for e in response.json().get("errors", [])}
+        assert codes <= {"BAD_USER_INPUT", "NOT_FOUND", "GRAPHQL_VALIDATION_FAILED"}, codes
+    response = api.client.get("/export/network.csv", params={"center": text}, headers=api.headers)
+    assert response.status_code == 404  # no such format, whatever the centre
+    response = api.client.get(
+        "/export/network.nodes.csv", params={"center": text, "sector": text}, headers=api.headers
+    )
+    assert response.status_code in {200, 400, 404}, response.text

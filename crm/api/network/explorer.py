@@ -45,6 +45,8 @@ from crm.queries.network.measures import Measures
 
 LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
 NARROW = "minStrength, sectors, tieKinds, interactionKinds or crossBorderOnly"
+NARROW_READ = "tieKinds, interactionKinds, crossBorderOnly or an earlier asOf"
+"""What narrows the ties read (minStrength and sectors apply to what was read)."""
 
 NetworkTieKind = strawberry.enum(
     TieKind,
@@ -111,7 +113,8 @@ class ViewRequest:
 
     def _refusal(self, error: TooLarge) -> GraphQLError:
         what = "add" if self.expansion else "hold"
-        narrow = NARROW if self.expansion else "a smaller depth, " + NARROW
+        narrow = NARROW_READ if error.read else NARROW
+        narrow = narrow if self.expansion else "a smaller depth, " + narrow
         per = f"{TIES_PER_NODE} times the node limit" if error.what == "ties" else "the limit"
         return GraphQLError(
             f"The {'expansion' if self.expansion else 'view'} would {what} more than "

@@ -56,13 +56,15 @@ class Ref:
 
 
 class TooLarge(CrmError):
-    """The view would hold more nodes (or ties) than its limit allows; nothing more is read."""
+    """The view would hold more nodes (or ties) than its limit allows; nothing more is read.
+    ``read`` when the ties read were too many, before ``minStrength`` and ``sectors`` apply."""
 
-    def __init__(self, what: str, maximum: int, found: int) -> None:
+    def __init__(self, what: str, maximum: int, found: int, *, read: bool = False) -> None:
         super().__init__(f"more than {maximum} {what}")
         self.what = what
         self.maximum = maximum
         self.found = found
+        self.read = read
 
 
 @dataclass(frozen=True)
@@ -305,7 +307,8 @@ class _Walk:
         return found
 
     async def step(self, frontier: Sequence[Ref], within: frozenset[Ref] | None) -> list[Link]:
-        """The ties of the frontier the scope lets in (only to ``within``, when given)."""
+        """The ties of the frontier the scope lets in (only to ``within``, when given), the
+        pairs of people not rated yet (``rate``)."""
         kinds, scope = self.scope.kinds, self.scope
         people = [r.id for r in frontier if r.label is Label.PERSON]
         organizations = [r.id for r in frontier if r.label is Label.ORGANIZATION]
@@ -339,7 +342,7 @@ class _Walk:
                 continue
             link = tie.link()
             links.setdefault(link.key, link)
-        return await self._rate(list(links.values()))
+        return list(links.values())
 
     def _welcome(self, tie: _Found) -> bool:
         """Whether the far end may join the view (a node of it already always may)."""
@@ -354,9 +357,9 @@ class _Walk:
             key = (tie.kind, tie.near.label)
             counts[key] = counts.get(key, 0) + 1
         if any(count > self.ties_limit for count in counts.values()):
-            raise TooLarge("ties", self.ties_limit, max(counts.values()))
+            raise TooLarge("ties", self.ties_limit, max(counts.values()), read=True)
 
-    async def _rate(self, links: list[Link]) -> list[Link]:
+    async def rate(self, links: list[Link]) -> list[Link]:
         """The links with the interactions' pairs rated, those too weak left out."""
         pairs = sorted(
             {(link.source.id, link.target.id) for link in links if link.kind is TieKind.INTERACTION}
@@ -447,24 +450,29 @@ async def explore(
     view = View([c.ref for c in centers], {c.ref: c for c in centers}, {})
     walk = _Walk(store, scope, node_limit, frozenset(shown) - set(view.members), view)
     frontier = list(view.members)
+
+    def new_ends(links: list[Link]) -> list[Ref]:
+        ends = {end for link in links for end in (link.source, link.target)}
+        new = sorted(ends - set(view.members) - walk.shown)
+        if len(view.members) - uncounted + len(new) > node_limit:
+            raise TooLarge("nodes", node_limit, len(view.members) - uncounted + len(new))
+        return new
+
     for level in range(1, depth + 1):
         if not frontier:
             break
         links = await walk.step(frontier, None)
+        if scope.min_strength is None:  # nothing rating could drop: refuse before rating
+            new_ends(links)
+        links = await walk.rate(links)
         walk.add(links)
-        new = sorted(
-            {end for link in links for end in (link.source, link.target)}
-            - set(view.members)
-            - walk.shown
-        )
-        if len(view.members) - uncounted + len(new) > node_limit:
-            raise TooLarge("nodes", node_limit, len(view.members) - uncounted + len(new))
+        new = new_ends(links)
         for member in await walk.nodes(new, level):
             view.members[member.ref] = member
         frontier = new
     if frontier:  # the ties among the outermost nodes, and to the nodes shown
         within = frozenset(frontier) | walk.shown
-        walk.add(await walk.step(frontier, within))
+        walk.add(await walk.rate(await walk.step(frontier, within)))
     inside = set(view.members) | walk.shown
     view.links = {
         key: link

@@ -9,7 +9,12 @@ weight; the strength shown is that weight squashed into 0..1.
 - each organisation or cluster both worked at in overlapping periods: ``ORGANIZATION_WEIGHT``
   times the recency of the overlap's end (1 while it lasts);
 - each initiative that organisations they work at are both partners in: ``INITIATIVE_WEIGHT``
-  (an initiative exists from its start, or else from the first event it emerged from).
+  (an initiative exists from its start, or else from the first event it emerged from; the
+  same organisation for both counts: colleagues share their employer's initiatives). Each
+  side's initiatives are read from its own end and joined, rather than walked from one person
+  to all the people of the other partners (on every engine alike: a single pattern through
+  one organisation's one partnership would match on FalkorDB only, which does not keep a
+  pattern's relationships distinct).
 
 Recency of something ``d`` days before ``asOf`` is ``FLOOR + (1 - FLOOR) * 0.5 ** (d /
 HALF_LIFE_DAYS)``: it halves every two years and never drops below ``FLOOR`` (a tie once made
@@ -137,9 +142,10 @@ WITH {keep}, meetings, events, collect(CASE WHEN o IS NULL THEN null ELSE
      {{label: labels(o)[0], id: o.id, name: o.name,
       end: CASE WHEN coalesce(wa.until, $asOf) < coalesce(wb.until, $asOf)
       THEN coalesce(wa.until, $asOf) ELSE coalesce(wb.until, $asOf) END}} END) AS shared
-OPTIONAL MATCH (a)-[va:WORKS_AT]->()-[:PARTNER_IN]->(n:Initiative)<-[:PARTNER_IN]-()
-               <-[vb:WORKS_AT]-(b)
-WHERE {active("va")} AND {active("vb")}
+OPTIONAL MATCH (a)-[va:WORKS_AT]->()-[:PARTNER_IN]->(na:Initiative) WHERE {active("va")}
+WITH {keep}, meetings, events, shared, collect(na) AS partnered
+OPTIONAL MATCH (b)-[vb:WORKS_AT]->()-[:PARTNER_IN]->(n:Initiative)
+WHERE {active("vb")} AND n IN partnered
 OPTIONAL MATCH (n)-[:EMERGED_FROM]->(ev:Event)
 WITH {keep}, meetings, events, shared, n, min(ev.date) AS born
 WITH {keep}, meetings, events, shared,
