@@ -453,3 +453,20 @@ def test_hostile_ids_and_filters_get_typed_answers(api: Api, text: str) -> None:
         "/export/network.nodes.csv", params={"center": text, "sector": text}, headers=api.headers
     )
     assert response.status_code in {200, 400, 404}, response.text
+
+
+def test_too_many_ties_to_read_say_what_narrows_the_reading(intranet: Api) -> None:
+    """With a limit of one new node, an expansion reads at most ten ties of a kind: Michael
+    Nedergaard has 17 people he interacted with."""
+    query = """{ networkExpansion(of: ["p-michael-nedergaard"], limit: 1) { nodes { id } } }"""
+    [error] = intranet.errors(query)
+    assert error["extensions"] == {
+        "code": "LIMIT_EXCEEDED",
+        "limit": "limit",
+        "maximum": 10,
+        "found": 11,
+        "counted": "ties",
+    }
+    assert error["message"].endswith(
+        "narrow it: tieKinds, interactionKinds, crossBorderOnly or an earlier asOf."
+    )

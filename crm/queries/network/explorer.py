@@ -296,16 +296,6 @@ class _Walk:
             "minStrength": self.scope.min_strength,
         }
 
-    async def nodes(self, refs: Iterable[Ref], depth: int) -> list[Member]:
-        """Read the nodes ``refs`` (those that exist), as found ``depth`` hops out."""
-        rows = await self.store.read(_NODES, self.parameters() | _by_label(refs))
-        found = []
-        for row in rows:
-            ref = Ref(Label(row["label"]), row["node"]["id"])
-            sectors = list({s["id"]: s for s in row["sectors"]}.values())
-            found.append(Member(ref, row["node"], sorted(sectors, key=lambda s: s["name"]), depth))
-        return found
-
     async def step(self, frontier: Sequence[Ref], within: frozenset[Ref] | None) -> list[Link]:
         """The ties of the frontier the scope lets in (only to ``within``, when given), the
         pairs of people not rated yet (``rate``)."""
@@ -400,6 +390,20 @@ def _found(row: Record, countries: dict[Ref, str]) -> _Found:
     )
 
 
+async def read_nodes(
+    store: GraphStore, refs: Iterable[Ref], depth: int, as_of: str
+) -> list[Member]:
+    """The nodes ``refs`` (those that exist), as found ``depth`` hops out, with their sectors
+    on ``as_of``."""
+    rows = await store.read(_NODES, {"asOf": as_of} | _by_label(refs))
+    found = []
+    for row in rows:
+        ref = Ref(Label(row["label"]), row["node"]["id"])
+        sectors = list({s["id"]: s for s in row["sectors"]}.values())
+        found.append(Member(ref, row["node"], sorted(sectors, key=lambda s: s["name"]), depth))
+    return found
+
+
 def _by_label(refs: Iterable[Ref]) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {"people": [], "organizations": [], "clusters": []}
     names = {Label.PERSON: "people", Label.ORGANIZATION: "organizations", Label.CLUSTER: "clusters"}
@@ -416,8 +420,7 @@ async def find_actors(
     candidates = [
         Ref(label, key) for given, key in refs for label in ACTORS if given in (None, label)
     ]
-    walk = _Walk(store, Scope(as_of), 1, frozenset(), View([], {}, {}))
-    found = {member.ref: member for member in await walk.nodes(candidates, 0)}
+    found = {member.ref: member for member in await read_nodes(store, candidates, 0, as_of)}
     members: list[Member] = []
     for given, key in refs:
         labels = [label for label in ACTORS if given in (None, label)]
@@ -467,7 +470,7 @@ async def explore(
         links = await walk.rate(links)
         walk.add(links)
         new = new_ends(links)
-        for member in await walk.nodes(new, level):
+        for member in await read_nodes(store, new, level, scope.as_of):
             view.members[member.ref] = member
         frontier = new
     if frontier:  # the ties among the outermost nodes, and to the nodes shown
