@@ -25,7 +25,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from benchmarks import api, duplicates, imports, memory, network, round_trips, throughput
+from benchmarks import api, duplicates, explorer, imports, memory, network, round_trips, throughput
 from benchmarks.bench import Bench, SectionFailed
 from benchmarks.report import Report, SectionRun, markdown_table
 from crm.graph.connect import open_store
@@ -43,6 +43,7 @@ SECTIONS: tuple[ModuleType, ...] = (
     throughput,
     network,
     duplicates,
+    explorer,
     imports,
 )
 """Every section, in the order they run: memory before the sections whose queries leave the

@@ -115,6 +115,20 @@ class Settings(BaseSettings):
         description="Signs the web site's session cookies (32 characters or more); required in "
         "production. Unset in development: made once and kept in data_dir/session-secret.",
     )
+    max_graph_nodes: int = Field(
+        default=2000,
+        ge=1,
+        le=100_000,
+        description="The most nodes one view of the network explorer may hold (and ten times "
+        "as many ties).",
+    )
+    max_expansion_nodes: int = Field(
+        default=200,
+        ge=1,
+        le=100_000,
+        description="The most nodes one expansion of an explorer's view may add (and ten times "
+        "as many ties).",
+    )
     compiled_reads: bool = Field(
         default=True,
         description="Answer queries the compiler supports with one Cypher statement per "

@@ -1,5 +1,6 @@
 """The ASGI app: GraphQL at ``/graphql``, liveness at ``/healthz``, readiness at ``/readyz``,
-and the web site (``crm.web``) at every other path.
+an explorer's view as a file at ``/export/network.<format>``, and the web site (``crm.web``) at
+every other path.
 
 Building the app starts nothing and reads no environment: the caller passes the settings, and
 the store is opened in the app's lifespan (when the server starts) and closed when it stops.
@@ -20,6 +21,7 @@ from crm.api.access import authenticate
 from crm.api.compiled import answerer
 from crm.api.context import Context
 from crm.api.execution import Executor, InProcess
+from crm.api.exports import NetworkExportEndpoint
 from crm.api.http import GraphQLEndpoint
 from crm.api.schema import SCHEMA
 from crm.config import Environment, Settings
@@ -76,6 +78,7 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
             Route("/graphql", graphql, methods=None),
             Route("/healthz", _healthz, methods=["GET"]),
             Route("/readyz", _readyz, methods=["GET"]),
+            Route("/export/network.{format}", NetworkExportEndpoint(executor, context)),
             Mount("", app=site.app()),
         ],
         lifespan=lifespan,

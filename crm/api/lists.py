@@ -24,7 +24,7 @@ from crm.api.scalars import Date
 from crm.api.ties import connection_type
 from crm.domain import NODE_MODELS, Label, Node
 from crm.domain.labels import PLURALS
-from crm.domain.values import Country
+from crm.domain.values import Country, Language
 from crm.errors import InvalidInput
 from crm.queries.nodes import (
     NodeFilter,
@@ -114,13 +114,36 @@ def page_request(
 def _filter_input(label: Label) -> Any:
     model = NODE_MODELS[label]
     available = filterable(label)
+    person = label is Label.PERSON
     candidates: dict[str, tuple[Any, str]] = {
         "name_contains": (str, "Part of the name; case and accents do not matter."),
         "place_contains": (str, "Part of the city or place; case and accents do not matter."),
         "country": (str, "ISO 3166-1 alpha-2 country code."),
         "kind": (_field_enum(model, "kind"), "Of this kind."),
         "status": (_field_enum(model, "status"), "With this status."),
-        "sector": (strawberry.ID, "Active in this sector (global or record id)."),
+        "sector": (
+            strawberry.ID,
+            "Has a job at an organisation or cluster active in this sector (global or record id)."
+            if person
+            else "Active in this sector (global or record id).",
+        ),
+        "region": (strawberry.ID, "Located in this region (global or record id)."),
+        "specialty_contains": (
+            str,
+            "Part of a specialty, service or technology "
+            + ("of a cluster it is a member of" if label is Label.ORGANIZATION else "it offers")
+            + "; case and accents do not matter.",
+        ),
+        "employer": (
+            strawberry.ID,
+            "Has (or had) a job at this organisation or cluster (global or record id).",
+        ),
+        "cluster": (
+            strawberry.ID,
+            "Has (or had) a job at this cluster or at one of its member organisations (global "
+            "or record id).",
+        ),
+        "language": (graphql_enum(Language), "Speaks this language."),
         "date_from": (Date, "On or after this date."),
         "date_to": (Date, "On or before this date."),
     }
@@ -174,9 +197,17 @@ def _node_filter(label: Label, where: Any) -> NodeFilter:
             raise InvalidInput(
                 f"where.country: {given['country']!r} is not a country code"
             ) from None
-    if given.get("sector") is not None:
-        given["sector"] = node_ref(given["sector"], (Label.SECTOR,))[1]
-    for name in ("kind", "status"):
+    for name, target in (("sector", Label.SECTOR), ("region", Label.REGION)):
+        if given.get(name) is not None:
+            given[name] = node_ref(given[name], (target,))[1]
+    if given.get("cluster") is not None:
+        given["cluster"] = node_ref(given["cluster"], (Label.CLUSTER,))[1]
+    if given.get("employer") is not None:
+        employer_label, given["employer"] = node_ref(
+            given["employer"], (Label.ORGANIZATION, Label.CLUSTER)
+        )
+        given["employer_label"] = employer_label
+    for name in ("kind", "status", "language"):
         if isinstance(given.get(name), Enum):
             given[name] = given[name].value
     start: date | None = given.get("date_from")

@@ -10,7 +10,7 @@ from crm.api.context import Info
 from crm.api.fields import object_type
 from crm.api.ids import decode_global_id, node_ref
 from crm.api.impact import ProjectImpact, resolve_impact
-from crm.api.insight.lineage import lineage_field
+from crm.api.insight.lineage import lineage_field, project_initiatives_field
 from crm.api.lists import list_field
 from crm.api.network.ties import ties_field
 from crm.api.records import ApiObject, api_node
@@ -54,7 +54,9 @@ def node_types() -> dict[Label, type]:
     )
     setattr(classes[Label.PROJECT], "impact", impact)  # noqa: B010
     setattr(classes[Label.INITIATIVE], "lineage", lineage_field(classes))  # noqa: B010
-    setattr(classes[Label.PERSON], "ties", ties_field(classes[Label.PERSON]))  # noqa: B010
+    initiatives = project_initiatives_field(classes)
+    setattr(classes[Label.PROJECT], "initiatives", initiatives)  # noqa: B010
+    setattr(classes[Label.PERSON], "ties", ties_field(classes))  # noqa: B010
     return {
         label: strawberry.type(cls, description=DESCRIPTIONS[label])
         for label, cls in classes.items()

@@ -10,7 +10,9 @@ Organisations and people also get their derived natural keys (``nameKey``, ``ema
 Nodes also get ``searchName`` (and ``searchPlace`` where they have a place): their name folded
 for case- and accent-insensitive search; and ``searchText``: the name and every text field, all
 languages, folded the same way, which the full-text indexes hold (the engines' own analysers
-neither lower-case nor fold ``Ø``, ``Ä`` or ``ß``).
+neither lower-case nor fold ``Ø``, ``Ä`` or ``ß``). Clusters get ``searchSpecialties`` (each
+specialty, service and technology, folded) and people ``sortFamilyName`` (family name, then given
+name, folded: the key of the family-name order).
 """
 
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from crm.domain.natural_keys import DERIVED_KEYS, derived_keys
-from crm.domain.nodes import Node
+from crm.domain.nodes import Cluster, Node, Person
 from crm.domain.search import fold
 from crm.domain.values import Model, format_timestamp
 
@@ -30,6 +32,8 @@ TIMESTAMPS = ("createdAt", "updatedAt")
 SEARCH_NAME = "searchName"
 SEARCH_PLACE = "searchPlace"
 SEARCH_TEXT = "searchText"
+SEARCH_SPECIALTIES = "searchSpecialties"
+SORT_FAMILY_NAME = "sortFamilyName"
 """Derived from the record, never read back into it."""
 """Written by the store, not by the caller; kept apart from the record's own properties."""
 
@@ -77,6 +81,10 @@ def property_names(model: type[Model]) -> tuple[str, ...]:
         names.extend((SEARCH_NAME, SEARCH_TEXT, *DERIVED_KEYS.get(model.label, ())))
         if model.place_field is not None:
             names.append(SEARCH_PLACE)
+        if issubclass(model, Cluster):
+            names.append(SEARCH_SPECIALTIES)
+        if issubclass(model, Person):
+            names.append(SORT_FAMILY_NAME)
     return tuple(names)
 
 
@@ -104,6 +112,11 @@ def to_properties(record: Model) -> Properties:
         if record.place_field is not None:
             place = record.place_name
             properties[SEARCH_PLACE] = None if place is None else fold(place)
+    if isinstance(record, Cluster):
+        offered = [*record.specialties, *record.services, *record.technologies]
+        properties[SEARCH_SPECIALTIES] = [fold(text) for text in offered]
+    if isinstance(record, Person):
+        properties[SORT_FAMILY_NAME] = fold(f"{record.family_name} {record.given_name}")
     return properties
 
 

@@ -110,3 +110,28 @@ def _attendee(item: Record) -> Attendee:
 
 def _by_name(records: list[Record]) -> list[Record]:
     return sorted(records, key=lambda record: (record["name"], record["id"]))
+
+
+_PROJECT_INITIATIVES: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Project {id: id})-[:ORGANIZED]->(:Event)<-[:EMERGED_FROM]-(n:Initiative)
+WITH DISTINCT id, n
+OPTIONAL MATCH (n)-[:EMERGED_FROM]->(e:Event)
+WITH id, n, min(e.date) AS born
+RETURN id AS project, properties(n) AS initiative, coalesce(n.startedOn, born) AS begun
+ORDER BY begun, n.searchName, n.id
+"""
+
+
+async def project_initiatives(
+    store: GraphStore, ids: Sequence[str], as_of: date | None
+) -> dict[str, list[Record]]:
+    """For each project, the initiatives that emerged from events it organised, the earliest
+    begun first (an initiative begins on ``startedOn``, else with its first event); those begun
+    after ``as_of`` are left out. One statement for all projects."""
+    found: dict[str, list[Record]] = {project: [] for project in ids}
+    day = None if as_of is None else as_of.isoformat()
+    for row in await store.read(_PROJECT_INITIATIVES, {"ids": list(dict.fromkeys(ids))}):
+        if day is None or row["begun"] <= day:
+            found[row["project"]].append(row["initiative"])
+    return found

@@ -26,6 +26,7 @@ DATE_FIELDS: dict[Label, LiteralString] = {
 
 class OrderField(StrEnum):
     NAME = "name"
+    FAMILY_NAME = "familyName"
     DATE = "date"
     CREATED_AT = "createdAt"
     UPDATED_AT = "updatedAt"
@@ -34,7 +35,12 @@ class OrderField(StrEnum):
 
 def order_fields(label: Label) -> tuple[OrderField, ...]:
     """The orders a list of ``label`` may be sorted by."""
-    return tuple(name for name in OrderField if name != OrderField.DATE or label in DATE_FIELDS)
+    return tuple(
+        name
+        for name in OrderField
+        if (name != OrderField.DATE or label in DATE_FIELDS)
+        and (name != OrderField.FAMILY_NAME or label is Label.PERSON)
+    )
 
 
 def filterable(label: Label) -> frozenset[str]:
@@ -43,11 +49,32 @@ def filterable(label: Label) -> frozenset[str]:
     names = {"name_contains"} | {name for name in ("country", "kind", "status") if name in fields}
     if NODE_MODELS[label].place_field is not None:
         names.add("place_contains")
-    if label in RELATIONSHIPS[RelType.ACTIVE_IN].sources:
+    if label in RELATIONSHIPS[RelType.ACTIVE_IN].sources or label is Label.PERSON:
         names.add("sector")
+    if label in RELATIONSHIPS[RelType.LOCATED_IN].sources:
+        names.add("region")
     if label in DATE_FIELDS:
         names |= {"date_from", "date_to"}
+    if label in (Label.CLUSTER, Label.ORGANIZATION):
+        names.add("specialty_contains")
+    if label is Label.PERSON:
+        names |= {"employer", "cluster", "language"}
     return frozenset(names)
+
+
+_OFFERS: LiteralString = (
+    "any(t IN coalesce(n.searchSpecialties, []) WHERE t CONTAINS $specialtyContains)"
+)
+_CLUSTERS_OFFER: tuple[LiteralString, LiteralString] = (
+    "[(n)-[:MEMBER_OF]->(c:Cluster) | coalesce(c.searchSpecialties, [])] AS offered",
+    "any(o IN offered WHERE any(t IN o WHERE t CONTAINS $specialtyContains))",
+)
+"""What an organisation's clusters offer, and the condition on it: FalkorDB takes a pattern
+comprehension only in a projection, so it is a ``WITH`` of its own."""
+_IN_CLUSTER: LiteralString = (
+    "((n)-[:WORKS_AT]->(:Cluster {id: $cluster}) "
+    "OR (n)-[:WORKS_AT]->(:Organization)-[:MEMBER_OF]->(:Cluster {id: $cluster}))"
+)
 
 
 @dataclass(frozen=True)
@@ -60,11 +87,25 @@ class NodeFilter:
     kind: str | None = None
     status: str | None = None
     sector: str | None = None
+    """Active in it; a person: working at an organisation or cluster active in it."""
+    region: str | None = None
+    specialty_contains: str | None = None
+    """In a specialty, service or technology; an organisation: of a cluster it is a member of."""
+    employer: str | None = None
+    """A person: has a job at this organisation or cluster (past jobs count)."""
+    employer_label: Label | None = None
+    """The employer's label, where the caller knows it."""
+    cluster: str | None = None
+    """A person: has a job at this cluster or at an organisation that is a member of it."""
+    language: str | None = None
     date_from: date | None = None
     date_to: date | None = None
 
-    def where(self, label: Label, dialect: Dialect) -> tuple[LiteralString, dict[str, Any]]:
-        """The ``WHERE`` clause (or ``""``) over ``n`` and its parameters."""
+    def match(
+        self, label: Label, dialect: Dialect, also: LiteralString | None = None
+    ) -> tuple[LiteralString, dict[str, Any]]:
+        """``MATCH (n:label)`` with the conditions over ``n`` (and ``also``, one more, if given;
+        a condition over ``n`` too), and their parameters. Rows are ``n``, one per node."""
         clauses: list[LiteralString] = []
         parameters: dict[str, Any] = {}
 
@@ -78,13 +119,44 @@ class NodeFilter:
         add("n.country = $country", "country", self.country)
         add("n.kind = $kind", "kind", self.kind)
         add("n.status = $status", "status", self.status)
-        add("(n)-[:ACTIVE_IN]->(:Sector {id: $sector})", "sector", self.sector)
+        sector: LiteralString = (
+            "(n)-[:WORKS_AT]->()-[:ACTIVE_IN]->(:Sector {id: $sector})"
+            if label is Label.PERSON
+            else "(n)-[:ACTIVE_IN]->(:Sector {id: $sector})"
+        )
+        add(sector, "sector", self.sector)
+        add("(n)-[:LOCATED_IN]->(:Region {id: $region})", "region", self.region)
+        employer: LiteralString = (
+            "(n)-[:WORKS_AT]->({id: $employer})"
+            if self.employer_label is None
+            else render("(n)-[:WORKS_AT]->(:%label% {id: $employer})", label=self.employer_label)
+        )
+        add(employer, "employer", self.employer)
+        add(_IN_CLUSTER, "cluster", self.cluster)
+        add("$language IN coalesce(n.languages, [])", "language", self.language)
         if label in DATE_FIELDS:
             date_field = DATE_FIELDS[label]
             day = dialect.ordered_text("n." + date_field)
             add(day + " >= $dateFrom", "dateFrom", _iso(self.date_from))
             add(day + " <= $dateTo", "dateTo", _iso(self.date_to))
-        return ("WHERE " + " AND ".join(clauses) if clauses else ""), parameters
+        specialty = _folded(self.specialty_contains)
+        staged = specialty is not None and label is not Label.CLUSTER
+        if specialty is not None:
+            parameters["specialtyContains"] = specialty
+            if not staged:
+                clauses.append(_OFFERS)
+        if also is not None and not staged:
+            clauses.append(also)
+        text = render("MATCH (n:%label%)", label=label) + _where(clauses)
+        if staged:
+            projection, condition = _CLUSTERS_OFFER
+            stage = [condition] if also is None else [condition, also]
+            text += " WITH n, " + projection + _where(stage)
+        return text, parameters
+
+
+def _where(clauses: list[LiteralString]) -> LiteralString:
+    return " WHERE " + " AND ".join(clauses) if clauses else ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +169,8 @@ class Order:
         match self.field:
             case OrderField.NAME:
                 return "coalesce(n.searchName, '')"
+            case OrderField.FAMILY_NAME:
+                return "coalesce(n.sortFamilyName, '')"
             case OrderField.DATE:
                 return "coalesce(n." + DATE_FIELDS[label] + ", '')"
             case OrderField.CREATED_AT:
@@ -127,20 +201,22 @@ class PageRequest:
 def page_match(
     label: Label, request: PageRequest, dialect: Dialect
 ) -> tuple[LiteralString, LiteralString, LiteralString, dict[str, Any]]:
-    """The ``MATCH`` and ``WHERE`` (over ``n``) of the rows of a page, the key they are sorted by
-    (then by id) in the direction given, and the parameters (the limit is the caller's)."""
-    where, parameters = request.where.where(label, dialect)
+    """The ``MATCH`` (with its conditions: rows of ``n``) of the rows of a page, the key they are
+    sorted by (then by id) in the direction given, and the parameters (the limit is the
+    caller's)."""
     key = request.order.key(label, dialect)
     direction: LiteralString = "DESC" if request.order.descending else "ASC"
+    cursor: LiteralString | None = None
     if request.after is not None:
         beyond: LiteralString = "<" if request.order.descending else ">"
         record_id = dialect.ordered_text("n.id")
-        cursor: LiteralString = (
+        cursor = (
             f"({key} {beyond} $afterKey OR ({key} = $afterKey AND {record_id} {beyond} $afterId))"
         )
-        where = (where + " AND " if where else "WHERE ") + cursor
+    match, parameters = request.where.match(label, dialect, cursor)
+    if request.after is not None:
         parameters |= {"afterKey": request.after[0], "afterId": request.after[1]}
-    return render("MATCH (n:%label%) " + where, label=label), key, direction, parameters
+    return match, key, direction, parameters
 
 
 async def page_nodes(store: GraphStore, label: Label, request: PageRequest) -> list[Row]:
@@ -155,11 +231,8 @@ async def page_nodes(store: GraphStore, label: Label, request: PageRequest) -> l
 
 
 async def count_nodes_where(store: GraphStore, label: Label, where: NodeFilter) -> int:
-    clause, parameters = where.where(label, store.dialect)
-    rows = await store.read(
-        render("MATCH (n:%label%) " + clause + " RETURN count(n) AS count", label=label),
-        parameters,
-    )
+    match, parameters = where.match(label, store.dialect)
+    rows = await store.read(match + " RETURN count(n) AS count", parameters)
     return int(rows[0]["count"]) if rows else 0
 
 

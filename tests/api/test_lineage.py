@@ -139,3 +139,29 @@ def test_lineages_of_many_initiatives_cost_two_round_trips(intranet: Api) -> Non
     assert intranet.round_trips(document) == 1 + 2
     found = intranet.data(document)["initiatives"]["nodes"]
     assert all(initiative["lineage"]["timeline"] for initiative in found)
+
+
+PROJECT_INITIATIVES = """query ($asOf: Date) { project(id: "p") { initiatives(asOf: $asOf) {
+    recordId lineage { timeline { date kind } } } } }"""
+
+
+def test_a_projects_initiatives_side_by_side(tiny: Api) -> None:
+    """I emerged from the 2014 conference; J from the 2013 workshop but started only in 2015."""
+    found = tiny.data(PROJECT_INITIATIVES)["project"]["initiatives"]
+    assert [n["recordId"] for n in found] == ["i", "j"]
+    assert [entry["kind"] for entry in found[1]["lineage"]["timeline"]] == [
+        "EMERGED_FROM",
+        "STARTED",
+    ]
+    before = tiny.data(PROJECT_INITIATIVES, {"asOf": "2014-12-31"})["project"]["initiatives"]
+    assert [n["recordId"] for n in before] == ["i"]
+
+
+def test_the_intranet_initiatives_in_the_order_they_began(intranet: Api) -> None:
+    query = '{ project(id: "intranet") { initiatives { name } } }'
+    names = [n["name"] for n in intranet.data(query)["project"]["initiatives"]]
+    assert len(names) == 7
+    assert names[0] == "Cross-border welfare technology testbed"  # workshop 1, 2012-11-08
+    assert names[-1] == "Event and festival technology lab"  # network meeting 2, 2014-03-20
+    everything = """{ projects { nodes { initiatives { lineage { timeline { date } } } } } }"""
+    assert intranet.round_trips(everything) == 1 + 1 + 2  # the list, initiatives, lineages

@@ -117,3 +117,100 @@ def test_as_of_leaves_out_later_events(intranet: Api) -> None:
     dates = {e["date"] for p in people for t in p["ties"] for e in t["evidence"]["events"]}
     assert dates
     assert max(dates) <= as_of
+
+
+# --- the README's examples (section "The network questions"), answer for answer --------------
+
+
+def test_readme_tie_strength(intranet: Api) -> None:
+    [tie] = intranet.data("""{ person(id: "p-michael-nedergaard") { ties(first: 1,
+        crossBorder: true, asOf: "2016-12-31") { strength lastContact person { familyName }
+        evidence { sharedEvents { title } sharedEmployers { __typename }
+                   sharedInitiatives { name } } } } }""")["person"]["ties"]
+    assert round(tie["strength"], 3) == 0.435
+    assert tie["lastContact"] == "2016-03-25"
+    assert tie["person"] == {"familyName": "Erfunden"}
+    assert tie["evidence"] == {
+        "sharedEvents": [
+            {"title": "InTra-Net final conference"},
+            {"title": "InTra-Net workshop 1"},
+        ],
+        "sharedEmployers": [],
+        "sharedInitiatives": [],
+    }
+
+
+def test_readme_introductions(intranet: Api) -> None:
+    paths = intranet.data("""{ introductionPaths(from: "p-jana-fiktivberg", to: "alucluster",
+        maxHops: 3, first: 2, asOf: "2016-12-31") { score borderCrossings hops {
+        person { familyName } employer { ... on Cluster { name } ... on Organization { name } }
+        country strength } } }""")["introductionPaths"]
+    assert [round(path["score"], 3) for path in paths] == [0.427, 0.142]
+    assert paths[0]["borderCrossings"] == [0]
+    assert paths[0]["hops"] == [
+        {
+            "person": {"familyName": "Nedergaard"},
+            "employer": {"name": "AluCluster"},
+            "country": "DK",
+            "strength": paths[0]["score"],
+        }
+    ]
+    via = paths[1]["hops"][0]
+    assert (via["person"], via["employer"], via["country"]) == (
+        {"familyName": "Erfunden"},
+        {"name": "Mustermedia Filmproduktion GmbH"},
+        "DE",
+    )
+    assert paths[1]["borderCrossings"] == [1]
+
+
+def test_readme_cross_border_ties(intranet: Api) -> None:
+    ties = intranet.data("""{ crossBorderTies(first: 10) { totalCount interactions
+        bySectorPair { sectorPair { name } ties } } }""")["crossBorderTies"]
+    assert (ties["totalCount"], ties["interactions"]) == (145, 147)
+    assert ties["bySectorPair"][0] == {
+        "sectorPair": [{"name": "Energy"}, {"name": "Experience economy"}],
+        "ties": 35,
+    }
+
+
+def test_readme_gaps_and_partners(intranet: Api) -> None:
+    data = intranet.data("""{
+      lonelyMembers(cluster: "alucluster", asOf: "2012-01-01") { organization { name }
+        staff { familyName } }
+      unmetClusters(asOf: "2012-06-01") { first { name } second { name } sharedSectors { name } }
+      suggestedPartners(organization: "org-fiktivsen-automation", first: 1) {
+        organization { name } score reasons sharedSectors { name } sharedEvents { title }
+        sharedTopics { name } commonContacts { name } } }""")
+    assert data["lonelyMembers"][:2] == [
+        {"organization": {"name": "Demo Erhvervsråd"}, "staff": [{"familyName": "Eksempelgaard"}]},
+        {
+            "organization": {"name": "Fiktivsen Automation ApS"},
+            "staff": [{"familyName": "Pladsholderbæk"}, {"familyName": "Prøvesen"}],
+        },
+    ]
+    assert len(data["lonelyMembers"]) == 4
+    assert data["unmetClusters"] == [
+        {
+            "first": {"name": "Fiktivholm Sundhedsinnovation"},
+            "second": {"name": "Musterwiek Medizintechnik Netzwerk"},
+            "sharedSectors": [{"name": "Health"}],
+        }
+    ]
+    [best] = data["suggestedPartners"]
+    assert (best["organization"]["name"], best["score"]) == (
+        "Beispielwerft Schiffstechnik GmbH",
+        14,
+    )
+    assert best["reasons"][:3] == [
+        "both active in energy",
+        "both active in manufacturing",
+        "both attended InTra-Net final conference",
+    ]
+    assert best["reasons"][-1] == "both took part in events on joint business development"
+    assert best["sharedSectors"] == [{"name": "Energy"}, {"name": "Manufacturing"}]
+    assert (len(best["sharedEvents"]), len(best["sharedTopics"]), best["commonContacts"]) == (
+        3,
+        2,
+        [],
+    )

@@ -530,7 +530,7 @@ def test_an_invalid_filter_is_bad_user_input(
         ("{ events(where: {kind: PARTY}) { totalCount } }", None),
         ("{ initiatives(where: {status: start_up}) { totalCount } }", None),
         ('{ clusters(where: {placeContains: "x"}) { totalCount } }', None),  # no place
-        ('{ people(where: {sector: "sector-energy"}) { totalCount } }', None),  # no sector
+        ('{ people(where: {region: "region-schleswig"}) { totalCount } }', None),  # no region
         ('{ events(where: {dateFrom: "yesterday"}) { totalCount } }', None),
         (
             "query ($where: EventFilter) { events(where: $where) { totalCount } }",
@@ -541,7 +541,7 @@ def test_an_invalid_filter_is_bad_user_input(
         "unknown-kind",
         "status-in-lower-case",
         "clusters-have-no-place",
-        "people-have-no-sector",
+        "people-have-no-region",
         "not-a-date",
         "unknown-kind-in-variables",
     ],

@@ -113,3 +113,33 @@ def test_neo4j_gets_a_named_fulltext_index_and_query() -> None:
     assert NEO4J.fulltext_search(Label.CLUSTER) == (
         "CALL db.index.fulltext.queryNodes('fulltext_Cluster', $query) YIELD node, score"
     )
+
+
+def test_people_carry_a_family_name_key_and_clusters_their_offers_folded() -> None:
+    person = Person.model_validate(
+        {
+            "id": "p-1",
+            "source": "test",
+            "givenName": "Søren",
+            "familyName": "Ærenlund",
+            "country": "DK",
+            "consent": {"basis": "consent", "date": "2020-01-01"},
+        }
+    )
+    cluster = Cluster.model_validate(
+        {
+            "id": "c-1",
+            "source": "test",
+            "name": "Klynge",
+            "country": "DK",
+            "specialties": ["Fjernvarme"],
+            "services": ["Rådgivning  og test"],
+            "technologies": ["Wärmepumpen"],
+        }
+    )
+    assert to_properties(person)["sortFamilyName"] == "aerenlund soren"
+    assert to_properties(cluster)["searchSpecialties"] == [
+        "fjernvarme",
+        "radgivning og test",
+        "warmepumpen",
+    ]

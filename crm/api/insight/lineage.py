@@ -13,7 +13,7 @@ from crm.api.records import RECORD_ID, ApiObject, api_node
 from crm.api.scalars import Date
 from crm.api.ties import TIE_FIELDS, far_type
 from crm.domain import Label
-from crm.queries.lineage import Affiliation, EventStep, Lineage, lineages
+from crm.queries.lineage import Affiliation, EventStep, Lineage, lineages, project_initiatives
 
 
 @strawberry.enum(description="What a lineage entry records.")
@@ -99,6 +99,37 @@ def lineage_field(types: dict[Label, type]) -> Any:
         resolver=resolve,
         graphql_type=lineage,
         description="How the initiative came about, as one dated timeline.",
+    )
+
+
+def project_initiatives_field(types: dict[Label, type]) -> Any:
+    """The ``initiatives`` field of ``Project``: its initiatives side by side, each with its
+    ``lineage``."""
+
+    async def resolve(
+        root: strawberry.Parent[ApiObject],
+        info: Info,
+        as_of: Annotated[
+            Date | None,
+            strawberry.argument(description="Only initiatives begun by this day."),
+        ] = None,
+    ) -> list[ApiObject]:
+        store = info.context.store
+
+        async def load(ids: Sequence[str]) -> list[list[ApiObject]]:
+            found = await project_initiatives(store, ids, as_of)
+            return [[api_node(Label.INITIATIVE, n) for n in found[project]] for project in ids]
+
+        loader = info.context.loaders.batch(("project initiatives", as_of), load)
+        initiatives: list[ApiObject] = await loader.load(root[RECORD_ID])
+        return initiatives
+
+    return strawberry.field(
+        resolver=resolve,
+        graphql_type=_list_of(types[Label.INITIATIVE]),
+        description="The initiatives that emerged from events this project organised, the "
+        "earliest begun first (on startedOn, else with its first event); ask each for its "
+        "lineage to see them side by side.",
     )
 
 

@@ -5,6 +5,8 @@ from typing import Any
 
 from crm.api.network.border import border_fields
 from crm.api.network.communities import community_fields
+from crm.api.network.explorer import explorer_fields
+from crm.api.network.export import export_field
 from crm.api.network.introductions import introduction_fields
 from crm.api.network.partners import partner_fields
 from crm.domain import Label
@@ -17,4 +19,6 @@ def network_fields(types: dict[Label, type]) -> dict[str, Any]:
         **border_fields(types),
         **partner_fields(types),
         **community_fields(types),
+        **explorer_fields(types),
+        **export_field(types),
     }

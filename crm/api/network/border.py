@@ -8,7 +8,14 @@ import strawberry
 
 from crm.api.context import Info
 from crm.api.fields import graphql_enum
-from crm.api.network.common import AS_OF, as_of_text, output_type, resolve_node
+from crm.api.network.common import (
+    AS_OF,
+    as_of_text,
+    list_of,
+    output_type,
+    records,
+    resolve_node,
+)
 from crm.api.pagination import (
     DEFAULT_PAGE_SIZE,
     PageInfo,
@@ -31,14 +38,6 @@ class TiesInYear:
     year: int
     interactions: int
     new_ties: int = strawberry.field(description="Pairs who first interacted that year.")
-
-
-@strawberry.type(description="Cross-border pairs between people working in two sectors.")
-class TiesBySectorPair:
-    sectors: list[str | None] = strawberry.field(
-        description="The two sectors, in order; null where a side works in none."
-    )
-    ties: int
 
 
 @dataclass
@@ -67,9 +66,22 @@ async def _by_year(root: strawberry.Parent[TiesFound]) -> list[TiesInYear]:
     return [TiesInYear(year=r.year, interactions=r.interactions, new_ties=r.new_ties) for r in rows]
 
 
-async def _by_sector_pair(root: strawberry.Parent[TiesFound]) -> list[TiesBySectorPair]:
+async def _by_sector_pair(root: strawberry.Parent[TiesFound]) -> list[ApiObject]:
     rows = await border.cross_border_ties_by_sector_pair(root.store, root.filters)
-    return [TiesBySectorPair(sectors=r.sectors, ties=r.ties) for r in rows]
+    return [{"sectors": r.sectors, "ties": r.ties, "_ids": r.sector_ids} for r in rows]
+
+
+async def _sector_pair(root: strawberry.Parent[ApiObject], info: Info) -> list[ApiObject | None]:
+    ids: list[str | None] = root["_ids"]
+    found = {
+        sector["recordId"]: sector
+        for sector in await records(info, ((Label.SECTOR, i) for i in ids if i is not None))
+    }
+    return [None if i is None else found.get(i) for i in ids]
+
+
+async def _staff(root: strawberry.Parent[ApiObject]) -> list[ApiObject]:
+    return [api_node(Label.PERSON, person) for person in root["_people"]]
 
 
 async def _sector_id(info: Info, sector: strawberry.ID | None) -> str | None:
@@ -134,7 +146,11 @@ async def _resolve_lonely(
     _, cluster_id = await resolve_node(info, cluster, (Label.CLUSTER,))
     rows = await border.lonely_members(info.context.store, cluster_id, as_of_text(as_of))
     return [
-        {"organization": api_node(Label.ORGANIZATION, r.organization), "people": r.people}
+        {
+            "organization": api_node(Label.ORGANIZATION, r.organization),
+            "people": len(r.people),
+            "_people": r.people,
+        }
         for r in rows
     ]
 
@@ -151,17 +167,35 @@ async def _resolve_unmet(
         {
             "first": api_node(Label.CLUSTER, r.first),
             "second": api_node(Label.CLUSTER, r.second),
-            "sectors": r.sectors,
+            "shared_sectors": [api_node(Label.SECTOR, sector) for sector in r.sectors],
+            "sectors": [sector["name"] for sector in r.sectors],
         }
         for r in rows
     ]
 
 
 def border_fields(types: dict[Label, type]) -> dict[str, Any]:
-    person, organization, cluster = (
+    person, organization, cluster, sector = (
         types[Label.PERSON],
         types[Label.ORGANIZATION],
         types[Label.CLUSTER],
+        types[Label.SECTOR],
+    )
+    by_sector_pair = output_type(
+        "TiesBySectorPair",
+        "Cross-border pairs between people working in two sectors.",
+        sector_pair=strawberry.field(
+            resolver=_sector_pair,
+            graphql_type=list_of(sector | None),
+            description="The two sectors, in order of their names; null where a side works in "
+            "none.",
+        ),
+        ties=int,
+        sectors=strawberry.field(
+            graphql_type=list[str | None],
+            description="The two sectors' names, in order; null where a side works in none.",
+            deprecation_reason="Use sectorPair, the sectors themselves.",
+        ),
     )
     tie = output_type(
         "CrossBorderTie",
@@ -180,20 +214,40 @@ def border_fields(types: dict[Label, type]) -> dict[str, Any]:
         total_count=strawberry.field(resolver=_total_count, description="Pairs in all."),
         interactions=strawberry.field(resolver=_interactions, description="Their interactions."),
         by_year=strawberry.field(resolver=_by_year),
-        by_sector_pair=strawberry.field(resolver=_by_sector_pair),
+        by_sector_pair=strawberry.field(
+            resolver=_by_sector_pair,
+            graphql_type=list[by_sector_pair],  # type: ignore[valid-type]
+        ),
     )
     lonely = output_type(
         "LonelyMember",
         "A cluster member none of whose people has a tie across the border.",
         organization=organization,
-        people=strawberry.field(graphql_type=int, description="Its people on the day."),
+        staff=strawberry.field(
+            resolver=_staff,
+            graphql_type=list[person],  # type: ignore[valid-type]
+            description="Its people on the day, by family name.",
+        ),
+        people=strawberry.field(
+            graphql_type=int,
+            description="How many people it has on the day.",
+            deprecation_reason="Use staff, the people themselves (its length is this count).",
+        ),
     )
     unmet = output_type(
         "UnmetClusters",
         "Two clusters on either side of the border, in a sector in common, that never met.",
         first=cluster,
         second=cluster,
-        sectors=list[str],
+        shared_sectors=strawberry.field(
+            graphql_type=list[sector],  # type: ignore[valid-type]
+            description="The sectors both are active in, by name.",
+        ),
+        sectors=strawberry.field(
+            graphql_type=list[str],
+            description="The names of the sectors both are active in.",
+            deprecation_reason="Use sharedSectors, the sectors themselves.",
+        ),
     )
     return {
         "cross_border_ties": strawberry.field(

@@ -8,33 +8,51 @@ import strawberry
 from crm.api.context import Info
 from crm.api.network.common import (
     AS_OF,
-    TieEvidence,
     as_of_text,
     evidence,
+    evidence_type,
     output_type,
+    records,
     resolve_node,
 )
 from crm.api.pagination import page_size
 from crm.api.records import ApiObject, api_node
 from crm.api.scalars import Date
+from crm.api.ties import TIE_FIELDS, far_type
 from crm.domain import Label
 from crm.errors import InvalidInput
 from crm.queries.network.brokers import Broker, brokers
 from crm.queries.network.paths import MAX_HOPS, IntroductionPath, introduction_paths
+from crm.queries.network.strength import Shared
 
 DEFAULT_HOPS = 3
 DEFAULT_PATHS = 5
 DEFAULT_BROKERS = 10
 
 
-def _hop_type(person: Any) -> Any:
+async def _employer(root: strawberry.Parent[ApiObject], info: Info) -> ApiObject | None:
+    employer: Shared | None = root["_employer"]
+    if employer is None:
+        return None
+    found = await records(info, [(Label(employer.label), employer.id)])
+    return found[0] if found else None
+
+
+def _hop_type(types: dict[Label, type]) -> Any:
+    person = types[Label.PERSON]
     return output_type(
         "IntroductionHop",
         "One step of an introduction: from the previous person to this one.",
         person=strawberry.field(graphql_type=person, description="Who is reached."),
+        employer=strawberry.field(
+            resolver=_employer,
+            graphql_type=far_type(TIE_FIELDS[Label.PERSON]["employers"], types) | None,
+            description="Where they work on the day (the first by name).",
+        ),
         organization=strawberry.field(
             graphql_type=str | None,
-            description="Where they work on the day (the first by name).",
+            description="The name of where they work on the day (the first by name).",
+            deprecation_reason="Use employer, the organisation or cluster itself.",
         ),
         country=str,
         strength=strawberry.field(
@@ -43,18 +61,18 @@ def _hop_type(person: Any) -> Any:
         crosses_border=strawberry.field(
             graphql_type=bool, description="This hop joins two countries."
         ),
-        evidence=TieEvidence,
+        evidence=evidence_type(types),
     )
 
 
-def _path_type(person: Any) -> Any:
+def _path_type(types: dict[Label, type]) -> Any:
     return output_type(
         "IntroductionPath",
         "A chain of people who know each other, from the asker to the target.",
         score=strawberry.field(
             graphql_type=float, description="The product of the hops' strengths."
         ),
-        hops=list[_hop_type(person)],  # type: ignore[misc]
+        hops=list[_hop_type(types)],  # type: ignore[misc]
         crosses_border=bool,
         border_crossings=strawberry.field(
             graphql_type=list[int],
@@ -143,7 +161,7 @@ def introduction_fields(types: dict[Label, type]) -> dict[str, Any]:
     return {
         "introduction_paths": strawberry.field(
             resolver=_resolve_paths,
-            graphql_type=list[_path_type(person)],  # type: ignore[misc]
+            graphql_type=list[_path_type(types)],  # type: ignore[misc]
             description="Warm introductions: chains of people who have interacted, from one "
             "person to another or to anyone at an organisation or cluster, best first (at "
             f"most {MAX_HOPS} hops).",
@@ -161,7 +179,8 @@ def _path(path: IntroductionPath) -> ApiObject:
     hops = [
         {
             "person": api_node(Label.PERSON, hop.person),
-            "organization": hop.organization,
+            "organization": None if hop.employer is None else hop.employer.name,
+            "_employer": hop.employer,
             "country": hop.person["country"],
             "strength": hop.tie.strength,
             "crosses_border": hop.crosses,

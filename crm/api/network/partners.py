@@ -5,7 +5,7 @@ from typing import Annotated, Any
 import strawberry
 
 from crm.api.context import Info
-from crm.api.network.common import AS_OF, as_of_text, output_type, resolve_node
+from crm.api.network.common import AS_OF, as_of_text, list_of, output_type, resolve_node
 from crm.api.pagination import page_size
 from crm.api.records import ApiObject, api_node
 from crm.api.scalars import Date
@@ -33,6 +33,10 @@ async def _resolve(
             "organization": api_node(Label.ORGANIZATION, r.organization),
             "score": r.score,
             "reasons": r.reasons,
+            "shared_sectors": [api_node(Label.SECTOR, x) for x in r.sectors],
+            "shared_events": [api_node(Label.EVENT, x) for x in r.events],
+            "shared_topics": [api_node(Label.TOPIC, x) for x in r.topics],
+            "common_contacts": [api_node(Label.ORGANIZATION, x) for x in r.contacts],
         }
         for r in rows
     ]
@@ -49,6 +53,22 @@ def partner_fields(types: dict[Label, type]) -> dict[str, Any]:
             "contact.",
         ),
         reasons=strawberry.field(graphql_type=list[str], description="The score, in words."),
+        shared_sectors=strawberry.field(
+            graphql_type=list_of(types[Label.SECTOR]),
+            description="Sectors both are active in (3 each).",
+        ),
+        shared_events=strawberry.field(
+            graphql_type=list_of(types[Label.EVENT]),
+            description="Events people of both attended (2 each).",
+        ),
+        shared_topics=strawberry.field(
+            graphql_type=list_of(types[Label.TOPIC]),
+            description="Topics of those events (1 each).",
+        ),
+        common_contacts=strawberry.field(
+            graphql_type=list_of(types[Label.ORGANIZATION]),
+            description="Organisations people of both have interacted with (1 each).",
+        ),
     )
     return {
         "suggested_partners": strawberry.field(

@@ -1,12 +1,12 @@
 """``person.ties``: the people a person is tied to, strongest first, with the evidence."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 import strawberry
 
 from crm.api.context import Info
-from crm.api.network.common import AS_OF, TieEvidence, as_of_text, evidence, output_type
+from crm.api.network.common import AS_OF, as_of_text, evidence, evidence_type, output_type
 from crm.api.pagination import DEFAULT_PAGE_SIZE, page_size
 from crm.api.records import RECORD_ID, ApiObject, api_node
 from crm.api.scalars import Date
@@ -14,8 +14,9 @@ from crm.domain import Label
 from crm.queries.network.ties import PersonTie, person_ties
 
 
-def tie_type(person: type) -> Any:
-    """The ``Tie`` object type, given the (possibly undecorated) ``Person`` type."""
+def tie_type(types: Mapping[Label, type]) -> Any:
+    """The ``Tie`` object type, given every label's (possibly undecorated) type."""
+    person = types[Label.PERSON]
     return output_type(
         "Tie",
         "Two people tied by what the graph records, and how strongly.",
@@ -30,7 +31,7 @@ def tie_type(person: type) -> Any:
         crosses_border=strawberry.field(
             graphql_type=bool, description="The two live in different countries."
         ),
-        evidence=TieEvidence,
+        evidence=evidence_type(types),
     )
 
 
@@ -45,8 +46,8 @@ def tie(found: PersonTie, country: str) -> ApiObject:
     }
 
 
-def ties_field(person: type) -> Any:
-    """The ``ties`` field of the (undecorated) ``Person`` type."""
+def ties_field(types: Mapping[Label, type]) -> Any:
+    """The ``ties`` field of the ``Person`` type, given every label's (undecorated) type."""
 
     async def resolve(
         root: strawberry.Parent[ApiObject],
@@ -74,7 +75,7 @@ def ties_field(person: type) -> Any:
         rows = await loader.load(root[RECORD_ID])
         return [tie(row, root["country"]) for row in rows]
 
-    resolve.__annotations__["return"] = list[tie_type(person)]  # type: ignore[misc]
+    resolve.__annotations__["return"] = list[tie_type(types)]  # type: ignore[misc]
     return strawberry.field(
         resolver=resolve,
         description="The people this person is tied to, strongest first: by interactions, "

@@ -165,6 +165,5 @@ def _list(root: RootList, build: _Statement) -> str:
     )
     if not root.counted:
         return text + "RETURN c0"
-    where, _ = root.request.where.where(root.label, build.dialect)
-    count = render("MATCH (n:%label%) ", label=root.label) + where
+    count, _ = root.request.where.match(root.label, build.dialect)
     return text + build.dialect.subquery("c0") + count + " RETURN count(n) AS k0 } RETURN c0, k0"

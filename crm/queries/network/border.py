@@ -59,22 +59,25 @@ class TiesInYear:
 @dataclass(frozen=True, slots=True)
 class TiesBySectorPair:
     sectors: list[str | None]
-    """The two sectors, in order; ``None`` where a side works in none."""
+    """The two sectors' names, in order; ``None`` where a side works in none."""
+    sector_ids: list[str | None]
+    """Their ids, in the same order."""
     ties: int
 
 
 @dataclass(frozen=True, slots=True)
 class LonelyMember:
     organization: Record
-    people: int
-    """Its people on the day."""
+    people: list[Record]
+    """Its people on the day, by family name."""
 
 
 @dataclass(frozen=True, slots=True)
 class UnmetClusters:
     first: Record
     second: Record
-    sectors: list[str]
+    sectors: list[Record]
+    """The sectors both are active in, by name."""
 
 
 _TIES: LiteralString = (
@@ -131,9 +134,11 @@ _BY_SECTOR_PAIR: LiteralString = (
     + """
 UNWIND (CASE WHEN size(aSectors) = 0 THEN [null] ELSE aSectors END) AS sa
 UNWIND (CASE WHEN size(bSectors) = 0 THEN [null] ELSE bSectors END) AS sb
-WITH a, b, CASE WHEN coalesce(sa.name, '') <= coalesce(sb.name, '') THEN [sa.name, sb.name]
-     ELSE [sb.name, sa.name] END AS sectors
-RETURN sectors, count(DISTINCT [a.id, b.id]) AS ties ORDER BY ties DESC, sectors
+WITH a, b, CASE WHEN coalesce(sa.name, '') <= coalesce(sb.name, '') THEN [sa, sb]
+     ELSE [sb, sa] END AS pair
+WITH [s IN pair | s.name] AS names, [s IN pair | s.id] AS ids, count(DISTINCT [a.id, b.id]) AS ties
+RETURN names, ids, ties ORDER BY ties DESC, names
+
 """
 )
 
@@ -173,7 +178,7 @@ async def cross_border_ties_by_sector_pair(
 ) -> list[TiesBySectorPair]:
     """Pairs per pair of sectors (of where the two people work; null where one has none)."""
     rows = await store.read(_BY_SECTOR_PAIR, filters.parameters())
-    return [TiesBySectorPair(row["sectors"], row["ties"]) for row in rows]
+    return [TiesBySectorPair(row["names"], row["ids"], row["ties"]) for row in rows]
 
 
 _LONELY_MEMBERS: LiteralString = (
@@ -191,7 +196,7 @@ OPTIONAL MATCH (q:Person)-[:ATTENDED]->(e:Event)<-[:ATTENDED]-(x:Person)
 WHERE q IN people AND e.date <= $asOf AND x.country <> o.country
 WITH o, people, interactions, count(e) AS events
 WHERE interactions = 0 AND events = 0
-RETURN properties(o) AS organization, size(people) AS people
+RETURN properties(o) AS organization, [p IN people | properties(p)] AS people
 ORDER BY o.searchName, o.id
 """
 )
@@ -231,7 +236,7 @@ WITH one, two, one.c AS c1, two.c AS c2
 WHERE c1.id < c2.id AND c1.country <> c2.country
 MATCH (c1)-[:ACTIVE_IN]->(s:Sector)<-[:ACTIVE_IN]-(c2)
 WHERE $sector IS NULL OR s.id = $sector
-WITH one, two, c1, c2, collect(s.name) AS sectors
+WITH one, two, c1, c2, collect(properties(s)) AS sectors
 WHERE none(x IN one.joint WHERE x IN two.joint)
   AND none(q IN one.contacts WHERE q IN two.staff)
   AND none(e IN one.events WHERE e IN two.events)
@@ -248,7 +253,7 @@ async def lonely_members(store: GraphStore, cluster: str, as_of: str) -> list[Lo
     """Members of ``cluster`` on ``as_of`` none of whose people has interacted with, or
     attended an event with, anyone from another country by then."""
     rows = await store.read(_LONELY_MEMBERS, {"cluster": cluster, "asOf": as_of})
-    return [LonelyMember(row["organization"], row["people"]) for row in rows]
+    return [LonelyMember(row["organization"], _by_family_name(row["people"])) for row in rows]
 
 
 async def unmet_cluster_pairs(
@@ -258,4 +263,13 @@ async def unmet_cluster_pairs(
     if given) whose people (their own or their members') have never interacted or attended an
     event together by ``as_of``, and that share no initiative or project."""
     rows = await store.read(_UNMET_CLUSTERS, {"sector": sector, "asOf": as_of})
-    return [UnmetClusters(row["first"], row["second"], row["sectors"]) for row in rows]
+    return [
+        UnmetClusters(
+            row["first"], row["second"], sorted(row["sectors"], key=lambda s: (s["name"], s["id"]))
+        )
+        for row in rows
+    ]
+
+
+def _by_family_name(people: list[Record]) -> list[Record]:
+    return sorted(people, key=lambda p: (p["familyName"], p["givenName"], p["id"]))

@@ -31,29 +31,33 @@ WHERE c.country <> o.country AND NOT c IN contacted
   AND NOT (o)-[:PARTNER_IN]->()<-[:PARTNER_IN]-(c)
   AND NOT (o)-[:PARTICIPATES_IN]->()<-[:PARTICIPATES_IN]-(c)
 OPTIONAL MATCH (o)-[:ACTIVE_IN]->(s:Sector)<-[:ACTIVE_IN]-(c)
-WITH o, contacted, attended, c, collect(DISTINCT s.name) AS sectors
+WITH o, contacted, attended, c, collect(DISTINCT s) AS sectors
 OPTIONAL MATCH (c)<-[w:WORKS_AT]-(:Person)-[:ATTENDED]->(e:Event)
 WHERE e IN attended AND """
     + active("w")
     + """
 WITH o, contacted, c, sectors, collect(DISTINCT e) AS events
 OPTIONAL MATCH (t:Topic)<-[:COVERED]-(e:Event) WHERE e IN events
-WITH o, contacted, c, sectors, events, collect(DISTINCT t.name) AS topics
+WITH o, contacted, c, sectors, events, collect(DISTINCT t) AS topics
 OPTIONAL MATCH (c)<-[w:WORKS_AT]-(:Person)-[i:INTERACTED]-(:Person)-[v:WORKS_AT]->(n)
 WHERE n IN contacted AND n <> o AND i.date <= $asOf AND """
     + active("w")
     + " AND "
     + active("v")
     + """
-WITH c, sectors, events, topics, collect(DISTINCT n.name) AS common
-WITH c, 3 * size(sectors) + 2 * size(events) + size(topics) + size(common) AS score,
-     [s IN sectors | 'both active in ' + toLower(s)]
-     + [e IN events | 'both attended ' + e.title]
-     + [t IN topics | 'both took part in events on ' + toLower(t)]
-     + [n IN common | 'both have contacts at ' + n] AS reasons
+WITH c, sectors, events, topics, collect(DISTINCT n) AS common
+WITH c, sectors, events, topics, common,
+     3 * size(sectors) + 2 * size(events) + size(topics) + size(common) AS score
 WHERE score > 0
-RETURN properties(c) AS organization, score, reasons
-ORDER BY score DESC, c.id LIMIT $first
+WITH c, sectors, events, topics, common, score ORDER BY score DESC, c.id LIMIT $first
+RETURN properties(c) AS organization, score,
+       [s IN sectors | 'both active in ' + toLower(s.name)]
+       + [e IN events | 'both attended ' + e.title]
+       + [t IN topics | 'both took part in events on ' + toLower(t.name)]
+       + [n IN common | 'both have contacts at ' + n.name] AS reasons,
+       [s IN sectors | properties(s)] AS sectors, [e IN events | properties(e)] AS events,
+       [t IN topics | properties(t)] AS topics, [n IN common | properties(n)] AS contacts
+ORDER BY score DESC, c.id
 """
 )
 """Its people are those working at it on ``$asOf``; an organisation is tied to it when one of
@@ -66,6 +70,14 @@ class Suggestion:
     score: int
     reasons: list[str]
     """The score, in words."""
+    sectors: list[Record]
+    """Sectors both are active in."""
+    events: list[Record]
+    """Events people of both attended."""
+    topics: list[Record]
+    """Topics of those events."""
+    contacts: list[Record]
+    """Organisations people of both have interacted with."""
 
 
 async def suggested_partners(
@@ -74,4 +86,15 @@ async def suggested_partners(
     """The ``first`` best suggestions for ``organization``, best first."""
     parameters = {"organization": organization, "first": first, "asOf": as_of}
     rows = await store.read(_SUGGESTIONS, parameters)
-    return [Suggestion(row["organization"], row["score"], row["reasons"]) for row in rows]
+    return [
+        Suggestion(
+            row["organization"],
+            row["score"],
+            row["reasons"],
+            row["sectors"],
+            row["events"],
+            row["topics"],
+            row["contacts"],
+        )
+        for row in rows
+    ]

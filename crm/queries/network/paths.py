@@ -20,7 +20,7 @@ from typing import LiteralString
 from crm.domain import Label
 from crm.graph.cypher import render
 from crm.graph.store import GraphStore, Record
-from crm.queries.network.strength import PARAMETERS, TieStrength, active, tie_strength
+from crm.queries.network.strength import PARAMETERS, Shared, TieStrength, active, tie_strength
 
 MAX_HOPS = 4
 MAX_ROUTES = 5000
@@ -67,16 +67,18 @@ MATCH (b:Person {id: bid})
 OPTIONAL MATCH (a)-[wa:WORKS_AT]->(oa) WHERE """
     + active("wa")
     + """
-WITH uses, a, b, tie, min(oa.name) AS aWorksAt
+WITH uses, a, b, tie, collect(CASE WHEN oa IS NULL THEN null
+     ELSE {label: labels(oa)[0], id: oa.id, name: oa.name} END) AS aJobs
 OPTIONAL MATCH (b)-[wb:WORKS_AT]->(ob) WHERE """
     + active("wb")
     + """
-WITH uses, a, b, tie, aWorksAt, min(ob.name) AS bWorksAt
+WITH uses, a, b, tie, aJobs, collect(CASE WHEN ob IS NULL THEN null
+     ELSE {label: labels(ob)[0], id: ob.id, name: ob.name} END) AS bJobs
 UNWIND uses AS use
 WITH use[0] AS route, use[1] AS k, tie, a.country <> b.country AS crosses,
      CASE WHEN use[0][use[1] + 1] = a.id THEN a ELSE b END AS far,
-     CASE WHEN use[0][use[1] + 1] = a.id THEN aWorksAt ELSE bWorksAt END AS farWorksAt
-WITH route, collect({k: k, person: properties(far), organization: farWorksAt,
+     CASE WHEN use[0][use[1] + 1] = a.id THEN aJobs ELSE bJobs END AS farJobs
+WITH route, collect({k: k, person: properties(far), jobs: farJobs,
                      crosses: crosses, tie: tie}) AS hops
 WITH route, hops, reduce(score = 1.0, h IN hops | score * h.tie.strength) AS score
 ORDER BY score DESC, size(route), reduce(key = '', id IN route | key + id + ' ')
@@ -92,7 +94,7 @@ class Hop:
     step crosses the border, and the tie it follows."""
 
     person: Record
-    organization: str | None
+    employer: Shared | None
     crosses: bool
     tie: TieStrength
 
@@ -172,9 +174,17 @@ async def introduction_paths(
             row["route"],
             row["score"],
             [
-                Hop(hop["person"], hop["organization"], hop["crosses"], TieStrength.of(hop["tie"]))
+                Hop(hop["person"], _first(hop["jobs"]), hop["crosses"], TieStrength.of(hop["tie"]))
                 for hop in sorted(row["hops"], key=lambda hop: hop["k"])
             ],
         )
         for row in rows
     ]
+
+
+def _first(jobs: list[Record]) -> Shared | None:
+    """Of the organisations and clusters someone works at, the first by name (then id)."""
+    if not jobs:
+        return None
+    job = min(jobs, key=lambda job: (job["name"], job["id"]))
+    return Shared(job["label"], job["id"], job["name"])

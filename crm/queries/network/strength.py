@@ -9,7 +9,12 @@ weight; the strength shown is that weight squashed into 0..1.
 - each organisation or cluster both worked at in overlapping periods: ``ORGANIZATION_WEIGHT``
   times the recency of the overlap's end (1 while it lasts);
 - each initiative that organisations they work at are both partners in: ``INITIATIVE_WEIGHT``
-  (an initiative exists from its start, or else from the first event it emerged from).
+  (an initiative exists from its start, or else from the first event it emerged from; the
+  same organisation for both counts: colleagues share their employer's initiatives). Each
+  side's initiatives are read from its own end and joined, rather than walked from one person
+  to all the people of the other partners (on every engine alike: a single pattern through
+  one organisation's one partnership would match on FalkorDB only, which does not keep a
+  pattern's relationships distinct).
 
 Recency of something ``d`` days before ``asOf`` is ``FLOOR + (1 - FLOOR) * 0.5 ** (d /
 HALF_LIFE_DAYS)``: it halves every two years and never drops below ``FLOOR`` (a tie once made
@@ -53,8 +58,18 @@ class InteractionCount:
 
 @dataclass(frozen=True, slots=True)
 class SharedEvent:
+    id: str
     title: str
     date: str
+
+
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """An organisation or cluster (``label``), or an initiative, two people share."""
+
+    label: str
+    id: str
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +82,10 @@ class TieStrength:
     interactions: list[InteractionCount]
     """By kind, the kinds that occur only."""
     events: list[SharedEvent]
-    organizations: list[str]
-    initiatives: list[str]
+    organizations: list[Shared]
+    """Where both worked in overlapping periods."""
+    initiatives: list[Shared]
+    """Initiatives organisations they work at are both partners in."""
 
     @classmethod
     def of(cls, tie: Record) -> "TieStrength":
@@ -77,9 +94,9 @@ class TieStrength:
             strength=tie["strength"],
             last_contact=tie["lastContact"],
             interactions=[InteractionCount(i["kind"], i["count"]) for i in tie["interactions"]],
-            events=[SharedEvent(e["title"], e["date"]) for e in tie["events"]],
-            organizations=tie["organizations"],
-            initiatives=tie["initiatives"],
+            events=[SharedEvent(e["id"], e["title"], e["date"]) for e in tie["events"]],
+            organizations=[Shared(o["label"], o["id"], o["name"]) for o in tie["organizations"]],
+            initiatives=[Shared("Initiative", n["id"], n["name"]) for n in tie["initiatives"]],
         )
 
 
@@ -104,8 +121,9 @@ def active(w: LiteralString) -> LiteralString:
 def tie_strength(carry: LiteralString) -> LiteralString:
     """Cypher that, for rows with two people ``a`` and ``b`` (and the variables in ``carry``,
     a comma-separated list, possibly empty), adds ``tie``: a map of ``raw``, ``strength``,
-    ``lastContact``, ``interactions`` (kind and count), ``events`` (title and date),
-    ``organizations`` and ``initiatives`` (names), read as ``TieStrength.of(row["tie"])``.
+    ``lastContact``, ``interactions`` (kind and count), ``events`` (id, title and date),
+    ``organizations`` (label, id and name) and ``initiatives`` (id and name), read as
+    ``TieStrength.of(row["tie"])``.
     Needs ``$asOf`` and ``PARAMETERS``."""
     keep: LiteralString = carry + ", a, b" if carry else "a, b"
     return f"""
@@ -115,22 +133,24 @@ OPTIONAL MATCH (a)-[:ATTENDED]->(e:Event)<-[:ATTENDED]-(b) WHERE e.date <= $asOf
 OPTIONAL MATCH (e)<-[:ATTENDED]-(x:Person)
 WITH {keep}, meetings, e, count(x) AS attendees
 WITH {keep}, meetings, collect(CASE WHEN e IS NULL THEN null ELSE
-     {{title: e.title, date: e.date, attendees: attendees}} END) AS events
+     {{id: e.id, title: e.title, date: e.date, attendees: attendees}} END) AS events
 OPTIONAL MATCH (a)-[wa:WORKS_AT]->(o)<-[wb:WORKS_AT]-(b)
 WHERE coalesce(wa.since, '') <= $asOf AND coalesce(wb.since, '') <= $asOf
   AND coalesce(wa.since, '') <= coalesce(wb.until, $asOf)
   AND coalesce(wb.since, '') <= coalesce(wa.until, $asOf)
 WITH {keep}, meetings, events, collect(CASE WHEN o IS NULL THEN null ELSE
-     {{name: o.name, end: CASE WHEN coalesce(wa.until, $asOf) < coalesce(wb.until, $asOf)
+     {{label: labels(o)[0], id: o.id, name: o.name,
+      end: CASE WHEN coalesce(wa.until, $asOf) < coalesce(wb.until, $asOf)
       THEN coalesce(wa.until, $asOf) ELSE coalesce(wb.until, $asOf) END}} END) AS shared
-OPTIONAL MATCH (a)-[va:WORKS_AT]->()-[:PARTNER_IN]->(n:Initiative)<-[:PARTNER_IN]-()
-               <-[vb:WORKS_AT]-(b)
-WHERE {active("va")} AND {active("vb")}
+OPTIONAL MATCH (a)-[va:WORKS_AT]->()-[:PARTNER_IN]->(na:Initiative) WHERE {active("va")}
+WITH {keep}, meetings, events, shared, collect(na) AS partnered
+OPTIONAL MATCH (b)-[vb:WORKS_AT]->()-[:PARTNER_IN]->(n:Initiative)
+WHERE {active("vb")} AND n IN partnered
 OPTIONAL MATCH (n)-[:EMERGED_FROM]->(ev:Event)
 WITH {keep}, meetings, events, shared, n, min(ev.date) AS born
 WITH {keep}, meetings, events, shared,
-     collect(DISTINCT CASE WHEN coalesce(n.startedOn, born, '') <= $asOf THEN n.name END)
-     AS initiatives
+     collect(DISTINCT CASE WHEN n IS NOT NULL AND coalesce(n.startedOn, born, '') <= $asOf
+             THEN {{id: n.id, name: n.name}} END) AS initiatives
 WITH {keep}, meetings, events, shared, initiatives,
      reduce(s = 0.0, m IN meetings | s + $kindWeights[m.kind] * {recency("m.date")})
      + reduce(s = 0.0, v IN events | s + $eventWeight * $eventSize
@@ -145,8 +165,8 @@ WITH {keep}, {{
                       CASE WHEN last IS NULL OR d > last THEN d ELSE last END),
   interactions: [k IN keys($kindWeights) WHERE size([m IN meetings WHERE m.kind = k]) > 0 |
                  {{kind: k, count: size([m IN meetings WHERE m.kind = k])}}],
-  events: [v IN events | {{title: v.title, date: v.date}}],
-  organizations: [v IN shared | v.name],
+  events: [v IN events | {{id: v.id, title: v.title, date: v.date}}],
+  organizations: [v IN shared | {{label: v.label, id: v.id, name: v.name}}],
   initiatives: initiatives
 }} AS tie
 """
