@@ -146,3 +146,153 @@ def test_readers_get_suggestions_for_the_network_pickers(site: Api) -> None:
     assert "AluCluster" in [found["name"] for found in targets]
     assert [found["name"] for found in people] == ["Michael Nedergaard"]
     assert "Fiktivsen Automation ApS" in [found["name"] for found in organisations]
+
+
+BROKERS = """query ($organizations: Boolean!, $crossBorder: Boolean!, $asOf: Date) {
+  brokers(first: 10, organizations: $organizations, crossBorder: $crossBorder, asOf: $asOf) {
+    bridged person { recordId } organization { recordId }
+  }
+}"""
+GAPS = """query ($cluster: ID!, $asOf: Date) {
+  lonelyMembers(cluster: $cluster, asOf: $asOf) { organization { recordId } staff { recordId } }
+  unmetClusters(asOf: $asOf) { first { recordId } second { recordId } }
+}"""
+PARTNERS = """query ($organization: ID!) {
+  suggestedPartners(organization: $organization, first: 10) {
+    organization { recordId } sharedSectors { recordId } sharedEvents { recordId }
+    sharedTopics { recordId } commonContacts { recordId }
+  }
+}"""
+
+
+def part(html: str, element_id: str) -> str:
+    """The element with ``element_id`` (a table or list) of a page's main part."""
+    found = re.search(rf'<(\w+) class="[^"]*" id="{element_id}">.*?</\1>', main(html), re.S)
+    assert found is not None, element_id
+    return found[0]
+
+
+def records(html: str, kind: str) -> list[str]:
+    return re.findall(rf'href="/\w\w/{kind}/([^"]+)"', html)
+
+
+@pytest.mark.parametrize(
+    ("query", "organizations", "cross_border", "as_of"),
+    [
+        ({}, False, False, None),
+        (
+            {"by": "organisations", "crossBorder": "1", "asOf": "2014-01-01"},
+            True,
+            True,
+            "2014-01-01",
+        ),
+    ],
+)
+def test_brokers_are_the_api_s_in_its_order(
+    site: Api, query: dict[str, str], organizations: bool, cross_border: bool, as_of: str | None
+) -> None:
+    expected = api(
+        site, BROKERS, organizations=organizations, crossBorder=cross_border, asOf=as_of
+    )["brokers"]
+
+    table = part(site.client.get("/en/brokers", params=query).text, "brokers")
+
+    rows = re.findall(r"<tr>.*?</tr>", table, re.S)
+    brokers = [re.search(r'<th scope="row"[^>]*><a href="/en/\w+/([^"]+)"', row) for row in rows]
+    assert [found[1] for found in brokers if found] == [
+        (broker["person"] or broker["organization"])["recordId"] for broker in expected
+    ]
+    assert len(expected) == 10
+
+
+def test_lonely_members_and_unmet_clusters_are_the_api_s(site: Api) -> None:
+    expected = api(site, GAPS, cluster="alucluster", asOf="2012-06-01")
+    assert expected["lonelyMembers"]
+    assert expected["unmetClusters"]
+
+    html = site.client.get(
+        "/da/brokers", params={"cluster": "alucluster", "asOf": "2012-06-01"}
+    ).text
+
+    lonely = re.findall(r"<li>.*?</li>", part(html, "lonely"), re.S)
+    assert [(records(member, "organisations"), records(member, "people")) for member in lonely] == [
+        ([member["organization"]["recordId"]], [person["recordId"] for person in member["staff"]])
+        for member in expected["lonelyMembers"]
+    ]
+    assert records(part(html, "unmet"), "clusters") == [
+        cluster["recordId"]
+        for pair in expected["unmetClusters"]
+        for cluster in (pair["first"], pair["second"])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "lonely", "unmet"),
+    [
+        (
+            "en",
+            "Nobody is lonely: every member of AluCluster",
+            "Every pair of clusters in a sector in common has met.",
+        ),
+        (
+            "de",
+            "Niemand ist allein: Jedes Mitglied von AluCluster",
+            "Alle Cluster-Paare in einer gemeinsamen Branche sind sich begegnet.",
+        ),
+        (
+            "da",
+            "Ingen står alene: alle medlemmer af AluCluster",
+            "Alle par af klynger i en fælles sektor har mødtes.",
+        ),
+    ],
+)
+def test_no_gaps_are_said_plainly(site: Api, lang: str, lonely: str, unmet: str) -> None:
+    expected = api(site, GAPS, cluster="alucluster", asOf=None)
+    assert expected == {"lonelyMembers": [], "unmetClusters": []}
+
+    html = site.client.get(f"/{lang}/brokers", params={"cluster": "alucluster"}).text
+
+    assert lonely in html
+    assert unmet in html
+
+
+def test_partner_suggestions_are_the_api_s_with_their_grounds(site: Api) -> None:
+    expected = api(site, PARTNERS, organization="org-fiktivsen-automation")["suggestedPartners"]
+    assert expected
+
+    html = site.client.get("/de/brokers", params={"organisation": "Fiktivsen Automation"}).text
+
+    suggestions = re.findall(r"<li>\s*<h3>.*?</ul>", part(html, "partners"), re.S)
+    assert [records(found, "organisations")[0] for found in suggestions] == [
+        suggestion["organization"]["recordId"] for suggestion in expected
+    ]
+    grounds = [found.count("<li>") - 1 for found in suggestions]
+    assert grounds == [
+        sum(
+            len(suggestion[key])
+            for key in ("sharedSectors", "sharedEvents", "sharedTopics", "commonContacts")
+        )
+        for suggestion in expected
+    ]
+    assert "beide in der Branche" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "said"),
+    [
+        ({"cluster": "no-such-cluster"}, 404, "Seite nicht gefunden"),
+        ({"sector": "no-such-sector"}, 404, "Seite nicht gefunden"),
+        ({"organisationId": "no-such-organisation"}, 404, "Seite nicht gefunden"),
+        ({"by": "everyone"}, 400, "Wählen Sie eine der angebotenen Möglichkeiten."),
+        ({"asOf": "gestern"}, 400, "2026-03-31"),
+        ({"organisation": "zzzzqq"}, 400, "Keine Organisation enthält diesen Text im Namen."),
+    ],
+)
+def test_bad_broker_requests_get_a_page_in_the_visitor_s_language(
+    site: Api, params: dict[str, str], status: int, said: str
+) -> None:
+    response = site.client.get("/de/brokers", params=params)
+
+    assert response.status_code == status
+    assert said in response.text
+    assert "Traceback" not in response.text

@@ -13,6 +13,7 @@ from types import ModuleType
 
 from crm.web.pages import (
     account,
+    brokers,
     clusters,
     edit_cluster,
     events,
@@ -42,6 +43,7 @@ PAGES: tuple[ModuleType, ...] = (
     projects,
     topics,
     introductions,
+    brokers,
     account,
     edit_cluster,
     new_interaction,

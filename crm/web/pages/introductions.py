@@ -16,9 +16,9 @@ from starlette.routing import Route
 from crm.web.forms import Form
 from crm.web.i18n import N_
 from crm.web.nav import NavItem
-from crm.web.operations import Operations, PageNotFound
+from crm.web.operations import Operations
 from crm.web.page import Page
-from crm.web.pages.pick import Choice, Kind, of_record, pick, preset
+from crm.web.pages.pick import Choice, Kind, picked
 
 OPERATIONS = Operations.beside(__file__)
 NAV = NavItem(N_("Introductions"), "/introductions")
@@ -44,7 +44,7 @@ async def introductions(request: Request) -> Response:
     chosen: dict[str, Choice | None] = {}
     choices: dict[str, list[Choice]] = {}
     for name, kind in PICKERS.items():
-        chosen[name], choices[name] = await _picked(page, form, name, kind)
+        chosen[name], choices[name] = await picked(page, form, name, kind)
     hops = form.choice("maxHops", HOPS, required=True)
     as_of = form.date("asOf")
     source, target = chosen["from"], chosen["to"]
@@ -59,21 +59,6 @@ async def introductions(request: Request) -> Response:
         target=target,
         paths=[_path(page, data["person"], path) for path in data["introductionPaths"]],
     )
-
-
-async def _picked(
-    page: Page, form: Form, name: str, kind: Kind
-) -> tuple[Choice | None, list[Choice]]:
-    """The record the picker ``name`` names. A link may give only its id: then that record
-    (a page not found when there is none)."""
-    record_id = form.value(f"{name}Id").strip()
-    if record_id and not form.value(name).strip():
-        found = await of_record(page, kind, record_id)
-        if found is None:
-            raise PageNotFound
-        preset(form, name, found)
-        return found, []
-    return await pick(page, form, name, kind)
 
 
 def _path(page: Page, source: dict[str, Any], path: dict[str, Any]) -> dict[str, Any]:

@@ -113,6 +113,21 @@ async def pick(page: Page, form: Form, name: str, kind: Kind) -> tuple[Choice | 
     return None, found
 
 
+async def picked(
+    page: Page, form: Form, name: str, kind: Kind
+) -> tuple[Choice | None, list[Choice]]:
+    """What ``pick`` answers, except that a link may give only the record's id (``?fromId=``
+    with no text): then that record, a page not found when there is none."""
+    record_id = form.value(f"{name}Id").strip()
+    if record_id and not form.value(name).strip():
+        found = await of_record(page, kind, record_id)
+        if found is None:
+            raise PageNotFound
+        preset(form, name, found)
+        return found, []
+    return await pick(page, form, name, kind)
+
+
 async def named(page: Page, kind: Kind, text: str) -> list[Choice]:
     """The records of ``kind`` whose names contain ``text`` (at most ``SUGGESTIONS``)."""
     data = await page.query(OPERATIONS, kind.named, {"text": text, "first": SUGGESTIONS})
