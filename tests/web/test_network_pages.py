@@ -167,7 +167,7 @@ PARTNERS = """query ($organization: ID!) {
 
 def part(html: str, element_id: str) -> str:
     """The element with ``element_id`` (a table or list) of a page's main part."""
-    found = re.search(rf'<(\w+) class="[^"]*" id="{element_id}">.*?</\1>', main(html), re.S)
+    found = re.search(rf'<(\w+) class="[^"]*" id="{element_id}"[^>]*>.*?</\1>', main(html), re.S)
     assert found is not None, element_id
     return found[0]
 
@@ -296,3 +296,78 @@ def test_bad_broker_requests_get_a_page_in_the_visitor_s_language(
     assert response.status_code == status
     assert said in response.text
     assert "Traceback" not in response.text
+
+
+LINEAGE = """query ($id: ID!) {
+  initiative(id: $id) { lineage { timeline { date kind event { recordId } } } }
+  project(id: "intranet") {
+    initiatives { recordId lineage { timeline { date event { recordId } } } }
+  }
+}"""
+
+
+def timeline_entries(html: str, initiative: str) -> list[tuple[str, str | None]]:
+    """The (date, event) entries of an initiative's list on a timeline page, in order."""
+    listed = part(html, f"timeline-{initiative}")
+    entries = re.findall(
+        r"<li class=\"(?:started|emerged)\">.*?</li>\s*(?=<li class|</ol>)", listed, re.S
+    )
+    found = []
+    for entry in entries:
+        day = re.search(r'<time datetime="([^"]+)"', entry)
+        event = re.search(r'class="timeline-event" href="/\w\w/events/([^"]+)"', entry)
+        assert day is not None
+        found.append((day[1], event[1] if event else None))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["de", "da", "en"])
+def test_an_initiative_s_timeline_is_its_lineage_in_date_order(site: Api, lang: str) -> None:
+    initiative = "ini-care-logistics"
+    expected = api(site, LINEAGE, id=initiative)["initiative"]["lineage"]["timeline"]
+
+    response = site.client.get(f"/{lang}/initiatives/{initiative}/timeline")
+
+    assert response.status_code == 200
+    entries = timeline_entries(response.text, initiative)
+    assert entries == [
+        (entry["date"], entry["event"]["recordId"] if entry["event"] else None)
+        for entry in expected
+    ]
+    assert len(entries) >= 2
+    assert [day for day, _ in entries] == sorted(day for day, _ in entries)
+    assert '<svg class="timeline-axis"' in response.text
+    assert 'role="img" aria-labelledby="timeline-title timeline-desc"' in response.text
+
+
+def test_a_project_s_initiatives_stand_side_by_side(site: Api) -> None:
+    expected = api(site, LINEAGE, id="ini-care-logistics")["project"]["initiatives"]
+
+    html = site.client.get("/en/projects/intranet/timeline").text
+
+    lanes = re.findall(r'<section class="lane" aria-labelledby="entries-([^"]+)"', html)
+    assert lanes == [initiative["recordId"] for initiative in expected]
+    assert len(lanes) == 7
+    for initiative in expected:
+        assert [event for _, event in timeline_entries(html, initiative["recordId"])] == [
+            entry["event"]["recordId"] if entry["event"] else None
+            for entry in initiative["lineage"]["timeline"]
+        ]
+
+
+def test_the_initiative_and_project_pages_link_their_timelines(site: Api) -> None:
+    project = site.client.get("/en/projects/intranet").text
+    initiative = site.client.get("/en/initiatives/ini-welfare-tech-testbed").text
+
+    assert 'href="/en/projects/intranet/timeline"' in project
+    assert 'href="/en/initiatives/ini-welfare-tech-testbed/timeline"' in initiative
+
+
+@pytest.mark.parametrize(
+    "path", ["/da/initiatives/no-such-initiative/timeline", "/da/projects/no-such-project/timeline"]
+)
+def test_an_unknown_timeline_is_not_found_in_the_visitor_s_language(site: Api, path: str) -> None:
+    response = site.client.get(path)
+
+    assert response.status_code == 404
+    assert "Siden blev ikke fundet" in response.text

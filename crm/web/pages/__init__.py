@@ -29,6 +29,7 @@ from crm.web.pages import (
     pick,
     projects,
     search,
+    timeline,
     topics,
 )
 
@@ -41,6 +42,7 @@ PAGES: tuple[ModuleType, ...] = (
     events,
     initiatives,
     projects,
+    timeline,
     topics,
     introductions,
     brokers,
