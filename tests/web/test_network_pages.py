@@ -82,8 +82,8 @@ def test_introductions_link_each_path_to_the_explorer(site: Api) -> None:
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("en", "No path within 1 hops"),
-        ("de", "Kein Weg mit höchstens 1 Schritten"),
+        ("en", "No path within 1 hop:"),
+        ("de", "Kein Weg mit höchstens 1 Schritt:"),
         ("da", "Ingen vej inden for 1 led"),
     ],
 )
