@@ -371,3 +371,23 @@ def test_an_unknown_timeline_is_not_found_in_the_visitor_s_language(site: Api, p
 
     assert response.status_code == 404
     assert "Siden blev ikke fundet" in response.text
+
+
+def test_profiles_link_to_the_network_pages_with_one_end_filled_in(site: Api) -> None:
+    person = site.client.get("/en/people/p-michael-nedergaard").text
+    cluster = site.client.get("/en/clusters/alucluster").text
+    organisation = site.client.get("/en/organisations/org-fiktivsen-automation").text
+    assert 'href="/en/introductions?fromId=p-michael-nedergaard"' in person
+    assert 'href="/en/introductions?toId=alucluster"' in cluster
+    assert 'href="/en/brokers?cluster=alucluster#lonely-title"' in cluster
+    assert (
+        'href="/en/brokers?organisationId=org-fiktivsen-automation#partners-title"' in organisation
+    )
+
+    opened = site.client.get("/en/introductions?fromId=p-michael-nedergaard")
+
+    assert opened.status_code == 200
+    assert 'name="from" type="text" value="Michael Nedergaard"' in opened.text
+    assert 'name="to" type="text" value=""' in opened.text
+    assert "field-error" not in opened.text
+    assert 'class="path"' not in opened.text

@@ -3,7 +3,8 @@ typing, and see the ranked chains of people who know each other from one to the 
 hop with its tie's strength and evidence and the border crossings marked.
 
 The form is sent with GET, so a result is a link: ``?fromId=p-…&toId=alucluster`` (record or
-global ids) opens it directly; an id that names nothing is a page not found.
+global ids) opens it directly, and a link with one of them (a profile's) opens the form with that
+end filled in; an id that names nothing is a page not found.
 """
 
 from typing import Any
@@ -38,8 +39,11 @@ async def introductions(request: Request) -> Response:
     page = await Page.open(request)
     form = page.form(LABELS).fill(request.query_params)
     form.values.setdefault("maxHops", DEFAULT_HOPS)
-    asked = any(form.value(name) or form.value(f"{name}Id") for name in PICKERS)
-    if not asked:
+    linked = not any(name in request.query_params for name in PICKERS)  # ids only: a link
+    if linked and not all(form.value(f"{name}Id") for name in PICKERS):
+        for name, kind in PICKERS.items():  # a profile's link names one end: the form, filled in
+            if form.value(f"{name}Id"):
+                await picked(page, form, name, kind)
         return _shown(page, form)
     chosen: dict[str, Choice | None] = {}
     choices: dict[str, list[Choice]] = {}
