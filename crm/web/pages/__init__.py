@@ -13,11 +13,13 @@ from types import ModuleType
 
 from crm.web.pages import (
     account,
+    brokers,
     clusters,
     edit_cluster,
     events,
     home,
     initiatives,
+    introductions,
     new_interaction,
     new_job,
     new_organization,
@@ -27,6 +29,7 @@ from crm.web.pages import (
     pick,
     projects,
     search,
+    timeline,
     topics,
 )
 
@@ -39,7 +42,10 @@ PAGES: tuple[ModuleType, ...] = (
     events,
     initiatives,
     projects,
+    timeline,
     topics,
+    introductions,
+    brokers,
     account,
     edit_cluster,
     new_interaction,

@@ -3,7 +3,8 @@
 A picker is a text field (``name``) and a hidden field with the chosen record's global id
 (``nameId``), which counts as long as the text is part of that record's name. With scripts on,
 the field suggests names as the visitor types (a ``<datalist>`` filled from
-``/{lang}/suggest/people`` or ``/suggest/employers``, JSON) and a suggestion taken sets the id.
+``/{lang}/suggest/people`` or ``/suggest/employers``, JSON; the network pages' pickers, open to
+readers, under ``/{lang}/suggest/readers/``) and a suggestion taken sets the id.
 Without them, or when the text was typed out, the form's handler looks the name up when the
 form is sent: one record whose name contains the text (or exactly one whose name is the text)
 is the one; several are offered as a choice (radio buttons) on the form shown again; none is a
@@ -62,6 +63,18 @@ class Kind(Enum):
         ("OrganizationOfRecord", "ClusterOfRecord"),
         N_("No organisation's or cluster's name contains this text."),
     )
+    TARGET = (
+        "TargetsNamed",
+        "TargetChosen",
+        ("PersonChosen", "OrganizationOfRecord", "ClusterOfRecord"),
+        N_("No person's, organisation's or cluster's name contains this text."),
+    )
+    ORGANIZATION = (
+        "OrganizationsNamed",
+        "OrganizationOfRecord",
+        ("OrganizationOfRecord",),
+        N_("No organisation's name contains this text."),
+    )
 
     def __init__(
         self, named: str, chosen: str, of_record: tuple[str, ...], none_found: str
@@ -98,6 +111,21 @@ async def pick(page: Page, form: Form, name: str, kind: Kind) -> tuple[Choice | 
         return None, []
     form.problem(name, form.gettext(N_("Several match: choose one.")))
     return None, found
+
+
+async def picked(
+    page: Page, form: Form, name: str, kind: Kind
+) -> tuple[Choice | None, list[Choice]]:
+    """What ``pick`` answers, except that a link may give only the record's id (``?fromId=``
+    with no text): then that record, a page not found when there is none."""
+    record_id = form.value(f"{name}Id").strip()
+    if record_id and not form.value(name).strip():
+        found = await of_record(page, kind, record_id)
+        if found is None:
+            raise PageNotFound
+        preset(form, name, found)
+        return found, []
+    return await pick(page, form, name, kind)
 
 
 async def named(page: Page, kind: Kind, text: str) -> list[Choice]:
@@ -154,10 +182,13 @@ def _choice(node: dict[str, Any], lang: str) -> Choice:
     return Choice(node["id"], node["recordId"], node["__typename"], name, hint)
 
 
-def _suggest(kind: Kind) -> Callable[[Request], Awaitable[Response]]:
+def _suggest(
+    kind: Kind, needs: Role | None = Role.EDITOR
+) -> Callable[[Request], Awaitable[Response]]:
     async def suggest(request: Request) -> Response:
-        """The records whose names contain ``?q=``, as JSON, for an editor's form."""
-        page = await Page.open(request, Role.EDITOR)
+        """The records whose names contain ``?q=``, as JSON, for a form of a visitor whose
+        role allows ``needs`` (``None``: anyone who may read)."""
+        page = await Page.open(request, needs)
         text = request.query_params.get("q", "").strip()
         found = await named(page, kind, text) if len(text) >= MIN_TEXT else []
         return JSONResponse(
@@ -170,4 +201,12 @@ def _suggest(kind: Kind) -> Callable[[Request], Awaitable[Response]]:
 routes = [
     Route("/{lang}/suggest/people", _suggest(Kind.PERSON), methods=["GET"]),
     Route("/{lang}/suggest/employers", _suggest(Kind.EMPLOYER), methods=["GET"]),
+    # The network pages' pickers, for readers too.
+    Route("/{lang}/suggest/readers/people", _suggest(Kind.PERSON, None), methods=["GET"]),
+    Route("/{lang}/suggest/readers/targets", _suggest(Kind.TARGET, None), methods=["GET"]),
+    Route(
+        "/{lang}/suggest/readers/organisations",
+        _suggest(Kind.ORGANIZATION, None),
+        methods=["GET"],
+    ),
 ]
