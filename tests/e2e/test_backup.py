@@ -13,8 +13,10 @@ from graph_loader.datasets import INTRANET
 from tests.conftest import wait_for_engine_exit
 from tests.e2e.backup_writer import write_id
 from tests.e2e.test_cli import ROOT, crm
+from tests.e2e.test_serve import Running, free_port
 
 WRITER_WAIT_S = 120.0
+COUNT = "{ topics { totalCount } }"
 
 
 def exported(data_dir: Path, path: Path) -> dict[str, Any]:
@@ -53,22 +55,28 @@ def test_a_backup_taken_during_writes_restores_one_moment_of_the_source(tmp_path
     loaded = crm("load", str(INTRANET), "--data-dir", str(source))
     assert loaded.returncode == 0, loaded.stderr
     started, stop = tmp_path / "started", tmp_path / "stop"
-    writer = subprocess.Popen(
-        [sys.executable, "-m", "tests.e2e.backup_writer", str(source), str(started), str(stop)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=dict(os.environ),
-    )
-    try:
-        deadline = time.monotonic() + WRITER_WAIT_S
-        while not started.exists() and writer.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        backed_up = crm("backup", str(tmp_path / "backup"), "--data-dir", str(source))
-    finally:
-        stop.touch()
-        out, errors = writer.communicate(timeout=WRITER_WAIT_S)
+    port = free_port()
+    env = {"CRM_PORT": str(port), "CRM_ANONYMOUS_ROLE": "reader"}
+    with Running(["serve", "--data-dir", str(source)], port, tmp_path / "serve", env) as server:
+        server.wait_until_ready()
+        writer = subprocess.Popen(
+            [sys.executable, "-m", "tests.e2e.backup_writer", str(source), str(started), str(stop)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ),
+        )
+        try:
+            deadline = time.monotonic() + WRITER_WAIT_S
+            while not started.exists() and writer.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            backed_up = crm("backup", str(tmp_path / "backup"), "--data-dir", str(source))
+            served = server.query(COUNT)  # the API kept serving, and sees the writes go on
+        finally:
+            stop.touch()
+            out, errors = writer.communicate(timeout=WRITER_WAIT_S)
+        assert server.interrupt() == 0, server.stderr
     assert writer.returncode == 0, errors
     total = int(out)
     assert backed_up.returncode == 0, backed_up.stderr
@@ -87,6 +95,8 @@ def test_a_backup_taken_during_writes_restores_one_moment_of_the_source(tmp_path
     # one moment: a prefix of the writer's statements, each whole (its topic with its tie)
     assert 0 < moment < total, (moment, total)
     assert topics == ties == [write_id(number) for number in range(moment)]
+    demo_topics = len(source_now["nodes"]["Topic"]) - total
+    assert served["data"]["topics"]["totalCount"] >= demo_topics + moment  # asked after it
     assert copy == before(source_now, moment)
     assert wait_for_engine_exit(source) == []
     assert wait_for_engine_exit(restored) == []
