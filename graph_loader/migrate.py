@@ -16,7 +16,7 @@ from pathlib import Path
 from crm.domain import RelType
 from crm.errors import InvalidInput
 from crm.graph.schema import load_schema
-from crm.graph.schema_version import CURRENT, graph_version, record_version
+from crm.graph.schema_version import CURRENT, graph_version, record_version, require_current
 from crm.graph.store import GraphStore
 from crm.queries.repair import merge_all_duplicate_ties
 from graph_loader.export import export_graph, write_document
@@ -43,7 +43,9 @@ async def migrate(store: GraphStore, batch_size: int) -> Migration:
     """Upgrade the graph to ``CURRENT``; nothing to do when it has that version already.
     ``InvalidInput`` when the stored records do not load back (the problems are named)."""
     before = await graph_version(store)
-    if before >= CURRENT:
+    if before > CURRENT:
+        await require_current(store)  # refuses it, saying so
+    if before == CURRENT:
         return Migration(before, before)
     merged = await merge_all_duplicate_ties(store)
     await store.ensure_schema(load_schema())
