@@ -5,7 +5,8 @@ an open store.
 Exit codes: 0 done (for ``serve`` and ``demo``: stopped with Ctrl-C); 1 the input has problems and
 nothing was written (or a file could not be written; ``keys revoke``: no such key); 2 wrong usage
 or setting (``serve``: also an address it cannot listen on); 3 ``--skip-invalid`` wrote the valid
-records and skipped the others; 4 the store failed; 130 ``demo`` was interrupted while loading.
+records and skipped the others; 4 the store failed (``serve``: also a graph an earlier version
+wrote); 130 ``demo`` was interrupted while loading.
 """
 
 import asyncio

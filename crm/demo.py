@@ -1,6 +1,7 @@
-"""The demo's rules (what ``crm demo`` does beyond its options): the InTra-Net dataset is loaded
-unless it is there already; on loopback, requests without a key may read; the local user gets an
-admin key, made and shown on the first run only (the graph keeps its hash)."""
+"""The demo's rules (what ``crm demo`` does beyond its options): a graph an earlier version wrote
+is migrated; the InTra-Net dataset is loaded unless it is there already; on loopback, requests
+without a key may read; the local user gets an admin key, made and shown on the first run only
+(the graph keeps its hash)."""
 
 import ipaddress
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from crm.queries.keys import all_keys, create_key
 from crm.queries.nodes import nodes_by_id
 from graph_loader.datasets import INTRANET
 from graph_loader.load import LoadReport, load
+from graph_loader.migrate import Migration, migrate
 
 DATASET = INTRANET
 PROJECT = "intranet"
@@ -38,6 +40,7 @@ class Prepared:
 
     report: LoadReport | None
     key: AdminKey
+    migration: Migration
 
 
 def demo_settings(settings: Settings) -> Settings:
@@ -58,11 +61,13 @@ def is_loopback(host: str) -> bool:
 
 
 async def prepare(store: GraphStore, batch_size: int) -> Prepared:
-    """The local user's admin key (made unless it exists), and the demo loaded unless it is."""
+    """The graph migrated if an earlier version wrote it, the local user's admin key (made
+    unless it exists), and the demo loaded unless it is."""
+    migration = await migrate(store, batch_size)
     key = await admin_key(store)
     if await nodes_by_id(store, Label.PROJECT, [PROJECT]):
-        return Prepared(None, key)
-    return Prepared(await load([DATASET], store, batch_size=batch_size), key)
+        return Prepared(None, key, migration)
+    return Prepared(await load([DATASET], store, batch_size=batch_size), key, migration)
 
 
 async def admin_key(store: GraphStore) -> AdminKey:

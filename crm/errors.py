@@ -27,3 +27,7 @@ class StoreError(CrmError):
 
 class QueryTimeout(StoreError):
     """The engine stopped a statement that ran longer than ``CRM_QUERY_TIMEOUT_MS``."""
+
+
+class OutdatedGraph(CrmError):
+    """The graph was written by an earlier version and needs ``crm migrate`` first."""

@@ -22,6 +22,8 @@ from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelType
 from graph_loader.records import Kind, Location, Problem, RawInput, RawRecord, Read
 
 SECTIONS = {"nodes": Kind.NODE, "relationships": Kind.RELATIONSHIP}
+TOO_DEEP = "not valid input: nested too deeply for the parser (a record is a few levels deep)"
+"""A document nested thousands of levels deep exhausts the parsers' recursion."""
 YAML_SUFFIXES = {".yaml", ".yml"}
 
 
@@ -107,6 +109,8 @@ def read_yaml(path: Path) -> RawInput:
         return _failed(path, f"not valid YAML: {error.problem or error.context}", line)
     except yaml.YAMLError as error:
         return _failed(path, f"not valid YAML: {error}")
+    except RecursionError:
+        return _failed(path, TOO_DEEP)
     finally:
         loader.dispose()
 
@@ -139,6 +143,8 @@ def read_json(path: Path) -> RawInput:
         return _failed(path, f"not valid JSON: {error.msg} (column {error.colno})", error.lineno)
     except _DuplicateKey as error:
         return _failed(path, f"not valid input: duplicate key {error.args[0]!r}")
+    except RecursionError:
+        return _failed(path, TOO_DEEP)
     return _walk(path, document, {})
 
 
@@ -244,6 +250,13 @@ def read_csv(path: Path) -> Iterator[Read]:
             if header is None:
                 yield _problem(path, "the file is empty: it needs a header row")
                 return
+            repeated = _repeated(header)
+            if repeated:
+                yield Problem(
+                    Location(file, reader.line_num, "header"),
+                    f"the column {repeated!r} appears more than once in the header",
+                )
+                return
             columns = _columns(header, _list_fields(model))
             for row in reader:
                 line = reader.line_num
@@ -262,6 +275,16 @@ def read_csv(path: Path) -> Iterator[Read]:
 
 _Column = tuple[str, str, bool]
 """A header cell: the field, the nested field (``""`` when none), whether it holds a list."""
+
+
+def _repeated(header: list[str]) -> str | None:
+    """The first column named twice in ``header`` (its cells would overwrite each other)."""
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            return column
+        seen.add(column)
+    return None
 
 
 def _columns(header: list[str], lists: set[str]) -> list[_Column]:

@@ -140,7 +140,10 @@ async def caller_for_token(store: GraphStore, token: str) -> Caller:
     Raises ``StoreUnavailable`` when the key cannot be looked up."""
     parsed = parse_token(token)
     if parsed is None:
-        raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
+        raise Unauthenticated(
+            "the API key is malformed: a key looks like crm_<key id>_<secret>, as "
+            "`crm keys create` prints it"
+        )
     key_id, secret = parsed
     stored = await key_by_id(store, key_id)
     # scrypt holds the CPU for tens of milliseconds the first time: off the event loop.

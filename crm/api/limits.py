@@ -32,6 +32,7 @@ from graphql import (
     validate,
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
@@ -39,6 +40,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from crm.api import input_text
 from crm.config import Environment, Settings
 
 LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
@@ -114,6 +116,8 @@ def refusals(
     text = _ByText(query, document)
     errors = list(_checked(schema, text, production, settings.max_depth, settings.max_aliases))
     if not errors:
+        errors = input_text.in_variables(variables)
+    if not errors:
         errors = _over_cost(schema, document, settings, variables)
     return errors
 
@@ -134,7 +138,14 @@ def _checked(
     max_depth: int,
     max_aliases: int,
 ) -> tuple[GraphQLError, ...]:
-    errors = validate(schema, document.node, _rules(production), hide_suggestions=production)
+    errors = [
+        _aborted_error(error) if isinstance(error, ValidationAbortedError) else error
+        for error in validate(
+            schema, document.node, _rules(production), hide_suggestions=production
+        )
+    ]
+    if not errors:
+        errors = input_text.in_document(document.node)
     if not errors:
         errors = [
             _limit_error(error.message, setting, error.nodes)
@@ -174,6 +185,16 @@ def _limit_error(message: str, setting: str, nodes: Any, **more: Any) -> GraphQL
     return GraphQLError(
         message, nodes, extensions={"code": LIMIT_EXCEEDED, "limit": setting, **more}
     )
+
+
+def _aborted_error(error: GraphQLError) -> GraphQLError:
+    """graphql-core gives up validating a document whose fields (or fragments) would take too
+    much work to compare, saying only "Validation aborted."; name the limit."""
+    message = (
+        "the document is too complex to validate (the validator's budget for comparing its "
+        "fields and fragments ran out); ask for each field once, or use fewer fragments"
+    )
+    return _limit_error(message, "VALIDATION_BUDGET", error.nodes)
 
 
 def _tokens_error(error: GraphQLError, settings: Settings) -> GraphQLError:

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 
-_OFFERED = (GRAPHQL_RESPONSE_JSON, JSON)
-"""The response media types, in the order that breaks a tie in the ``Accept`` header. Since the
-spec's watershed (2025-01-01), a missing ``Accept`` and ``*/*`` get
-``application/graphql-response+json``; ``application/json`` is for clients that ask for it."""
+_OFFERED = (JSON, GRAPHQL_RESPONSE_JSON)
+"""The response media types, in the order that breaks a tie in the ``Accept`` header. A missing
+``Accept`` and ``*/*`` get ``application/json``: the GraphQL-over-HTTP specification says a
+server SHOULD answer legacy clients (which send either) in it; clients that want
+``application/graphql-response+json`` ask for it."""
 
 _UTF8 = frozenset({"utf-8", "utf8"})
 
@@ -87,7 +88,7 @@ def negotiate(accept: str | None) -> str | None:
     the higher quality wins, then the range listed first, then the order of ``_OFFERED``.
     """
     if accept is None or not accept.strip():
-        return GRAPHQL_RESPONSE_JSON
+        return JSON
     ranges = _parse_accept(accept)
     best: tuple[float, int] | None = None
     chosen = None

@@ -10,6 +10,7 @@ from crm.api.app import create_app
 from crm.config import Settings
 from crm.errors import CrmError
 from crm.graph.connect import open_store
+from crm.graph.schema_version import require_current
 from crm.graph.store import GraphStore
 from crm.web.session import session_secret
 
@@ -31,10 +32,17 @@ def run(settings: Settings, ready: Callable[[str], None]) -> None:
 
     async def open_recorded(settings: Settings) -> GraphStore:
         try:
-            return await open_store(settings)
+            store = await open_store(settings)
         except Exception as error:
             failures.append(error)
             raise
+        try:
+            await require_current(store)  # an older graph is migrated first (`crm migrate`)
+        except Exception as error:
+            failures.append(error)
+            await store.close()
+            raise
+        return store
 
     try:
         session_secret(settings)  # made now (in development) rather than on the first sign-in

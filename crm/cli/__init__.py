@@ -1,11 +1,12 @@
 """The ``crm`` command: one module per group of subcommands (``data``: load, export, generate,
-stats; ``keys``; ``serving``: serve, demo). Exit codes: see ``crm.console``."""
+stats; ``keys``; ``serving``: serve, demo; ``operations``: migrate, backup, restore). Exit
+codes: see ``crm.console``."""
 
 import logging
 
 import typer
 
-from crm.cli import data, keys, serving
+from crm.cli import data, keys, operations, serving
 
 app = typer.Typer(
     help="A cross-border relationship CRM kept as a knowledge graph.",
@@ -16,6 +17,7 @@ app = typer.Typer(
 data.register(app)
 app.add_typer(keys.app, name="keys")
 serving.register(app)
+operations.register(app)
 
 
 def main() -> None:

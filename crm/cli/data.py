@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from crm.cli.quality import doctor, import_app
+from crm.config import Settings
 from crm.console import EXIT_PROBLEMS, DataDir, GraphUrl, err, out, run, settings
 from crm.graph.store import GraphStore
 from crm.queries.stats import count_nodes, count_relationships
@@ -51,6 +52,8 @@ def export(
         raise typer.Exit(EXIT_PROBLEMS) from None
     nodes = sum(map(len, document["nodes"].values()))
     relationships = sum(map(len, document["relationships"].values()))
+    if nodes == 0:
+        warn_no_graph(chosen)
     err.print(f"wrote {nodes} nodes and {relationships} relationships to {path}", highlight=False)
 
 
@@ -100,6 +103,8 @@ def stats(
         return {"nodes": dict(nodes.items()), "relationships": dict(relationships.items())}
 
     counts = run(chosen, work)
+    if not any(counts["nodes"].values()):
+        warn_no_graph(chosen)
     if as_json:
         out.print_json(json.dumps(counts))
         return
@@ -109,6 +114,23 @@ def stats(
             table.add_row(name, str(count))
         table.add_row("total", str(sum(by_name.values())), style="bold")
         out.print(table)
+
+
+def warn_no_graph(chosen: Settings) -> None:
+    """Say that the store holds no graph: most often, the command was pointed at another folder
+    (or engine) than the one the data is in."""
+    where = (
+        f"the data folder {chosen.data_dir}"
+        if chosen.graph_url is None
+        else f"the graph {chosen.graph_name!r} on the engine of --graph-url"
+    )
+    err.print(
+        f"[yellow]warning:[/yellow] {escape(where)} holds no graph (no records); is your data "
+        "elsewhere? Name its folder with --data-dir (or CRM_DATA_DIR), or its engine with "
+        "--graph-url",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _planted_message(planted: Planted) -> str:

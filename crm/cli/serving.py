@@ -7,6 +7,7 @@ import typer
 from rich.markup import escape
 
 from crm import demo as demo_rules
+from crm.cli.operations import migration_message
 from crm.config import Environment, Settings
 from crm.console import (
     EXIT_INTERRUPTED,
@@ -80,6 +81,8 @@ def demo(
             soft_wrap=True,
         )
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    if prepared.migration.done:
+        err.print(migration_message(prepared.migration), highlight=False, soft_wrap=True)
     report = prepared.report
     if report is None:
         err.print("the InTra-Net demo is already loaded", highlight=False)

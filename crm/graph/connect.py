@@ -1,4 +1,5 @@
-"""Open the store that ``CRM_GRAPH_URL`` names, with the constraints and indexes in place."""
+"""Open the store that ``CRM_GRAPH_URL`` names, with the constraints and indexes in place (and
+a new graph's schema version recorded)."""
 
 from urllib.parse import urlsplit
 
@@ -9,6 +10,7 @@ from crm.graph.falkordb import URL_SCHEMES as FALKORDB_SCHEMES
 from crm.graph.falkordb import FalkorDBStore
 from crm.graph.neo4j import Neo4jStore
 from crm.graph.schema import load_schema
+from crm.graph.schema_version import stamp_if_new
 from crm.graph.store import GraphStore
 
 SCHEMES = (*FALKORDB_SCHEMES, *neo4j.URL_SCHEMES)
@@ -31,6 +33,7 @@ async def open_store(settings: Settings) -> GraphStore:
     try:
         await store.ping()
         await store.ensure_schema(load_schema())
+        await stamp_if_new(store)
     except BaseException:
         await store.close()
         raise

@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 SERVER_NAME = "redis-server"
 APPEND_DIR = "appendonlydir"
 APPEND_FILE = "appendonly.aof"
+SNAPSHOT_FILE = "dump.rdb"
 _EXIT_GRACE_S = 10.0
 _SOCKET_PATH_MAX = 100  # sockaddr_un.sun_path holds 108 bytes on Linux, 104 on macOS
 
@@ -80,9 +81,16 @@ class EngineFiles:
         """The folder of the append-only persistence: a base file, increments, a manifest."""
         return self.data_dir / APPEND_DIR
 
+    @property
+    def snapshot(self) -> Path:
+        """Where the engine writes a snapshot (``BGSAVE``) for ``crm backup``, which moves it
+        away at once."""
+        return self.data_dir / SNAPSHOT_FILE
+
     def superseded(self) -> list[Path]:
         """Persistence files that hold nothing current: those a rewrite of the append-only file
-        replaced (until the engine deletes them) and a rewrite's temporary files."""
+        replaced (until the engine deletes them), a rewrite's or a snapshot's temporary files,
+        and a snapshot a backup has not yet moved away."""
         manifest = self.appendonly / f"{APPEND_FILE}.manifest"
         try:
             lines = manifest.read_text(encoding="utf-8").splitlines()
@@ -94,7 +102,8 @@ class EngineFiles:
             if fields.get("type") in {"b", "i"}:
                 current.add(fields["file"])
         stale = [path for path in self.appendonly.iterdir() if path.name not in current]
-        return stale + list(self.data_dir.glob("temp-*"))
+        snapshot = [self.snapshot] if self.snapshot.exists() else []
+        return stale + list(self.data_dir.glob("temp-*")) + snapshot
 
     @property
     def socket(self) -> Path:
@@ -218,6 +227,7 @@ class EmbeddedEngine:
 
     def _start(self) -> None:
         self._stop_stale_server()
+        self.files.snapshot.unlink(missing_ok=True)  # a backup's, left by a crash: not data
         self.socket.unlink(missing_ok=True)
         self.files.pidfile.unlink(missing_ok=True)
         self.files.config.write_text(self._config())

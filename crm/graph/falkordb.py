@@ -17,6 +17,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any, LiteralString, Self
 from urllib.parse import urlsplit
 
@@ -29,7 +30,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from crm.config import Settings
-from crm.errors import Conflict, QueryTimeout, StoreError, StoreUnavailable
+from crm.errors import Conflict, InvalidInput, QueryTimeout, StoreError, StoreUnavailable
 from crm.graph.dialect import FALKORDB, FalkorDBDialect
 from crm.graph.embedded import EmbeddedEngine
 from crm.graph.schema import GraphSchema, NodeProperty, RelationshipProperty
@@ -93,6 +94,11 @@ class FalkorDBStore:
         url = URL_SCHEMES[parts.scheme] + settings.graph_url[len(parts.scheme) :]
         db = await _connect(FalkorDB.from_url, url, **options)
         return cls(db, *timeouts)
+
+    @property
+    def data_dir(self) -> Path | None:
+        """The embedded engine's data folder; ``None`` for a server reached by URL."""
+        return None if self._engine is None else self._engine.files.data_dir
 
     @property
     def dialect(self) -> FalkorDBDialect:
@@ -246,6 +252,30 @@ class FalkorDBStore:
                 break
             await self._wait(deadline)
         while self._engine is not None and self._engine.files.superseded():
+            await self._wait(deadline)
+
+    async def snapshot(self) -> Path:
+        """Have the embedded engine write a point-in-time copy of all its data (``BGSAVE``: a
+        forked child writes what the engine held at the fork, while writes go on) and return
+        the file, ``dump.rdb`` in the data folder, for the caller to move away at once.
+        ``InvalidInput`` for a server reached by URL: its own persistence is backed up there."""
+        if self._engine is None:
+            raise InvalidInput(
+                "crm backup copies the embedded engine's store; back a FalkorDB server up by "
+                "its own RDB or AOF files"
+            )
+        connection = self._db.connection
+        deadline = asyncio.get_running_loop().time() + _COMPACT_WAIT_S
+        before = await self._persistence()
+        async with _translated():
+            # SCHEDULE: begins after a rewrite of the append-only file in progress, if any.
+            await connection.execute_command("BGSAVE", "SCHEDULE")
+        while True:
+            now = await self._persistence()
+            if now["rdb_saves"] > before["rdb_saves"] and not now["rdb_bgsave_in_progress"]:
+                if now["rdb_last_bgsave_status"] != "ok":
+                    raise StoreError("the graph engine failed to write a snapshot")
+                return self._engine.files.snapshot
             await self._wait(deadline)
 
     async def _persistence(self) -> dict[str, Any]:

@@ -399,12 +399,12 @@ def test_other_methods_are_refused_with_405(client: TestClient, method: str) -> 
 @pytest.mark.parametrize(
     ("accept", "chosen"),
     [
-        (None, GRAPHQL_RESPONSE),
-        ("", GRAPHQL_RESPONSE),
+        (None, JSON),  # legacy clients: the spec says a server SHOULD use application/json
+        ("", JSON),
         (GRAPHQL_RESPONSE, GRAPHQL_RESPONSE),
         (JSON, JSON),
-        ("*/*", GRAPHQL_RESPONSE),
-        ("application/*", GRAPHQL_RESPONSE),
+        ("*/*", JSON),
+        ("application/*", JSON),
         (f"{GRAPHQL_RESPONSE}; charset=utf-8, {JSON}; charset=utf-8", GRAPHQL_RESPONSE),
         (f"{GRAPHQL_RESPONSE}, {JSON};q=0.9", GRAPHQL_RESPONSE),
         (f"{JSON}, {GRAPHQL_RESPONSE}", JSON),
@@ -414,7 +414,7 @@ def test_other_methods_are_refused_with_405(client: TestClient, method: str) -> 
         (f"{JSON};q=0, */*", GRAPHQL_RESPONSE),
         (f"{JSON}; charset=iso-8859-1, {GRAPHQL_RESPONSE};q=0.2", GRAPHQL_RESPONSE),
         (f"{JSON};q=bad, {GRAPHQL_RESPONSE};q=0.2", GRAPHQL_RESPONSE),
-        ("text/html, application/*;q=0.1", GRAPHQL_RESPONSE),
+        ("text/html, application/*;q=0.1", JSON),
     ],
 )
 def test_the_response_media_type_follows_accept(

@@ -35,7 +35,18 @@ def data_dir(settings: Settings) -> str:
 
 
 @pytest.mark.parametrize(
-    "command", ["load", "export", "stats", "keys create", "keys list", "keys revoke"]
+    "command",
+    [
+        "load",
+        "export",
+        "stats",
+        "migrate",
+        "backup",
+        "restore",
+        "keys create",
+        "keys list",
+        "keys revoke",
+    ],
 )
 def test_every_command_explains_itself(command: str) -> None:
     result = crm(*command.split(), "--help")

@@ -18,6 +18,7 @@ import pytest
 from filelock import FileLock
 
 from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelType
+from crm.graph import schema_version
 from crm.graph.properties import TIMESTAMPS, property_names
 from crm.queries import audit as audit_query
 from crm.queries import duplicates as duplicates_query
@@ -78,7 +79,7 @@ def db_schema() -> dict[str, Any]:
         keys.update(property_names(node_model))
     for spec in RELATIONSHIPS.values():
         keys.update(property_names(spec.properties))
-    internal = (keys_query, audit_query, duplicates_query, sessions_query)
+    internal = (keys_query, audit_query, duplicates_query, sessions_query, schema_version)
     for module in internal:
         keys.update(module.PROPERTIES)
     keys.add(MERGED_IDS)
