@@ -25,8 +25,9 @@ from crm.domain import RELATIONSHIPS, Label
 from crm.graph.connect import open_store
 from crm.graph.cypher import render
 from crm.graph.store import GraphStore
+from graph_loader.checks import Row
 from graph_loader.load import load, plan_load
-from graph_loader.validate import LinkKey, Plan, Row
+from graph_loader.validate import LinkKey, Plan
 
 SECTION = "imports"
 GRAPH = "bench_import"
