@@ -32,8 +32,10 @@ _Sent = tuple[tuple[Read, ...], Future[list[Check]]]
 
 
 def default_processes() -> int:
-    """The CPUs this process may run on."""
-    return len(os.sched_getaffinity(0))
+    """The CPUs this process may run on (all of the machine's where the system cannot say)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 class Checker:
