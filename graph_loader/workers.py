@@ -5,7 +5,9 @@ holds with any number of processes.
 
 One process checks in this process, as does any input that fits in one chunk (a pool's start
 would cost more than it saves). The pool's processes come from a fork server that has imported
-the domain model once, so each starts at once and none inherits the open store or threads.
+the domain model once, so each starts at once and none inherits the open store or threads. As
+with any such pool, a script that loads with several processes guards its work with
+``if __name__ == "__main__":`` (each worker imports the script's main module).
 """
 
 import asyncio
