@@ -25,7 +25,20 @@ from graph_loader.load import load as load_paths
 from graph_loader.matching import MatchKey
 from graph_loader.progress import progress_for
 from graph_loader.validate import Plan
+from graph_loader.workers import default_processes
 from graph_loader.writer import Summary
+
+LoadProcesses = Annotated[
+    int | None,
+    typer.Option(
+        "--processes",
+        min=1,
+        max=256,
+        help="Processes that validate the records; 1: this one alone \\[env: CRM_LOAD_PROCESSES; "
+        "default: one per CPU].",
+        show_default=False,
+    ),
+]
 
 MATCH_HELP = (
     "Map incoming records to stored ones with the same natural key: any of vat, email, name "
@@ -45,13 +58,16 @@ def load(
         bool, typer.Option(help="Only validate (against the graph too); write nothing.")
     ] = False,
     batch_size: BatchSize = None,
+    processes: LoadProcesses = None,
     match: Annotated[str | None, typer.Option(help=MATCH_HELP, show_default=False)] = None,
     data_dir: DataDir = None,
     graph_url: GraphUrl = None,
 ) -> None:
     """Load records into the graph: everything is validated first; by default one problem means
     nothing is written."""
-    chosen = settings(data_dir=data_dir, graph_url=graph_url, batch_size=batch_size)
+    chosen = settings(
+        data_dir=data_dir, graph_url=graph_url, batch_size=batch_size, load_processes=processes
+    )
     keys = parse_match(match)
 
     async def work(store: GraphStore) -> LoadReport:
@@ -65,6 +81,7 @@ def load(
                 progress=progress,
                 match=keys,
                 announce=announce,
+                processes=chosen.load_processes or default_processes(),
             )
 
     report = run(chosen, work)

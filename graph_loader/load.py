@@ -24,10 +24,14 @@ class LoadReport:
 
 
 async def plan_load(
-    paths: Sequence[Path], store: GraphStore, match: frozenset[MatchKey] = frozenset()
+    paths: Sequence[Path],
+    store: GraphStore,
+    match: frozenset[MatchKey] = frozenset(),
+    processes: int = 1,
 ) -> Plan:
-    """Read and validate ``paths``; nothing is written. Close the plan when done with it."""
-    return await validate(Input(paths), store, match)
+    """Read and validate ``paths`` with ``processes`` processes; nothing is written. Close the
+    plan when done with it."""
+    return await validate(Input(paths), store, match, processes)
 
 
 async def load(
@@ -40,12 +44,14 @@ async def load(
     progress: Progress | None = None,
     match: frozenset[MatchKey] = frozenset(),
     announce: Callable[[Plan], None] | None = None,
+    processes: int = 1,
 ) -> LoadReport:
     """Load ``paths`` all-or-nothing: one problem and nothing is written, unless ``skip_invalid``,
     which writes the valid records and reports the others. ``dry_run`` only validates.
     ``match``: natural keys by which incoming records are mapped to stored ones. ``announce``
-    hears the plan (its matches, what it touches) after validation, before anything is written."""
-    with await plan_load(paths, store, match) as plan:
+    hears the plan (its matches, what it touches) after validation, before anything is written.
+    ``processes``: how many processes validate (1: this one alone)."""
+    with await plan_load(paths, store, match, processes) as plan:
         report = LoadReport(problems=plan.problems, invalid=plan.invalid, valid=plan.rows)
         if announce is not None:
             announce(plan)

@@ -8,30 +8,29 @@ The input is streamed: node records first, then relationship records, one at a t
 kept in memory is what checks across records need (every node id of the input, the identity of
 every relationship, the problems); the valid rows go to a spool file that the writer reads back,
 so that each record is validated once and memory does not grow with the rows' properties.
+The checks of a record alone (``graph_loader.checks``) may run in worker processes; the checks
+across records run here, in input order.
 """
 
 import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import batched
-from pathlib import Path
 from tempfile import TemporaryFile
 from types import TracebackType
 from typing import IO, Any, Self
 
-from pydantic import ValidationError
-
-from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelSpec, RelType
-from crm.graph.properties import timestamps, to_properties
+from crm.domain import RELATIONSHIPS, Label, RelType
 from crm.graph.store import GraphStore
 from crm.queries.lookup import CHUNK, existing_ids, holds_label, holds_type, keyed_relationship_ends
 from crm.queries.merged import MERGEABLE, kept_ids
+from graph_loader.checks import End, Found, LinkCheck, NodeCheck, Row
 from graph_loader.matching import KeyCheck, Match, MatchKey, Touch
 from graph_loader.readers import Input
 from graph_loader.records import Kind, Location, Problem, RawRecord
+from graph_loader.workers import CHUNK as PROCESS_CHUNK
+from graph_loader.workers import Checker
 
-Row = dict[str, Any]
 LinkKey = tuple[RelType, Label, Label]
 NodeKey = tuple[Label, str]
 Ref = tuple[int, Location]
@@ -166,11 +165,19 @@ class _Keyed:
 
 
 async def validate(
-    source: Input, store: GraphStore, match: frozenset[MatchKey] = frozenset()
+    source: Input,
+    store: GraphStore,
+    match: frozenset[MatchKey] = frozenset(),
+    processes: int = 1,
+    chunk: int = PROCESS_CHUNK,
 ) -> Plan:
     """Check every record of ``source``; ends not in the input are looked up in ``store``;
-    records that a stored record's natural key in ``match`` holds are mapped to it."""
-    return await _Validation(store, match).run(source)
+    records that a stored record's natural key in ``match`` holds are mapped to it. The checks
+    of each record alone run in ``processes`` processes (``graph_loader.workers``); the
+    problems, and their order, are the same with any number and any ``chunk`` (records sent to
+    a process at a time)."""
+    with Checker(processes, chunk) as checker:
+        return await _Validation(store, match).run(source, checker)
 
 
 class _Validation:
@@ -195,17 +202,17 @@ class _Validation:
         self.plan.problems.append(Problem(ref[1], message, field_name))
         self.plan.refused.add(ref[0])
 
-    async def run(self, source: Input) -> Plan:
+    async def run(self, source: Input, checker: Checker) -> Plan:
         for kind in (Kind.NODE, Kind.RELATIONSHIP):
-            for read in source.reads(kind):
+            async for read, checked in checker.checked(source.reads(kind)):
                 if isinstance(read, Problem):
                     self.plan.problems.append(read)
                     continue
                 self.records += 1
-                if read.kind is Kind.NODE:
-                    self.node(self.records, read)
-                else:
-                    await self.link(self.records, read)
+                if isinstance(checked, NodeCheck):
+                    self.node(self.records, read, checked)
+                elif isinstance(checked, LinkCheck):
+                    await self.link(self.records, read, checked)
             if kind is Kind.NODE:
                 await self.plan.keys.resolve(self.store, self.holds, self.refuse_at)
         await self.check_unknown_ends()
@@ -214,15 +221,13 @@ class _Validation:
         self.plan.rows = self.records - self.plan.invalid
         return self.plan
 
-    def node(self, number: int, record: RawRecord) -> None:
+    def node(self, number: int, record: RawRecord, checked: NodeCheck) -> None:
         """Spool the record's row; ``declared`` learns of every id, valid or not, so that a
         relationship to an invalid node can say so."""
         ref = (number, record.location)
-        try:
-            label = Label(record.name)
-        except ValueError:
-            message = f"unknown label {record.name!r}; the labels are {_listed(Label)}"
-            self.refuse(ref, message)
+        label = checked.label
+        if label is None:
+            self.refuse_found(ref, checked.problems)
             return
         raw_id = record.data.get("id")
         if isinstance(raw_id, str):
@@ -232,33 +237,22 @@ class _Validation:
                 self.refuse(ref, f"{label} {raw_id!r} also appears at {where}", "id")
                 return
             self.declared[key] = ref
-        try:
-            node = NODE_MODELS[label].model_validate(_with_source(record))
-        except ValidationError as error:
-            self.refuse_all(ref, error)
+        row = checked.row
+        if row is None:
+            self.refuse_found(ref, checked.problems)
             return
-        row = {"id": node.id, "props": to_properties(node), **timestamps(node)}
         _spool(self.plan.node_rows, label).add(number, row)
         self.plan.keys.add(number, record.location, label, row["props"], self.refuse_at)
 
-    async def link(self, number: int, record: RawRecord) -> None:
+    async def link(self, number: int, record: RawRecord, checked: LinkCheck) -> None:
         ref = (number, record.location)
-        try:
-            spec = RELATIONSHIPS[RelType(record.name)]
-        except ValueError:
-            message = f"unknown relationship type {record.name!r}; the types are {_listed(RelType)}"
-            self.refuse(ref, message)
+        if checked.rel_type is None:
+            self.refuse_found(ref, checked.problems)
             return
-        data = _with_source(record)
-        source = self.end(ref, spec, "from", data.pop("from", None), data.pop("fromLabel", None))
-        target = self.end(ref, spec, "to", data.pop("to", None), data.pop("toLabel", None))
-        row: Row | None = None
-        try:
-            tie = spec.properties.model_validate(data)
-        except ValidationError as error:
-            self.refuse_all(ref, error)
-        else:
-            row = {"props": to_properties(tie), **timestamps(tie)}
+        spec = RELATIONSHIPS[checked.rel_type]
+        source, target = (self.end(ref, end) for end in checked.ends)
+        row = checked.row
+        self.refuse_found(ref, checked.problems)
         if source is not None and source == target:
             message = f"a relationship of type {spec.name} cannot join {source[1]!r} to itself"
             self.refuse(ref, message, "to")
@@ -280,24 +274,12 @@ class _Validation:
             if len(self.keyed) >= CHUNK:
                 await self.check_keyed_ends()
 
-    def end(self, ref: Ref, spec: RelSpec, end: str, node_id: Any, given: Any) -> NodeKey | None:
-        allowed = spec.sources if end == "from" else spec.targets
-        verb = "start at" if end == "from" else "end at"
-        label: Label | None = None
-        if given is None and len(allowed) == 1:
-            label = allowed[0]
-        elif given is None:
-            message = f"{spec.name} may {verb} {_listed(allowed)}: say which"
-            self.refuse(ref, message, f"{end}Label")
-        elif given not in allowed:
-            message = f"{spec.name} may {verb} {_listed(allowed)}, not {given!r}"
-            self.refuse(ref, message, f"{end}Label")
-        else:
-            label = Label(given)
-        if not isinstance(node_id, str) or not node_id:
-            self.refuse(ref, "give the id of the node at this end", end)
+    def end(self, ref: Ref, end: End) -> NodeKey | None:
+        """The end's label and id (renamed when matched or merged), after its problems."""
+        self.refuse_found(ref, end.problems)
+        if end.label is None or end.node_id is None:
             return None
-        return None if label is None else (label, self.plan.keys.renamed(label, node_id))
+        return (end.label, self.plan.keys.renamed(end.label, end.node_id))
 
     async def holds(self, name: Label | RelType) -> bool:
         """Whether the graph holds any node of this label or relationship of this type: when it
@@ -366,24 +348,6 @@ class _Validation:
                     )
         self.keyed = []
 
-    def refuse_all(self, ref: Ref, error: ValidationError) -> None:
-        for detail in error.errors(include_url=False):
-            field_name = ".".join(str(part) for part in detail["loc"]) or None
-            message = detail["msg"].removeprefix("Value error, ")
-            if detail["type"] == "extra_forbidden":
-                message = "unknown field"
+    def refuse_found(self, ref: Ref, problems: list[Found]) -> None:
+        for message, field_name in problems:
             self.refuse(ref, message, field_name)
-
-
-def _with_source(record: RawRecord) -> dict[str, Any]:
-    """The record, with ``source`` naming its file when it gives none."""
-    return {"source": _file_source(record.location.file), **record.data}
-
-
-@cache
-def _file_source(file: str) -> str:
-    return f"file:{Path(file).name}"
-
-
-def _listed(names: Any) -> str:
-    return ", ".join(str(name) for name in names)

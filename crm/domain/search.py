@@ -5,7 +5,7 @@ so that names written with and without Danish and German letters compare equal
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 
@@ -20,6 +20,14 @@ MIN_STEM = 4
 
 def fold(text: str) -> str:
     """``Sønderborg`` -> ``sonderborg``, ``Straße`` -> ``strasse``; runs of spaces become one."""
+    if text.isascii():  # nothing to decompose or translate: the common case, kept cheap
+        return " ".join(text.lower().split())
+    return _fold_letters(text)
+
+
+@lru_cache(maxsize=2**16)
+def _fold_letters(text: str) -> str:
+    """``fold`` of text with letters beyond ASCII, remembered: names and places recur."""
     lowered = text.casefold().translate(_LETTERS)
     decomposed = unicodedata.normalize("NFKD", lowered)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())

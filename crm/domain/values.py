@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated
 
 import phonenumbers
@@ -147,8 +148,10 @@ class LawfulBasis(StrEnum):
     LEGITIMATE_INTERESTS = "legitimate_interests"
 
 
+@lru_cache(maxsize=2**14)
 def normalize_phone(number: str, country: str | None) -> str:
-    """Parse ``number`` (international, or national to ``country``) and return it in E.164."""
+    """Parse ``number`` (international, or national to ``country``) and return it in E.164;
+    remembered per number and country (a load meets the same switchboard numbers often)."""
     try:
         parsed = phonenumbers.parse(number, country)
     except phonenumbers.NumberParseException as error:

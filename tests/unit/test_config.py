@@ -34,6 +34,7 @@ def test_defaults() -> None:
         ("CRM_GRAPH_URL", "falkordb://localhost:6379", "graph_url", "falkordb://localhost:6379"),
         ("CRM_GRAPH_NAME", "crm_test-1", "graph_name", "crm_test-1"),
         ("CRM_BATCH_SIZE", "50", "batch_size", 50),
+        ("CRM_LOAD_PROCESSES", "3", "load_processes", 3),
         ("CRM_FSYNC", "everysec", "fsync", Fsync.EVERYSEC),
         ("CRM_QUERY_TIMEOUT_MS", "1500", "query_timeout_ms", 1500),
         ("CRM_START_TIMEOUT_S", "2.5", "start_timeout_s", 2.5),
