@@ -27,3 +27,12 @@ class StoreError(CrmError):
 
 class QueryTimeout(StoreError):
     """The engine stopped a statement that ran longer than ``CRM_QUERY_TIMEOUT_MS``."""
+
+
+class BudgetExceeded(QueryTimeout):
+    """A request ran past the time budget of its caller's role (``setting`` names it)."""
+
+    def __init__(self, budget_ms: int, setting: str) -> None:
+        super().__init__(f"the request ran past its time budget of {budget_ms} ms ({setting})")
+        self.budget_ms = budget_ms
+        self.setting = setting

@@ -19,6 +19,7 @@ from strawberry.extensions import SchemaExtension
 
 from crm.api.context import Context
 from crm.api.http import RequestRefused
+from crm.api.key_checks import FailedKeyChecks
 from crm.api.ties import TIE_FIELDS
 from crm.config import Settings
 from crm.domain import RelType
@@ -116,18 +117,35 @@ class Unauthenticated(RequestRefused):
         )
 
 
-async def authenticate(request: Request, store: GraphStore, settings: Settings) -> Caller:
-    """The caller a request's ``Authorization`` header names, or the anonymous one."""
+async def authenticate(
+    request: Request, store: GraphStore, settings: Settings, failures: FailedKeyChecks
+) -> Caller:
+    """The caller a request's ``Authorization`` header names, or the anonymous one. A client
+    address or key id with too many recent ``failures`` is refused (429) unchecked."""
     header = request.headers.get("authorization")
     if header is None:
         if settings.anonymous_role is None:
             raise Unauthenticated("send an API key: Authorization: Bearer <key>")
         return Caller(None, settings.anonymous_role)
+    address = request.client.host if request.client is not None else "unknown"
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer":
-        raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
+    parsed = parse_token(token.strip())
+    key_id = None if parsed is None else parsed[0]
+    wait = failures.wait_s(address, key_id)
+    if wait is not None:
+        raise RequestRefused(
+            f"too many failed key checks; try again in {wait} s",
+            429,
+            "TOO_MANY_REQUESTS",
+            {"Retry-After": str(wait)},
+        )
     try:
+        if scheme.lower() != "bearer":
+            raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
         return await caller_for_token(store, token.strip())
+    except Unauthenticated:
+        failures.failed(address, key_id)
+        raise
     except StoreUnavailable:
         raise RequestRefused(
             "the graph store is unavailable; the key cannot be checked", 503, "STORE_UNAVAILABLE"

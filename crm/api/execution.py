@@ -6,15 +6,19 @@ web's one way into the API: it builds a request's context for a caller, checks A
 keeps the web sessions' keys honest (a revoked key or a signed-out session signs no one in).
 """
 
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import strawberry
 from strawberry.types.execution import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from crm.api.budgets import Gate, bounded, ran_out, retry_after
 from crm.api.context import Context
+from crm.api.logs import request_id_logged
+from crm.api.metrics import observe, operation_label
 from crm.config import Settings
 from crm.domain.values import now_timestamp
 from crm.graph.store import GraphStore
@@ -33,10 +37,11 @@ QUERIES_AND_MUTATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 @dataclass(frozen=True)
 class Executor:
-    """The schema, and the compiled path tried before it."""
+    """The schema, the compiled path tried before it, and the network questions running now."""
 
     schema: strawberry.Schema
     compiled: Compiled | None = None
+    gate: Gate = field(default_factory=Gate)
 
     async def execute(
         self,
@@ -48,22 +53,47 @@ class Executor:
         operation_types: frozenset[OperationType] = QUERIES,
         extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        """The result of one operation of ``query`` run with ``context`` (its caller's role).
+        """The result of one operation of ``query`` run with ``context`` (its caller's role),
+        within the caller's budget and caps (``budgets.bounded``), counted in the metrics.
 
         Raises strawberry's ``InvalidOperationTypeError`` for an operation of a type not in
         ``operation_types``, as ``schema.execute`` does."""
-        if self.compiled is not None:
-            compiled = await self.compiled(query, variables, operation_name, context)
-            if compiled is not None:
-                return compiled
-        return await self.schema.execute(
-            query,
-            variable_values=variables,
-            context_value=context,
-            operation_name=operation_name,
-            allowed_operation_types=operation_types,
-            operation_extensions=extensions,
-        )
+
+        async def run() -> ExecutionResult:
+            if self.compiled is not None:
+                compiled = await self.compiled(query, variables, operation_name, context)
+                if compiled is not None:
+                    return compiled
+            return await self.schema.execute(
+                query,
+                variable_values=variables,
+                context_value=context,
+                operation_name=operation_name,
+                allowed_operation_types=operation_types,
+                operation_extensions=extensions,
+            )
+
+        began = time.perf_counter()
+        with request_id_logged(context.request_id):
+            result = await bounded(
+                run,
+                schema=self.schema._schema,
+                query=query,
+                settings=context.settings,
+                caller=context.caller,
+                gate=self.gate,
+            )
+        label = operation_label(operation_name, query, context.settings.max_tokens)
+        observe(label, _outcome(result), time.perf_counter() - began, result.errors or ())
+        return result
+
+
+def _outcome(result: ExecutionResult) -> str:
+    if retry_after(result) is not None:
+        return "refused"
+    if ran_out(result):
+        return "budget_exceeded"
+    return "error" if result.errors else "ok"
 
 
 @dataclass(frozen=True)
