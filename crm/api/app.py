@@ -82,7 +82,7 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     executor = Executor(SCHEMA, answerer(SCHEMA))
-    site = create_site(InProcess(executor, settings))
+    site = create_site(InProcess(executor, settings, failures))
     graphql = GraphQLEndpoint(
         executor,
         context=context,

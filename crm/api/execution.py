@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import strawberry
+from starlette.requests import HTTPConnection
 from strawberry.types.execution import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from crm.api.budgets import Gate, bounded, ran_out, retry_after
 from crm.api.context import Context
+from crm.api.key_checks import FailedKeyChecks
 from crm.api.logs import request_id_logged
 from crm.api.metrics import observe, operation_label
 from crm.config import Settings
@@ -111,6 +113,8 @@ class InProcess:
 
     executor: Executor
     settings: Settings
+    failures: FailedKeyChecks
+    """Failed key checks, counted with the API's own (``crm.api.key_checks``)."""
 
     def context(self, store: GraphStore, caller: Caller, request_id: str) -> Context:
         """A request's context: the app's store and settings, fresh loaders, the caller."""
@@ -138,14 +142,18 @@ class InProcess:
             operation_types=QUERIES_AND_MUTATIONS if mutation else QUERIES,
         )
 
-    async def caller_for_key(self, store: GraphStore, token: str) -> Caller | None:
-        """The caller of an API key (``crm_<id>_<secret>``); ``None`` for a key that is
-        malformed, unknown or revoked. Raises ``StoreUnavailable`` when it cannot be checked."""
+    async def caller_for_key(
+        self, store: GraphStore, token: str, request: HTTPConnection
+    ) -> Caller | None:
+        """The caller of an API key (``crm_<id>_<secret>``) sent with ``request``; ``None`` for
+        a key that is malformed, unknown or revoked. Raises ``TooManyFailures`` when the
+        client's address or the key id has failed too often lately (the key is not checked),
+        ``StoreUnavailable`` when it cannot be checked."""
         # Here, not at the top: access imports the HTTP endpoint, which imports this module.
-        from crm.api.access import Unauthenticated, caller_for_token  # noqa: PLC0415
+        from crm.api.access import Unauthenticated, address_of, checked_caller  # noqa: PLC0415
 
         try:
-            return await caller_for_token(store, token)
+            return await checked_caller(store, token, address_of(request), self.failures)
         except Unauthenticated:
             return None
 

@@ -15,6 +15,7 @@ from crm.config import Settings, load_settings
 from crm.graph.store import GraphStore
 from crm.keys import NewKey, Role, new_key
 from crm.queries.keys import create_key
+from tests.web.signing import token_of
 
 LIMIT = 3
 WINDOW_S = 60
@@ -32,7 +33,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def clients(settings: Settings) -> Iterator[tuple[dict[str, TestClient], list[NewKey]]]:
-    """Clients of one app from three addresses, and two reader keys."""
+    """Clients of one app from four addresses (the last a browser), and two reader keys."""
     app = create_app(settings)
     keys = [new_key(), new_key()]
 
@@ -44,14 +45,16 @@ def clients(settings: Settings) -> Iterator[tuple[dict[str, TestClient], list[Ne
         TestClient(app, client=("10.0.0.1", 1000)) as first,
         TestClient(app, client=("10.0.0.2", 1000)) as second,
         TestClient(app, client=("10.0.0.3", 1000)) as third,
+        TestClient(app, client=("10.0.0.4", 1000), headers={"accept": "text/html"}) as browser,
     ):
         assert first.portal is not None
         first.portal.call(make_keys, first.app_state["store"])
-        yield {"first": first, "second": second, "third": third}, keys
+        yield {"first": first, "second": second, "third": third, "browser": browser}, keys
 
 
 def _post(client: TestClient, token: str) -> httpx.Response:
-    return client.post("/graphql", json=QUERY, headers={"authorization": f"Bearer {token}"})
+    headers = {"authorization": f"Bearer {token}", "accept": "application/json"}
+    return client.post("/graphql", json=QUERY, headers=headers)
 
 
 def _refusals() -> float:
@@ -95,3 +98,30 @@ def test_malformed_keys_count_against_their_address(
     assert refused.status_code == 429
     assert "Retry-After" in refused.headers
     assert elsewhere.status_code == 200
+
+
+def _sign_in(client: TestClient, lang: str, key: str) -> httpx.Response:
+    page = client.get(f"/{lang}/sign-in")
+    fields = {"csrf": token_of(page.text), "key": key, "next": ""}
+    response: httpx.Response = client.post(f"/{lang}/sign-in", data=fields, follow_redirects=False)
+    return response
+
+
+def test_signing_in_on_the_web_site_counts_failures_too(
+    clients: tuple[dict[str, TestClient], list[NewKey]],
+) -> None:
+    by_address, (_, other) = clients
+    browser = by_address["browser"]
+
+    failures = [_sign_in(browser, "en", f"crm_{'0' * 12}_{'B' * 43}") for _ in range(LIMIT)]
+    refused = _sign_in(browser, "en", other.token)
+    refused_de = _sign_in(browser, "de", other.token)
+    over_the_api = _post(browser, other.token)
+
+    assert [r.status_code for r in failures] == [422] * LIMIT
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= WINDOW_S
+    assert "Too many keys that were not valid; try again in" in refused.text
+    assert refused_de.status_code == 429
+    assert "Zu viele ungültige Schlüssel" in refused_de.text
+    assert over_the_api.status_code == 429  # one count for the site and the API
