@@ -39,6 +39,10 @@ from crm.graph.store import Parameters, Record
 
 logger = logging.getLogger(__name__)
 
+_TIMED_OUT = "Transaction.TransactionTimedOut"
+"""In the codes of a transaction stopped by its timeout (the request's budget, or
+``CRM_QUERY_TIMEOUT_MS``)."""
+
 URL_SCHEMES = ("neo4j", "neo4j+s", "bolt", "bolt+s")
 """``neo4j`` routes (clusters, Aura); ``bolt`` talks to one server; ``+s`` encrypts."""
 
@@ -220,6 +224,8 @@ async def translate_errors(where: str) -> AsyncIterator[None]:
     except ConstraintError as error:
         raise Conflict(error.message or str(error)) from error
     except TransientError as error:
+        if _TIMED_OUT in (error.code or ""):  # Neo4j 4's code for a transaction timeout
+            raise QueryTimeout("the statement ran longer than CRM_QUERY_TIMEOUT_MS") from error
         # What is left after the driver's retries: a deadlock with a concurrent write.
         raise Conflict(error.message or str(error)) from error
     except Neo4jError as error:
@@ -228,7 +234,7 @@ async def translate_errors(where: str) -> AsyncIterator[None]:
                 f"the stored graph breaks a unique constraint; remove the duplicates and start "
                 f"again ({error.message})"
             ) from error
-        if "TransactionTimedOut" in (error.code or ""):
+        if _TIMED_OUT in (error.code or ""):  # Neo4j 5's, ...TimedOutClientConfiguration
             raise QueryTimeout("the statement ran longer than CRM_QUERY_TIMEOUT_MS") from error
         raise StoreError(error.message or str(error)) from error
     except DriverError as error:
