@@ -6,7 +6,8 @@ The budget holds twice: each statement gets what is left of it as its engine tim
 (``crm.graph.statements``), and the API process stops waiting when it is spent. Either way the
 answer is a ``BUDGET_EXCEEDED`` error naming the setting. A network question beyond its pool's
 cap is not run: ``TOO_MANY_REQUESTS``, a 429 with ``Retry-After`` over HTTP, while cheap reads
-go on.
+go on. The web's pages (whose home page asks network questions of every visitor) wait for a
+place instead, within their budget.
 """
 
 import asyncio
@@ -58,6 +59,11 @@ EXPENSIVE = frozenset(
 """The network questions (``Type.field``): a request selecting any of them, anywhere, counts
 against its pool's cap while it runs."""
 
+GRACE_S = 0.25
+"""The API process stops waiting this long after the budget: the engine stops a statement at
+the budget, and its error, with the answer's other fields, comes first; only a request that is
+not waiting for the engine (a hung engine, work in the process) is cut off here."""
+
 _ANONYMOUS = ""
 """The pool of every request without a key."""
 
@@ -89,17 +95,30 @@ class Gate:
     """The network questions running now, by pool (a key id, or ``_ANONYMOUS``)."""
 
     running: Counter[str] = field(default_factory=Counter)
+    _freed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
-    def enter(self, pool: str, cap: int) -> bool:
-        if self.running[pool] >= cap:
+    async def enter(self, pool: str, cap: int, wait_s: float) -> bool:
+        """Take a place in ``pool`` if fewer than ``cap`` run there, waiting up to ``wait_s`` for
+        one to end; false when none came free."""
+        if self.running[pool] < cap:
+            self.running[pool] += 1
+            return True
+        if wait_s <= 0:
             return False
-        self.running[pool] += 1
-        return True
+        try:
+            async with asyncio.timeout(wait_s), self._freed:
+                await self._freed.wait_for(lambda: self.running[pool] < cap)
+                self.running[pool] += 1
+                return True
+        except TimeoutError:
+            return False
 
-    def leave(self, pool: str) -> None:
+    async def leave(self, pool: str) -> None:
         self.running[pool] -= 1
         if self.running[pool] <= 0:
             del self.running[pool]
+        async with self._freed:
+            self._freed.notify_all()
 
 
 async def bounded(
@@ -110,8 +129,12 @@ async def bounded(
     settings: Settings,
     caller: Caller,
     gate: Gate,
+    wait: bool = False,
 ) -> ExecutionResult:
-    """``run()`` within the caller's budget, and in its pool's cap when ``query`` is expensive."""
+    """``run()`` within the caller's budget, and in its pool's cap when ``query`` is expensive.
+    A request over the cap is refused at once, or with ``wait`` (the web's pages) waits for a
+    place within its budget."""
+    started = time.monotonic()
     budget_ms, setting = settings.budget(caller.role if caller.key_id is not None else None)
     pool = caller.key_id if caller.key_id is not None else _ANONYMOUS
     expensive = is_expensive(schema, query, settings.max_tokens)
@@ -121,12 +144,12 @@ async def bounded(
             if caller.key_id is not None
             else (settings.max_expensive_anonymous, "CRM_MAX_EXPENSIVE_ANONYMOUS")
         )
-        if not gate.enter(pool, cap):
+        if not await gate.enter(pool, cap, budget_ms / 1000 if wait else 0):
             REFUSALS.labels("expensive").inc()
             return _too_many(cap, cap_setting, math.ceil(budget_ms / 1000))
     try:
-        with within(Budget(budget_ms, setting, time.monotonic())):
-            timeout = asyncio.timeout(budget_ms / 1000)
+        with within(Budget(budget_ms, setting, started)):
+            timeout = asyncio.timeout(started + budget_ms / 1000 + GRACE_S - time.monotonic())
             try:
                 async with timeout:
                     return await run()
@@ -136,7 +159,7 @@ async def bounded(
                 return ExecutionResult(data=None, errors=[budget_error(budget_ms, setting)])
     finally:
         if expensive:
-            gate.leave(pool)
+            await gate.leave(pool)
 
 
 def budget_error(budget_ms: int, setting: str) -> GraphQLError:

@@ -54,9 +54,11 @@ class Executor:
         operation_name: str | None = None,
         operation_types: frozenset[OperationType] = QUERIES,
         extensions: dict[str, Any] | None = None,
+        wait: bool = False,
     ) -> ExecutionResult:
         """The result of one operation of ``query`` run with ``context`` (its caller's role),
-        within the caller's budget and caps (``budgets.bounded``), counted in the metrics.
+        within the caller's budget and caps (``budgets.bounded``: over a cap, refused at once,
+        or with ``wait`` once the budget has passed without a place), counted in the metrics.
 
         Raises strawberry's ``InvalidOperationTypeError`` for an operation of a type not in
         ``operation_types``, as ``schema.execute`` does."""
@@ -84,6 +86,7 @@ class Executor:
                 settings=context.settings,
                 caller=context.caller,
                 gate=self.gate,
+                wait=wait,
             )
         label = operation_label(operation_name, query, context.settings.max_tokens)
         observe(label, _outcome(result), time.perf_counter() - began, result.errors or ())
@@ -140,6 +143,7 @@ class InProcess:
             variables=variables,
             operation_name=operation_name,
             operation_types=QUERIES_AND_MUTATIONS if mutation else QUERIES,
+            wait=True,
         )
 
     async def caller_for_key(

@@ -34,11 +34,6 @@ ENGINE_RESTARTS = Counter(
 )
 
 
-ENGINE_MARGIN_MS = 50
-"""The engine's timeout ends this much before the budget, so that its own error (with the
-answer's other fields) comes before the API process stops waiting at the budget."""
-
-
 @dataclass(frozen=True)
 class Budget:
     """A request's time budget: ``ms`` from ``start`` (``time.monotonic``), set by ``setting``."""
@@ -74,7 +69,7 @@ async def statement(kind: Kind, timeout_ms: int) -> AsyncIterator[int]:
     budget left when that is less: a spent budget raises ``BudgetExceeded`` before sending), makes
     an engine timeout that the budget set a ``BudgetExceeded``, and counts the statement."""
     budget = _BUDGET.get()
-    left_ms = None if budget is None else budget.left_ms() - ENGINE_MARGIN_MS
+    left_ms = None if budget is None else budget.left_ms()
     bound_by_budget = left_ms is not None and left_ms < timeout_ms
     if budget is not None and left_ms is not None and bound_by_budget:
         timeout_ms = left_ms
