@@ -69,10 +69,10 @@ async def statement(kind: Kind, timeout_ms: int) -> AsyncIterator[int]:
     budget left when that is less: a spent budget raises ``BudgetExceeded`` before sending), makes
     an engine timeout that the budget set a ``BudgetExceeded``, and counts the statement."""
     budget = _BUDGET.get()
-    left_ms = None if budget is None else budget.left_ms()
-    bound_by_budget = left_ms is not None and left_ms < timeout_ms
-    if budget is not None and left_ms is not None and bound_by_budget:
-        timeout_ms = left_ms
+    if budget is not None and budget.left_ms() >= timeout_ms:
+        budget = None  # the statement's own timeout comes first
+    if budget is not None:
+        timeout_ms = budget.left_ms()
         if timeout_ms <= 0:
             STATEMENTS.labels(kind, "timeout").inc()
             raise budget.exceeded()
@@ -83,7 +83,7 @@ async def statement(kind: Kind, timeout_ms: int) -> AsyncIterator[int]:
         outcome = "ok"
     except QueryTimeout as error:
         outcome = "timeout"
-        if budget is not None and bound_by_budget:
+        if budget is not None:
             raise budget.exceeded() from error
         raise
     finally:
