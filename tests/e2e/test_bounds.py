@@ -5,6 +5,7 @@ refused beyond its cap while cheap reads answer, and ``/metrics`` counts what ha
 server logs JSON lines carrying the request id."""
 
 import json
+import math
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -138,7 +139,8 @@ def test_metrics_are_for_admins_and_count_what_happened(served: Served) -> None:
     reader = _metrics(served, served.keys["reader"])
     before = _samples(_metrics(served, served.keys["admin"]).text)
     served.server.query(CHEAP)
-    served.server.post(SLOW)
+    with ThreadPoolExecutor(2) as pool:  # one runs, one is refused
+        list(pool.map(served.server.post, [SLOW, SLOW]))
     admin = _metrics(served, served.keys["admin"])
     after = _samples(admin.text)
 
@@ -157,7 +159,9 @@ def test_metrics_are_for_admins_and_count_what_happened(served: Served) -> None:
     assert moved("crm_store_statements_total", kind="read", outcome="ok") >= 1
     assert moved("crm_store_statements_total", kind="read", outcome="timeout") >= 1
     assert moved("crm_store_statement_duration_seconds_count", kind="read") >= 2
-    assert after[("crm_rate_limit_refusals_total", (("limit", "expensive"),))] >= 1
+    assert moved("crm_errors_total", code="TOO_MANY_REQUESTS") == 1
+    assert moved("crm_rate_limit_refusals_total", limit="expensive") == 1
+    assert moved("crm_requests_total", operation="(unnamed)", outcome="refused") == 1
     assert ("crm_engine_restarts_total", ()) in after
     assert ("crm_compiled_read_failures_total", ()) in after
 
@@ -189,3 +193,14 @@ def test_metrics_on_their_own_port(tmp_path: Path) -> None:
     assert served.status_code == 200
     names = {family.name for family in text_string_to_metric_families(served.text)}
     assert {"crm_requests", "crm_store_statements", "crm_rate_limit_refusals"} <= names
+
+
+def test_a_key_may_run_two_network_questions_at_once(served: Served) -> None:
+    reader = served.keys["reader"]
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: served.server.post(SLOW, reader), range(4)))
+
+    refused = [r for r in answers if r.status_code == 429]
+    assert refused, [r.text for r in answers]
+    assert {_error(r)["extensions"]["limit"] for r in refused} == {"CRM_MAX_EXPENSIVE_PER_KEY"}  # type: ignore[index]
+    assert {int(r.headers["retry-after"]) for r in refused} == {math.ceil(READER_MS / 1000)}
