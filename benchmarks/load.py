@@ -141,10 +141,12 @@ async def _people(http: httpx.AsyncClient) -> list[str]:
 @contextmanager
 def demo_server(data_dir: Path | None) -> Iterator[str]:
     """``crm demo`` on a free loopback port; its base URL while it runs. Requests without a key
-    may write there (``CRM_ANONYMOUS_ROLE=editor``): the server is this run's own, on loopback."""
+    may write there (``CRM_ANONYMOUS_ROLE=editor``): the server is this run's own, on loopback.
+    Their network questions (the impact report) are not capped: the clients measure the API,
+    not the cap (``CRM_MAX_EXPENSIVE_ANONYMOUS``)."""
     with tempfile.TemporaryDirectory(prefix="crm-load-") as scratch:
         folder = data_dir or Path(scratch) / "crm-data"
-        env = os.environ | {"CRM_ANONYMOUS_ROLE": "editor"}
+        env = os.environ | {"CRM_ANONYMOUS_ROLE": "editor", "CRM_MAX_EXPENSIVE_ANONYMOUS": "1000"}
         log = Path(scratch) / "server.log"
         try:
             with crm_server(["demo", "--data-dir", str(folder)], env, log) as server:

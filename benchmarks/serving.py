@@ -117,13 +117,16 @@ async def drive(
 
 
 def server_env(settings: Settings) -> dict[str, str]:
-    """The environment that gives a ``crm`` process ``settings``' engine, graph and limits."""
+    """The environment that gives a ``crm`` process ``settings``' engine, graph, limits and
+    anonymous budget and cap."""
     values = {
         "CRM_DATA_DIR": str(settings.data_dir),
         "CRM_GRAPH_NAME": settings.graph_name,
         "CRM_FSYNC": settings.fsync.value,
         "CRM_MAX_PAGE_SIZE": str(settings.max_page_size),
         "CRM_QUERY_TIMEOUT_MS": str(settings.query_timeout_ms),
+        "CRM_BUDGET_ANONYMOUS_MS": str(settings.budget_anonymous_ms),
+        "CRM_MAX_EXPENSIVE_ANONYMOUS": str(settings.max_expensive_anonymous),
     }
     if settings.graph_url is not None:
         values["CRM_GRAPH_URL"] = settings.graph_url

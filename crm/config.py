@@ -29,6 +29,13 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class LogFormat(StrEnum):
+    """How the server writes its log lines."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
 class Settings(BaseSettings):
     """Everything the service and its tools can be configured with."""
 
@@ -136,6 +143,54 @@ class Settings(BaseSettings):
         description="The most nodes one expansion of an explorer's view may add (and ten times "
         "as many ties).",
     )
+    budget_anonymous_ms: int = Field(
+        default=5_000,
+        ge=1,
+        description="The longest one request without a key may run, in the engine and in the "
+        "API process; past it, a BUDGET_EXCEEDED error.",
+    )
+    budget_reader_ms: int = Field(
+        default=10_000, ge=1, description="The longest one request of a reader's key may run."
+    )
+    budget_editor_ms: int = Field(
+        default=30_000, ge=1, description="The longest one request of an editor's key may run."
+    )
+    budget_admin_ms: int = Field(
+        default=60_000, ge=1, description="The longest one request of an admin's key may run."
+    )
+    max_expensive_per_key: int = Field(
+        default=2,
+        ge=1,
+        description="How many network questions (crm/api/budgets.py) one key may have running "
+        "at once; beyond: 429 with Retry-After.",
+    )
+    max_expensive_anonymous: int = Field(
+        default=1,
+        ge=1,
+        description="How many network questions the requests without a key may have running "
+        "at once, all together; beyond: 429 with Retry-After.",
+    )
+    max_failed_key_checks: int = Field(
+        default=10,
+        ge=1,
+        description="How many failed key checks one client address, or one key id, may have "
+        "within failed_key_window_s; beyond: 429 with Retry-After, the key not checked.",
+    )
+    failed_key_window_s: float = Field(
+        default=60.0, gt=0, description="The window that max_failed_key_checks counts in."
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Serve /metrics on this port (on host, to anyone who reaches it) instead "
+        "of on the API's port to admin keys.",
+    )
+    log_format: LogFormat = Field(
+        default=LogFormat.TEXT,
+        description="`crm serve` and `crm demo` log lines as text, or as JSON objects (one a "
+        "line) with the request id.",
+    )
     compiled_reads: bool = Field(
         default=True,
         description="Answer queries the compiler supports with one Cypher statement per "
@@ -173,6 +228,13 @@ class Settings(BaseSettings):
         if self.session_secret.get_secret_value().lower() in PLACEHOLDER_SECRETS:
             raise ValueError("session_secret is a placeholder; set a real one in production")
         return self
+
+    def budget(self, role: Role | None) -> tuple[int, str]:
+        """The time budget (ms) of a request with a key of ``role`` (``None``: without a key),
+        and the setting that sets it."""
+        name = f"budget_{role.value if role is not None else 'anonymous'}_ms"
+        budget: int = getattr(self, name)
+        return budget, f"CRM_{name.upper()}"
 
 
 MIN_SESSION_SECRET = 32

@@ -31,3 +31,20 @@ class QueryTimeout(StoreError):
 
 class OutdatedGraph(CrmError):
     """The graph was written by an earlier version and needs ``crm migrate`` first."""
+
+
+class BudgetExceeded(QueryTimeout):
+    """A request ran past the time budget of its caller's role (``setting`` names it)."""
+
+    def __init__(self, budget_ms: int, setting: str) -> None:
+        super().__init__(f"the request ran past its time budget of {budget_ms} ms ({setting})")
+        self.budget_ms = budget_ms
+        self.setting = setting
+
+
+class TooManyFailures(CrmError):
+    """A client address or key id failed too many key checks lately: ask again in ``wait_s``."""
+
+    def __init__(self, wait_s: int) -> None:
+        super().__init__(f"too many failed key checks; try again in {wait_s} s")
+        self.wait_s = wait_s

@@ -14,15 +14,16 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, GraphQLObjectType, GraphQLResolveInfo, get_named_type
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from strawberry.extensions import SchemaExtension
 
 from crm.api.context import Context
 from crm.api.http import RequestRefused
+from crm.api.key_checks import FailedKeyChecks
 from crm.api.ties import TIE_FIELDS
 from crm.config import Settings
 from crm.domain import RelType
-from crm.errors import StoreUnavailable
+from crm.errors import StoreUnavailable, TooManyFailures
 from crm.graph.store import GraphStore
 from crm.keys import Caller, Role, parse_token, verify_secret
 from crm.queries.keys import key_by_id
@@ -116,22 +117,49 @@ class Unauthenticated(RequestRefused):
         )
 
 
-async def authenticate(request: Request, store: GraphStore, settings: Settings) -> Caller:
-    """The caller a request's ``Authorization`` header names, or the anonymous one."""
+async def authenticate(
+    request: Request, store: GraphStore, settings: Settings, failures: FailedKeyChecks
+) -> Caller:
+    """The caller a request's ``Authorization`` header names, or the anonymous one. A client
+    address or key id with too many recent ``failures`` is refused (429) unchecked."""
     header = request.headers.get("authorization")
     if header is None:
         if settings.anonymous_role is None:
             raise Unauthenticated("send an API key: Authorization: Bearer <key>")
         return Caller(None, settings.anonymous_role)
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer":
-        raise Unauthenticated("the Authorization header must be 'Bearer <key>'")
+    token = token.strip() if scheme.lower() == "bearer" else ""
     try:
-        return await caller_for_token(store, token.strip())
+        return await checked_caller(store, token, address_of(request), failures)
+    except TooManyFailures as refused:
+        headers = {"Retry-After": str(refused.wait_s)}
+        raise RequestRefused(str(refused), 429, "TOO_MANY_REQUESTS", headers) from None
     except StoreUnavailable:
         raise RequestRefused(
             "the graph store is unavailable; the key cannot be checked", 503, "STORE_UNAVAILABLE"
         ) from None
+
+
+def address_of(request: HTTPConnection) -> str:
+    """The client's address, as the server saw it."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+async def checked_caller(
+    store: GraphStore, token: str, address: str, failures: FailedKeyChecks
+) -> Caller:
+    """``caller_for_token``, unless the address or the key id has failed too often lately
+    (``TooManyFailures``, the key not checked); a failure is counted against both."""
+    parsed = parse_token(token)
+    key_id = None if parsed is None else parsed[0]
+    wait = failures.wait_s(address, key_id)
+    if wait is not None:
+        raise TooManyFailures(wait)
+    try:
+        return await caller_for_token(store, token)
+    except Unauthenticated:
+        failures.failed(address, key_id)
+        raise
 
 
 async def caller_for_token(store: GraphStore, token: str) -> Caller:

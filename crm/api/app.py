@@ -1,4 +1,5 @@
 """The ASGI app: GraphQL at ``/graphql``, liveness at ``/healthz``, readiness at ``/readyz``,
+the metrics at ``/metrics`` (to admin keys, unless ``CRM_METRICS_PORT`` serves them elsewhere),
 an explorer's view as a file at ``/export/network.<format>``, and the web site (``crm.web``) at
 every other path.
 
@@ -12,9 +13,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TypedDict, cast
 
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 
 from crm.api.access import authenticate
@@ -22,12 +24,14 @@ from crm.api.compiled import answerer
 from crm.api.context import Context
 from crm.api.execution import Executor, InProcess
 from crm.api.exports import NetworkExportEndpoint
-from crm.api.http import GraphQLEndpoint
+from crm.api.http import GraphQLEndpoint, RequestRefused
+from crm.api.key_checks import FailedKeyChecks
 from crm.api.schema import SCHEMA
 from crm.config import Environment, Settings
 from crm.errors import CrmError, StoreUnavailable
 from crm.graph import connect
 from crm.graph.store import GraphStore
+from crm.keys import Role
 from crm.web.site import create_site
 
 logger = logging.getLogger(__name__)
@@ -60,13 +64,25 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
             await store.close()
             logger.info("the graph store is closed (graph %s)", settings.graph_name)
 
+    failures = FailedKeyChecks(settings)
+
     async def context(request: Request) -> Context:
         store = _store(request)
-        caller = await authenticate(request, store, settings)
+        caller = await authenticate(request, store, settings, failures)
         return Context(store, settings, caller=caller, request_id=request.state.request_id)
 
+    async def metrics(request: Request) -> Response:
+        """The metrics, to admin keys (``CRM_METRICS_PORT`` unset)."""
+        try:
+            caller = await authenticate(request, _store(request), settings, failures)
+        except RequestRefused as refused:
+            return PlainTextResponse(str(refused), refused.status, refused.headers)
+        if caller.key_id is None or not caller.role.allows(Role.ADMIN):
+            return PlainTextResponse("/metrics needs an admin key", 403)
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
     executor = Executor(SCHEMA, answerer(SCHEMA))
-    site = create_site(InProcess(executor, settings))
+    site = create_site(InProcess(executor, settings, failures))
     graphql = GraphQLEndpoint(
         executor,
         context=context,
@@ -78,6 +94,11 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
             Route("/graphql", graphql, methods=None),
             Route("/healthz", _healthz, methods=["GET"]),
             Route("/readyz", _readyz, methods=["GET"]),
+            *(
+                [Route("/metrics", metrics, methods=["GET"])]
+                if settings.metrics_port is None
+                else []
+            ),
             Route("/export/network.{format}", NetworkExportEndpoint(executor, context)),
             Mount("", app=site.app()),
         ],

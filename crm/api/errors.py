@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from strawberry.extensions import SchemaExtension
 
 from crm.errors import (
+    BudgetExceeded,
     Conflict,
     CrmError,
     InvalidInput,
@@ -98,6 +99,9 @@ def _coded(error: GraphQLError, unexecuted: bool, request_id: str | None) -> Gra
     original = error.original_error
     if original is None or unexecuted:  # the request itself: it does not parse, validate or coerce
         return _with_code(error, error.message, "GRAPHQL_VALIDATION_FAILED")
+    if isinstance(original, BudgetExceeded):
+        more = {"budgetMs": original.budget_ms, "limit": original.setting}
+        return _with_code(error, str(original), "BUDGET_EXCEEDED", more)
     for kind, code in _CODES:
         if isinstance(original, kind):
             return _with_code(error, str(original), code)
@@ -105,12 +109,14 @@ def _coded(error: GraphQLError, unexecuted: bool, request_id: str | None) -> Gra
     return _with_code(error, "internal error", "INTERNAL_SERVER_ERROR")
 
 
-def _with_code(error: GraphQLError, message: str, code: str) -> GraphQLError:
+def _with_code(
+    error: GraphQLError, message: str, code: str, more: dict[str, object] | None = None
+) -> GraphQLError:
     return GraphQLError(
         message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={**(error.extensions or {}), "code": code},
+        extensions={**(error.extensions or {}), **(more or {}), "code": code},
     )

@@ -6,15 +6,21 @@ web's one way into the API: it builds a request's context for a caller, checks A
 keeps the web sessions' keys honest (a revoked key or a signed-out session signs no one in).
 """
 
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import strawberry
+from starlette.requests import HTTPConnection
 from strawberry.types.execution import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from crm.api.budgets import Gate, bounded, ran_out, retry_after
 from crm.api.context import Context
+from crm.api.key_checks import FailedKeyChecks
+from crm.api.logs import request_id_logged
+from crm.api.metrics import observe, operation_label
 from crm.config import Settings
 from crm.domain.values import now_timestamp
 from crm.graph.store import GraphStore
@@ -33,10 +39,11 @@ QUERIES_AND_MUTATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 @dataclass(frozen=True)
 class Executor:
-    """The schema, and the compiled path tried before it."""
+    """The schema, the compiled path tried before it, and the network questions running now."""
 
     schema: strawberry.Schema
     compiled: Compiled | None = None
+    gate: Gate = field(default_factory=Gate)
 
     async def execute(
         self,
@@ -47,23 +54,51 @@ class Executor:
         operation_name: str | None = None,
         operation_types: frozenset[OperationType] = QUERIES,
         extensions: dict[str, Any] | None = None,
+        wait: bool = False,
     ) -> ExecutionResult:
-        """The result of one operation of ``query`` run with ``context`` (its caller's role).
+        """The result of one operation of ``query`` run with ``context`` (its caller's role),
+        within the caller's budget and caps (``budgets.bounded``: over a cap, refused at once,
+        or with ``wait`` once the budget has passed without a place), counted in the metrics.
 
         Raises strawberry's ``InvalidOperationTypeError`` for an operation of a type not in
         ``operation_types``, as ``schema.execute`` does."""
-        if self.compiled is not None:
-            compiled = await self.compiled(query, variables, operation_name, context)
-            if compiled is not None:
-                return compiled
-        return await self.schema.execute(
-            query,
-            variable_values=variables,
-            context_value=context,
-            operation_name=operation_name,
-            allowed_operation_types=operation_types,
-            operation_extensions=extensions,
-        )
+
+        async def run() -> ExecutionResult:
+            if self.compiled is not None:
+                compiled = await self.compiled(query, variables, operation_name, context)
+                if compiled is not None:
+                    return compiled
+            return await self.schema.execute(
+                query,
+                variable_values=variables,
+                context_value=context,
+                operation_name=operation_name,
+                allowed_operation_types=operation_types,
+                operation_extensions=extensions,
+            )
+
+        began = time.perf_counter()
+        with request_id_logged(context.request_id):
+            result = await bounded(
+                run,
+                schema=self.schema._schema,
+                query=query,
+                settings=context.settings,
+                caller=context.caller,
+                gate=self.gate,
+                wait=wait,
+            )
+        label = operation_label(operation_name, query, context.settings.max_tokens)
+        observe(label, _outcome(result), time.perf_counter() - began, result.errors or ())
+        return result
+
+
+def _outcome(result: ExecutionResult) -> str:
+    if retry_after(result) is not None:
+        return "refused"
+    if ran_out(result):
+        return "budget_exceeded"
+    return "error" if result.errors else "ok"
 
 
 @dataclass(frozen=True)
@@ -81,6 +116,8 @@ class InProcess:
 
     executor: Executor
     settings: Settings
+    failures: FailedKeyChecks
+    """Failed key checks, counted with the API's own (``crm.api.key_checks``)."""
 
     def context(self, store: GraphStore, caller: Caller, request_id: str) -> Context:
         """A request's context: the app's store and settings, fresh loaders, the caller."""
@@ -106,16 +143,21 @@ class InProcess:
             variables=variables,
             operation_name=operation_name,
             operation_types=QUERIES_AND_MUTATIONS if mutation else QUERIES,
+            wait=True,
         )
 
-    async def caller_for_key(self, store: GraphStore, token: str) -> Caller | None:
-        """The caller of an API key (``crm_<id>_<secret>``); ``None`` for a key that is
-        malformed, unknown or revoked. Raises ``StoreUnavailable`` when it cannot be checked."""
+    async def caller_for_key(
+        self, store: GraphStore, token: str, request: HTTPConnection
+    ) -> Caller | None:
+        """The caller of an API key (``crm_<id>_<secret>``) sent with ``request``; ``None`` for
+        a key that is malformed, unknown or revoked. Raises ``TooManyFailures`` when the
+        client's address or the key id has failed too often lately (the key is not checked),
+        ``StoreUnavailable`` when it cannot be checked."""
         # Here, not at the top: access imports the HTTP endpoint, which imports this module.
-        from crm.api.access import Unauthenticated, caller_for_token  # noqa: PLC0415
+        from crm.api.access import Unauthenticated, address_of, checked_caller  # noqa: PLC0415
 
         try:
-            return await caller_for_token(store, token)
+            return await checked_caller(store, token, address_of(request), self.failures)
         except Unauthenticated:
             return None
 

@@ -20,8 +20,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from crm.api.budgets import BUDGET_EXCEEDED, TOO_MANY_REQUESTS, retry_after
 from crm.api.execution import Executor
 from crm.api.http import REQUEST_ID_HEADER, RequestRefused
+from crm.api.logs import set_request_id
 from crm.api.network.export import NetworkExportFormat
 
 logger = logging.getLogger(__name__)
@@ -53,6 +55,8 @@ _STATUS = {
     "FORBIDDEN": 403,
     "NOT_FOUND": 404,
     "STORE_UNAVAILABLE": 503,
+    TOO_MANY_REQUESTS: 429,
+    BUDGET_EXCEEDED: 503,
 }
 
 Context = Callable[[Request], Awaitable[Any]]
@@ -73,6 +77,7 @@ class NetworkExportEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         request.state.request_id = request_id = uuid4().hex
+        set_request_id(request_id)
         try:
             response = await _respond(self._executor, self._context, request)
         except Exception:
@@ -105,7 +110,10 @@ async def _respond(executor: Executor, context: Context, request: Request) -> Re
         first = result.errors[0]
         extensions = dict(first.extensions or {})
         code = str(extensions.pop("code", "GRAPHQL_VALIDATION_FAILED"))
-        return _error(_STATUS.get(code, 500), first.message, code, extensions=extensions)
+        wait = retry_after(result)
+        headers = None if wait is None else {"Retry-After": str(wait)}
+        status = _STATUS.get(code, 500)
+        return _error(status, first.message, code, headers, extensions=extensions)
     assert result.data is not None
     found = result.data["networkExport"]
     return Response(

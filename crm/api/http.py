@@ -24,7 +24,9 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
 
+from crm.api.budgets import ran_out, retry_after
 from crm.api.execution import QUERIES, QUERIES_AND_MUTATIONS, Executor
+from crm.api.logs import set_request_id
 from crm.api.negotiation import (
     GRAPHQL_RESPONSE_JSON,
     JSON,
@@ -96,6 +98,7 @@ class GraphQLEndpoint:
             return
         request = Request(scope, receive)
         request.state.request_id = request_id = uuid4().hex
+        set_request_id(request_id)
         try:
             response = await self._respond(request)
         except Exception:
@@ -253,6 +256,8 @@ def _is_request_error(result: ExecutionResult) -> bool:
     """
     if isinstance(result, PreExecutionError):
         return True
+    if ran_out(result):  # it ran, and was stopped
+        return False
     errors = result.errors or []
     return result.data is None and bool(errors) and all(e.path is None for e in errors)
 
@@ -264,8 +269,10 @@ def _request_error_status(media_type: str) -> int:
 
 
 def _result_response(result: ExecutionResult, media_type: str, request_id: str) -> Response:
-    """The result; when it has errors, ``extensions.requestId`` names the request in the log."""
-    request_error = _is_request_error(result)
+    """The result; when it has errors, ``extensions.requestId`` names the request in the log.
+    A request refused by a cap is a 429 with ``Retry-After``."""
+    wait = retry_after(result)
+    request_error = wait is not None or _is_request_error(result)
     body: dict[str, Any] = {} if request_error else {"data": result.data}
     extensions = dict(result.extensions or {})
     if result.errors:
@@ -273,6 +280,8 @@ def _result_response(result: ExecutionResult, media_type: str, request_id: str) 
         extensions["requestId"] = request_id
     if extensions:
         body["extensions"] = extensions
+    if wait is not None:
+        return _json_response(429, body, media_type, {"Retry-After": str(wait)})
     return _json_response(
         _request_error_status(media_type) if request_error else 200, body, media_type
     )

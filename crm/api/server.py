@@ -5,9 +5,11 @@ import logging
 from collections.abc import Callable
 
 import uvicorn
+from prometheus_client import start_http_server
 
+from crm.api import logs
 from crm.api.app import create_app
-from crm.config import Settings
+from crm.config import LogFormat, Settings
 from crm.errors import CrmError
 from crm.graph.connect import open_store
 from crm.graph.schema_version import require_current
@@ -49,13 +51,20 @@ def run(settings: Settings, ready: Callable[[str], None]) -> None:
     except CrmError as error:
         raise StartupFailed(str(error), error) from None
     app = create_app(settings, open_recorded)
+    json_logs = settings.log_format == LogFormat.JSON
+    if json_logs:
+        logs.use_json()
     config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
         log_level="info",
         lifespan="on",
+        log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
     )
+    metrics = None
+    if settings.metrics_port is not None:
+        metrics, _ = start_http_server(settings.metrics_port, addr=settings.host)
     server = uvicorn.Server(config)
     quiet = _ExpectedStartupFailure(failures)
     uvicorn_logger = logging.getLogger("uvicorn.error")
@@ -73,6 +82,8 @@ def run(settings: Settings, ready: Callable[[str], None]) -> None:
         address = f"{settings.host}:{settings.port}"
         raise StartupFailed(f"cannot listen on {address} (see above)", None) from None
     finally:
+        if metrics is not None:
+            metrics.shutdown()
         uvicorn_logger.removeFilter(quiet)
         access_logger.removeFilter(without_query)
 

@@ -34,6 +34,7 @@ from crm.errors import Conflict, InvalidInput, QueryTimeout, StoreError, StoreUn
 from crm.graph.dialect import FALKORDB, FalkorDBDialect
 from crm.graph.embedded import EmbeddedEngine
 from crm.graph.schema import GraphSchema, NodeProperty, RelationshipProperty
+from crm.graph.statements import ENGINE_RESTARTS, statement
 from crm.graph.store import Parameters, Record
 
 logger = logging.getLogger(__name__)
@@ -107,27 +108,33 @@ class FalkorDBStore:
     async def read(
         self, query: LiteralString, parameters: Parameters | None = None
     ) -> list[Record]:
-        result = await self._call(
-            lambda: self._answer(
-                self._graph.ro_query(query, dict(parameters or {}), timeout=self._timeout_ms)
-            ),
-            again=True,
-        )
+        async with statement("read", self._timeout_ms) as timeout_ms:
+            result = await self._call(
+                lambda: self._answer(
+                    self._graph.ro_query(query, dict(parameters or {}), timeout=timeout_ms),
+                    timeout_ms,
+                ),
+                again=True,
+            )
         return _records(result.header, result.result_set)
 
     async def write(
         self, query: LiteralString, parameters: Parameters | None = None
     ) -> list[Record]:
-        result = await self._call(
-            lambda: self._graph.query(query, dict(parameters or {}), timeout=self._timeout_ms),
-            again=False,
-        )
+        async with statement("write", self._timeout_ms) as timeout_ms:
+            result = await self._call(
+                lambda: self._graph.query(query, dict(parameters or {}), timeout=timeout_ms),
+                again=False,
+            )
         return _records(result.header, result.result_set)
 
     async def explain(self, query: LiteralString, parameters: Parameters | None = None) -> str:
         # GRAPH.EXPLAIN plans without running; an "EXPLAIN" prefix sent as a query would run it.
         plan = await self._call(
-            lambda: self._answer(self._graph.explain(query, dict(parameters or {}))), again=True
+            lambda: self._answer(
+                self._graph.explain(query, dict(parameters or {})), self._timeout_ms
+            ),
+            again=True,
         )
         return str(plan)
 
@@ -221,7 +228,9 @@ class FalkorDBStore:
             await asyncio.sleep(0.05)
 
     async def ping(self) -> None:
-        await self._call(lambda: self._answer(self._db.connection.ping()), again=True)
+        await self._call(
+            lambda: self._answer(self._db.connection.ping(), self._timeout_ms), again=True
+        )
 
     async def compact(self) -> None:
         """Rewrite the append-only file from what the graph holds now (``BGREWRITEAOF``) and
@@ -280,7 +289,8 @@ class FalkorDBStore:
 
     async def _persistence(self) -> dict[str, Any]:
         info: dict[str, Any] = await self._call(
-            lambda: self._answer(self._db.connection.info("persistence")), again=True
+            lambda: self._answer(self._db.connection.info("persistence"), self._timeout_ms),
+            again=True,
         )
         return info
 
@@ -291,11 +301,11 @@ class FalkorDBStore:
             )
         await asyncio.sleep(_COMPACT_POLL_S)
 
-    async def _answer[T](self, request: Awaitable[T]) -> T:
-        """A read's answer, due when the engine's own timeout has passed and ``wait_s`` more: an
-        engine that hangs (stopped, overloaded) is unavailable, not waited for forever. Writes
-        are not cut short: the engine may still apply them."""
-        limit = self._timeout_ms / 1000 + self._wait_s
+    async def _answer[T](self, request: Awaitable[T], timeout_ms: int) -> T:
+        """A read's answer, due when the engine's own timeout (``timeout_ms``) has passed and
+        ``wait_s`` more: an engine that hangs (stopped, overloaded) is unavailable, not waited
+        for forever. Writes are not cut short: the engine may still apply them."""
+        limit = timeout_ms / 1000 + self._wait_s
         try:
             return await asyncio.wait_for(request, limit)
         except TimeoutError:
@@ -335,6 +345,7 @@ class FalkorDBStore:
             ) from None
 
     async def _restart(self, engine: EmbeddedEngine) -> None:
+        ENGINE_RESTARTS.inc()
         await asyncio.to_thread(engine.revive)
         await self._disconnect()
 

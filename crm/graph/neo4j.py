@@ -31,12 +31,17 @@ from neo4j.graph import Node, Path, Relationship
 from neo4j.time import Date, DateTime, Duration, Time
 
 from crm.config import Settings
-from crm.errors import Conflict, InvalidInput, StoreError, StoreUnavailable
+from crm.errors import Conflict, InvalidInput, QueryTimeout, StoreError, StoreUnavailable
+from crm.graph import statements
 from crm.graph.dialect import NEO4J, NEO4J_GDS, Neo4jDialect
 from crm.graph.schema import GraphSchema
 from crm.graph.store import Parameters, Record
 
 logger = logging.getLogger(__name__)
+
+_TIMED_OUT = "Transaction.TransactionTimedOut"
+"""In the codes of a transaction stopped by its timeout (the request's budget, or
+``CRM_QUERY_TIMEOUT_MS``)."""
 
 URL_SCHEMES = ("neo4j", "neo4j+s", "bolt", "bolt+s")
 """``neo4j`` routes (clusters, Aura); ``bolt`` talks to one server; ``+s`` encrypts."""
@@ -79,7 +84,7 @@ class Neo4jStore:
     def __init__(self, driver: AsyncDriver, settings: Settings) -> None:
         self._driver = driver
         self._database = settings.neo4j_database
-        self._timeout_s = settings.query_timeout_ms / 1000
+        self._timeout_ms = settings.query_timeout_ms
         self._ping_bound_s = settings.neo4j_connection_timeout_s + 1
         self._where = settings.graph_url or ""  # never with credentials: ``open`` refuses them
         self._dialect = NEO4J
@@ -134,9 +139,13 @@ class Neo4jStore:
     async def _run(
         self, query: LiteralString, parameters: Parameters | None, routing: RoutingControl
     ) -> list[Record]:
-        async with translate_errors(self._where):
+        kind: statements.Kind = "read" if routing is RoutingControl.READ else "write"
+        async with (
+            statements.statement(kind, self._timeout_ms) as timeout_ms,
+            translate_errors(self._where),
+        ):
             result = await self._driver.execute_query(
-                neo4j.Query(query, timeout=self._timeout_s),
+                neo4j.Query(query, timeout=timeout_ms / 1000),
                 dict(parameters or {}),
                 routing_=routing,
                 database_=self._database,
@@ -215,6 +224,8 @@ async def translate_errors(where: str) -> AsyncIterator[None]:
     except ConstraintError as error:
         raise Conflict(error.message or str(error)) from error
     except TransientError as error:
+        if _TIMED_OUT in (error.code or ""):  # Neo4j 4's code for a transaction timeout
+            raise QueryTimeout("the statement ran longer than CRM_QUERY_TIMEOUT_MS") from error
         # What is left after the driver's retries: a deadlock with a concurrent write.
         raise Conflict(error.message or str(error)) from error
     except Neo4jError as error:
@@ -223,6 +234,8 @@ async def translate_errors(where: str) -> AsyncIterator[None]:
                 f"the stored graph breaks a unique constraint; remove the duplicates and start "
                 f"again ({error.message})"
             ) from error
+        if _TIMED_OUT in (error.code or ""):  # Neo4j 5's, ...TimedOutClientConfiguration
+            raise QueryTimeout("the statement ran longer than CRM_QUERY_TIMEOUT_MS") from error
         raise StoreError(error.message or str(error)) from error
     except DriverError as error:
         raise StoreError(str(error)) from error

@@ -25,6 +25,11 @@ class StoreDown(Exception):
     """The graph store did not answer."""
 
 
+class Busy(Exception):
+    """The page's question ran out of its time budget, or found no place among the network
+    questions running (``crm.api.budgets``)."""
+
+
 class BadInput(Exception):
     """The API refused the visitor's input (a search text without words, a stale cursor)."""
 
@@ -70,6 +75,8 @@ def data_of(result_data: Any, errors: list[Any] | None, request_id: str) -> dict
     codes = {(error.extensions or {}).get("code") for error in errors or []}
     if "STORE_UNAVAILABLE" in codes:
         raise StoreDown
+    if codes & {"TOO_MANY_REQUESTS", "BUDGET_EXCEEDED"}:
+        raise Busy
     if "NOT_FOUND" in codes:
         raise PageNotFound
     if errors and codes <= CODES_OF_BAD_INPUT:

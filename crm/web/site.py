@@ -28,7 +28,7 @@ from crm.web.i18n import LANGUAGES, Formats, negotiate, pick, translations
 from crm.web.labels import enum_label, role_label
 from crm.web.links import record_href, sign_in_href
 from crm.web.nav import NavItem
-from crm.web.operations import BadInput, OperationFailed, PageNotFound, StoreDown
+from crm.web.operations import BadInput, Busy, OperationFailed, PageNotFound, StoreDown
 from crm.web.page import Forbidden, SignInNeeded
 from crm.web.pages import PAGES
 from crm.web.security import SecurityHeaders, secure
@@ -94,6 +94,7 @@ class Site:
                 HTTPException: self._http_error,
                 PageNotFound: self._not_found,
                 StoreDown: self._store_down,
+                Busy: self._busy,
                 SignInNeeded: self._sign_in_needed,
                 SessionEnded: self._session_ended,
                 Forbidden: self._forbidden,
@@ -177,6 +178,11 @@ class Site:
 
     async def _store_down(self, request: Request, _: Exception) -> Response:
         response = self._error(request, 503, "errors/store_down.html")
+        response.headers["Retry-After"] = "5"
+        return response
+
+    async def _busy(self, request: Request, _: Exception) -> Response:
+        response = self._error(request, 503, "errors/busy.html")
         response.headers["Retry-After"] = "5"
         return response
 

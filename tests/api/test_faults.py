@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from prometheus_client import REGISTRY
 from starlette.testclient import TestClient
 
 from crm.api.app import create_app
@@ -38,7 +39,12 @@ def quick(settings: Settings) -> Settings:
     return settings.model_copy(update={"store_wait_s": WAIT_S, "anonymous_role": Role.EDITOR})
 
 
+def restarts() -> float:
+    return REGISTRY.get_sample_value("crm_engine_restarts_total") or 0.0
+
+
 def test_a_killed_engine_is_started_again_and_keeps_every_write(quick: Settings) -> None:
+    restarted = restarts()
     with TestClient(create_app(quick)) as client:
         assert client.post("/graphql", json=CREATE).json()["data"]["createTopic"]["created"]
         kill_engine(quick.data_dir)
@@ -52,6 +58,7 @@ def test_a_killed_engine_is_started_again_and_keeps_every_write(quick: Settings)
     assert ready.status_code == 200
     assert written["data"]["createTopic"] == {"created": True, "errors": []}
     assert after == {"data": {"topics": {"totalCount": 2}}}
+    assert restarts() == restarted + 2  # counted in the metrics
 
 
 def test_an_engine_that_cannot_come_back_is_answered_fast_then_recovers(quick: Settings) -> None:

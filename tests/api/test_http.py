@@ -4,7 +4,7 @@ import itertools
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx2 as httpx
@@ -19,6 +19,8 @@ from starlette.websockets import WebSocketDisconnect
 
 from crm.api.execution import Executor
 from crm.api.http import GraphQLEndpoint
+from crm.config import Settings
+from crm.keys import Caller, Role
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -28,8 +30,12 @@ BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.
 @dataclass
 class Context:
     serial: int
-    caller: str | None
+    who: str | None
     recorded: list[str]
+    settings: Settings = field(default_factory=Settings)
+    caller: Caller = field(default_factory=lambda: Caller(None, Role.READER))
+    """What the executor reads of every context: the caller's budget and caps."""
+    request_id: str = "test"
 
 
 @strawberry.type
@@ -40,7 +46,7 @@ class Query:
 
     @strawberry.field
     def caller(self, info: strawberry.Info[Context, None]) -> str | None:
-        return info.context.caller
+        return info.context.who
 
     @strawberry.field
     def echo(self, text: str) -> str:

@@ -1,14 +1,17 @@
 """``CRM_QUERY_TIMEOUT_MS`` reaches the engine: it stops reads and writes that run longer, and
-a stopped write writes nothing."""
+a stopped write writes nothing. A request's budget, when shorter, is the engine's timeout."""
 
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from prometheus_client import REGISTRY
 
 from crm.config import load_settings
-from crm.errors import QueryTimeout
+from crm.errors import BudgetExceeded, QueryTimeout
 from crm.graph.connect import open_store
+from crm.graph.statements import Budget, within
 from crm.graph.store import GraphStore
 
 TIMEOUT_MS = 300
@@ -39,3 +42,32 @@ async def test_a_long_write_is_stopped_and_writes_nothing(slow_store: GraphStore
     rows = await slow_store.read("MATCH (n:Written) RETURN count(n) AS n")
     assert rows == [{"n": 0}]
     assert await slow_store.read("MATCH (n:Slow) RETURN count(n) AS n") == [{"n": 1000}]
+
+
+async def test_a_budget_shorter_than_the_timeout_stops_a_read_in_the_engine(
+    slow_store: GraphStore,
+) -> None:
+    budget = Budget(TIMEOUT_MS // 2, "CRM_BUDGET_READER_MS", time.monotonic())
+    with within(budget), pytest.raises(BudgetExceeded, match="CRM_BUDGET_READER_MS") as raised:
+        await slow_store.read(_SLOW_MATCH + "RETURN count(*) AS n")
+
+    # the engine stopped it: its own timeout error is the cause
+    assert isinstance(raised.value.__cause__, QueryTimeout)
+    assert not isinstance(raised.value.__cause__, BudgetExceeded)
+    assert raised.value.budget_ms == TIMEOUT_MS // 2
+
+
+async def test_a_spent_budget_sends_nothing(slow_store: GraphStore) -> None:
+    spent = Budget(1, "CRM_BUDGET_ANONYMOUS_MS", time.monotonic() - 1)
+    sent = REGISTRY.get_sample_value(
+        "crm_store_statements_total", {"kind": "write", "outcome": "ok"}
+    )
+
+    with within(spent), pytest.raises(BudgetExceeded):
+        await slow_store.write("CREATE (:Written)")
+
+    assert await slow_store.read("MATCH (n:Written) RETURN count(n) AS n") == [{"n": 0}]
+    after = REGISTRY.get_sample_value(
+        "crm_store_statements_total", {"kind": "write", "outcome": "ok"}
+    )
+    assert after == sent

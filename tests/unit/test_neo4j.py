@@ -21,7 +21,14 @@ from starlette.testclient import TestClient
 
 from crm.api.app import create_app
 from crm.config import Settings
-from crm.errors import Conflict, CrmError, InvalidInput, StoreError, StoreUnavailable
+from crm.errors import (
+    Conflict,
+    CrmError,
+    InvalidInput,
+    QueryTimeout,
+    StoreError,
+    StoreUnavailable,
+)
 from crm.graph.connect import open_store
 from crm.graph.neo4j import URL_SCHEMES, Neo4jStore, plain, records, translate_errors
 from crm.graph.store import GraphStore
@@ -158,6 +165,18 @@ def server_error(code: str, message: str = "refused") -> Neo4jError:
             "read access mode",
         ),
         (TransactionError(None, "closed"), StoreError, "closed"),
+        (
+            server_error(
+                "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration", "timed out"
+            ),
+            QueryTimeout,
+            "CRM_QUERY_TIMEOUT_MS",
+        ),
+        (
+            server_error("Neo.TransientError.Transaction.TransactionTimedOut", "timed out"),
+            QueryTimeout,
+            "CRM_QUERY_TIMEOUT_MS",
+        ),
     ],
     ids=lambda value: type(value).__name__ if isinstance(value, Exception) else None,
 )

@@ -4,8 +4,10 @@ caller exactly as over HTTP, and API keys checked to their caller (for signing i
 from typing import Any
 
 import pytest
+from starlette.requests import HTTPConnection
 
 from crm.api.execution import Executor, InProcess
+from crm.api.key_checks import FailedKeyChecks
 from crm.api.schema import SCHEMA
 from crm.config import Settings
 from crm.graph.store import GraphStore
@@ -13,11 +15,13 @@ from crm.keys import Caller, Role, new_key
 from crm.queries.keys import create_key, revoke_key
 from tests.api.conftest import Api
 
+CLIENT = HTTPConnection({"type": "http", "client": ("10.0.0.9", 1000), "headers": []})
+"""A request's connection, for the address its key checks are counted against."""
 EMAIL = '{ person(id: "p-jana-fiktivberg") { familyName email } }'
 
 
 def runner(settings: Settings) -> InProcess:
-    return InProcess(Executor(SCHEMA), settings)
+    return InProcess(Executor(SCHEMA), settings, FailedKeyChecks(settings))
 
 
 @pytest.mark.parametrize(("role", "forbidden"), [(Role.READER, True), (Role.EDITOR, False)])
@@ -44,7 +48,7 @@ def test_a_key_is_checked_to_its_caller(site: Api, site_settings: Settings) -> N
         await revoke_key(store, revoked.key_id, "2026-01-02T00:00:00Z")
         checking = runner(site_settings)
         return [
-            await checking.caller_for_key(store, token)
+            await checking.caller_for_key(store, token, CLIENT)
             for token in (
                 key.token,
                 revoked.token,

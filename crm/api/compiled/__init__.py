@@ -65,7 +65,7 @@ def answerer(schema: strawberry.Schema) -> Compiled:
         except (NotCompilable, _Missing, CrmError):
             return None
         except Exception:
-            COMPILED_READ_FAILURES.increment()
+            COMPILED_READ_FAILURES.inc()
             logger.exception(
                 "request %s: the compiled read failed; the resolvers answer it",
                 context.request_id,

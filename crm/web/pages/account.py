@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from crm.errors import StoreUnavailable
+from crm.errors import StoreUnavailable, TooManyFailures
 from crm.web import csrf, forms
 from crm.web.flash import flash
 from crm.web.forms import STATUS, Form
@@ -44,9 +44,15 @@ async def sign_in(request: Request) -> Response:
     token = form.required("key")
     form.values["key"] = ""  # a key is never shown back
     try:
-        caller = await site.runner.caller_for_key(request.state.store, token)
+        caller = await site.runner.caller_for_key(request.state.store, token, request)
     except StoreUnavailable:
         raise StoreDown from None
+    except TooManyFailures as refused:
+        message = N_("Too many keys that were not valid; try again in %(seconds)s seconds.")
+        form.problem("key", form.gettext(message) % {"seconds": refused.wait_s})
+        response = _show(request, lang, form, 429, valid=valid)
+        response.headers["Retry-After"] = str(refused.wait_s)
+        return response
     if caller is None or caller.key_id is None:
         message = N_("This key is not valid: it may be mistyped, or it has been revoked.")
         form.problem("key", form.gettext(message))
