@@ -64,6 +64,18 @@ class Settings(BaseSettings):
     max_page_size: int = Field(
         default=1000, ge=1, le=100_000, description="The largest `first` a list accepts."
     )
+    brokers_exact_up_to: int = Field(
+        default=500,
+        ge=0,
+        description="`brokers`: up to this many people who have interacted, exact scores; "
+        "above, an estimate from a sample of them (the answer says which).",
+    )
+    brokers_sample: int = Field(
+        default=100,
+        ge=1,
+        description="`brokers` above `CRM_BROKERS_EXACT_UP_TO`: how many people the shortest "
+        "paths are followed from (drawn with a fixed seed).",
+    )
     neo4j_user: str = Field(default="neo4j", min_length=1, description="Neo4j: the user name.")
     neo4j_password: SecretStr = Field(
         default=SecretStr(""), description="Neo4j: the password (never logged or shown)."
