@@ -2,12 +2,15 @@
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 
 import uvicorn
+from starlette.applications import Starlette
+from uvicorn.supervisors import Multiprocess
 
 from crm.api.app import create_app
-from crm.config import Settings
+from crm.config import Settings, environment, load_settings
 from crm.errors import CrmError
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
@@ -40,6 +43,9 @@ def run(settings: Settings, ready: Callable[[str], None]) -> None:
         session_secret(settings)  # made now (in development) rather than on the first sign-in
     except CrmError as error:
         raise StartupFailed(str(error), error) from None
+    if settings.workers > 1:
+        _run_workers(settings, ready)
+        return
     app = create_app(settings, open_recorded)
     config = uvicorn.Config(
         app,
@@ -67,6 +73,42 @@ def run(settings: Settings, ready: Callable[[str], None]) -> None:
     finally:
         uvicorn_logger.removeFilter(quiet)
         access_logger.removeFilter(without_query)
+
+
+def worker_app() -> Starlette:
+    """The app of one of ``crm serve --workers N``'s processes: the settings come from the
+    environment the supervisor set (``environment``)."""
+    logging.getLogger("uvicorn.access").addFilter(_WithoutQuery())
+    return create_app(load_settings())
+
+
+def _run_workers(settings: Settings, ready: Callable[[str], None]) -> None:
+    """Serve with ``settings.workers`` processes on one socket, under uvicorn's supervisor
+    (which starts a worker again when one dies and stops them all on Ctrl-C). Each worker opens
+    the store itself: the embedded engine is shared by every process that opens its folder (a
+    lease each), a server by URL is connected to by each."""
+    os.environ.update(environment(settings))
+    config = uvicorn.Config(
+        f"{__name__}:worker_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level="info",
+        lifespan="on",
+    )
+    try:
+        sock = config.bind_socket()
+    except SystemExit:
+        address = f"{settings.host}:{settings.port}"
+        raise StartupFailed(f"cannot listen on {address} (see above)", None) from None
+    try:
+        port = sock.getsockname()[1]
+        host = f"[{settings.host}]" if ":" in settings.host else settings.host
+        ready(f"http://{host}:{port}/graphql")
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()
 
 
 async def _serve_until_stopped(

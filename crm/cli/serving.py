@@ -44,15 +44,29 @@ def register(app: typer.Typer) -> None:
     app.command()(demo)
 
 
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        max=64,
+        help="How many API processes serve the port (sharing the engine); default 1 "
+        "\\[env: CRM_WORKERS].",
+        show_default=False,
+    ),
+]
+
+
 def serve(
     host: Host = None,
     port: Port = None,
     data_dir: DataDir = None,
     graph_url: GraphUrl = None,
+    workers: Workers = None,
 ) -> None:
     """Serve the web site and the GraphQL API (at /graphql, with /healthz and /readyz) until
     Ctrl-C."""
-    _serve(settings(data_dir=data_dir, graph_url=graph_url, host=host, port=port))
+    chosen = settings(data_dir=data_dir, graph_url=graph_url, host=host, port=port, workers=workers)
+    _serve(chosen)
 
 
 def demo(
