@@ -13,7 +13,8 @@ import psutil
 import pytest
 
 from benchmarks.serving import Server, crm_server, server_env
-from crm.config import Role, load_settings
+from crm.config import load_settings
+from crm.keys import Role
 
 CONNECTIONS = 40
 """Fresh connections tried until each worker holds one (the kernel hands them out)."""
