@@ -5,7 +5,7 @@
   graph;
 - introduction paths between people with 2,000 interactions on each hop against people with 1,
   on a graph of their own in the same engine (two chains of four people, ``PARALLEL``
-  interactions a hop in one, one in the other);
+  interactions a hop in one, on as many days and of every kind, one in the other);
 - brokers on the loaded graph: the first answer (computed: an estimate above
   ``CRM_BROKERS_EXACT_UP_TO`` people) against the answer kept for the graph's version, and the
   estimate's top ten against the exact top ten (every person a source; skipped when that would
@@ -15,7 +15,7 @@
 import statistics
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import LiteralString
 
 from benchmarks.bench import Bench
@@ -27,6 +27,7 @@ from crm.queries.network.answers import Answers
 from crm.queries.network.brokers import Ranking, brokers, read_contacts
 from crm.queries.network.communities import communities
 from crm.queries.network.paths import introduction_paths
+from crm.queries.network.strength import KIND_WEIGHTS
 
 SECTION = "pairs"
 PARALLEL = 2000
@@ -43,11 +44,12 @@ UNWIND $people AS id CREATE (:Person {id: id, country: 'DK', givenName: 'P', fam
 _HOPS: LiteralString = """
 UNWIND $hops AS hop
 MATCH (a:Person {id: hop.a}) MATCH (b:Person {id: hop.b})
-UNWIND range(1, hop.repeats) AS n
-CREATE (a)-[:INTERACTED {id: hop.a + '-' + hop.b + '-' + toString(n), kind: 'meeting',
-       date: '2020-01-01', source: 'bench'}]->(b)
+UNWIND range(0, size(hop.dates) - 1) AS n
+CREATE (a)-[:INTERACTED {id: hop.a + '-' + hop.b + '-' + toString(n),
+       kind: $kinds[n % size($kinds)], date: hop.dates[n], source: 'bench'}]->(b)
 """
-"""``repeats`` interactions between each hop's two people."""
+"""An interaction between each hop's two people on each of its ``dates`` (of every kind in
+turn)."""
 
 
 async def run(bench: Bench) -> list[Figure]:
@@ -101,11 +103,11 @@ async def _paths(store: GraphStore, day: str, runs: int) -> Figure:
     await store.write("MATCH (n) DETACH DELETE n")
     await store.write(_PEOPLE, {"people": [f"{kind}-{k}" for kind in chains for k in range(4)]})
     hops = [
-        {"a": f"{kind}-{k}", "b": f"{kind}-{k + 1}", "repeats": repeats}
+        {"a": f"{kind}-{k}", "b": f"{kind}-{k + 1}", "dates": _days(repeats)}
         for kind, repeats in chains.items()
         for k in range(3)
     ]
-    await store.write(_HOPS, {"hops": hops})
+    await store.write(_HOPS, {"hops": hops, "kinds": sorted(KIND_WEIGHTS)})
 
     async def path(kind: str) -> object:
         found = await introduction_paths(
@@ -129,6 +131,12 @@ async def _paths(store: GraphStore, day: str, runs: int) -> Figure:
         target=Target(2.0, "within 2x"),
         details={"runs": runs, "hops": 3},
     )
+
+
+def _days(count: int) -> list[str]:
+    """``count`` days, one a day back from the start of 2020 (a tie of years of contact)."""
+    start = date(2020, 1, 1)
+    return [(start - timedelta(days=n)).isoformat() for n in range(count)]
 
 
 async def _brokers(store: GraphStore, bench: Bench, day: str) -> list[Figure]:
