@@ -6,6 +6,9 @@
 - introduction paths between people with 2,000 interactions on each hop against people with 1,
   on a graph of their own in the same engine (two chains of four people, ``PARALLEL``
   interactions a hop in one, on as many days and of every kind, one in the other);
+- the ties of 1,000 people in one request (``people(first: 1000) { nodes { ties } }``, run
+  in-process through the API's executor) against the product's ties statement for the same
+  people sent directly (a hand-written statement: what the request cannot do with less);
 - brokers on the loaded graph: the first answer (computed: an estimate above
   ``CRM_BROKERS_EXACT_UP_TO`` people) against the answer kept for the graph's version, and the
   estimate's top ten against the exact top ten (every person a source; skipped when that would
@@ -20,14 +23,20 @@ from typing import LiteralString
 
 from benchmarks.bench import Bench
 from benchmarks.report import Better, Figure, Target
+from crm.api.compiled import answerer
+from crm.api.context import Context
+from crm.api.execution import Executor
+from crm.api.schema import SCHEMA
 from crm.domain import Label
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
+from crm.keys import Caller, Role
 from crm.queries.network.answers import Answers
 from crm.queries.network.brokers import Ranking, brokers, read_contacts
 from crm.queries.network.communities import communities
 from crm.queries.network.paths import introduction_paths
 from crm.queries.network.strength import KIND_WEIGHTS
+from crm.queries.network.ties import person_ties
 
 SECTION = "pairs"
 PARALLEL = 2000
@@ -57,7 +66,11 @@ async def run(bench: Bench) -> list[Figure]:
     runs = QUICK_RUNS if bench.quick else RUNS
     store = await open_store(bench.settings())
     try:
-        figures = [await _communities(store, day, runs), *await _brokers(store, bench, day)]
+        figures = [
+            await _communities(store, day, runs),
+            await _ties(store, bench, day, runs),
+            *await _brokers(store, bench, day),
+        ]
     finally:
         await store.close()
     chains = await open_store(bench.settings(graph="bench-parallel"))
@@ -130,6 +143,45 @@ async def _paths(store: GraphStore, day: str, runs: int) -> Figure:
         baseline_value=once,
         target=Target(2.0, "within 2x"),
         details={"runs": runs, "hops": 3},
+    )
+
+
+TIES_OF = 1000
+_TIES_REQUEST = """query($first: Int!, $asOf: Date!) { people(first: $first) { nodes { recordId
+  ties(first: 5, asOf: $asOf) { strength lastContact crossesBorder person { id familyName }
+  evidence { interactions { kind count } } } } } }"""
+
+
+async def _ties(store: GraphStore, bench: Bench, day: str, runs: int) -> Figure:
+    settings = bench.settings()
+    executor = Executor(SCHEMA, answerer(SCHEMA))
+    variables = {"first": TIES_OF, "asOf": day}
+
+    async def request() -> list[str]:
+        context = Context(store, settings, caller=Caller(None, Role.READER))
+        result = await executor.execute(_TIES_REQUEST, context, variables=variables)
+        assert not result.errors, result.errors
+        assert result.data is not None
+        return [node["recordId"] for node in result.data["people"]["nodes"]]
+
+    ids = await request()
+
+    async def direct() -> object:
+        return await person_ties(store, ids, first=5, cross_border=None, as_of=day)
+
+    await direct()
+    ours = await _median(request, runs)
+    floor = await _median(direct, runs)
+    return Figure(
+        section=SECTION,
+        name=f"ties of {len(ids):,} people in one request, median",
+        value=ours,
+        unit="s",
+        better=Better.LOWER,
+        baseline="the product's ties statement for them, sent directly",
+        baseline_value=floor,
+        target=Target(1.5, "within 1.5x"),
+        details={"runs": runs, "people": len(ids)},
     )
 
 

@@ -128,10 +128,7 @@ def tie_strength(carry: LiteralString) -> LiteralString:
     keep: LiteralString = carry + ", a, b" if carry else "a, b"
     return f"""
 OPTIONAL MATCH (a)-[i:INTERACTED]-(b) WHERE i.date <= $asOf
-WITH {keep}, i.kind AS kind, count(i) AS times, max(i.date) AS last,
-     sum($kindWeights[i.kind] * {recency("i.date")}) AS weight
-WITH {keep}, collect(CASE WHEN kind IS NULL THEN null ELSE
-     {{kind: kind, times: times, last: last, weight: weight}} END) AS meetings
+WITH {keep}, collect(i) AS meetings
 OPTIONAL MATCH (a)-[:ATTENDED]->(e:Event)<-[:ATTENDED]-(b) WHERE e.date <= $asOf
 OPTIONAL MATCH (e)<-[:ATTENDED]-(x:Person)
 WITH {keep}, meetings, e, count(x) AS attendees
@@ -155,7 +152,7 @@ WITH {keep}, meetings, events, shared,
      collect(DISTINCT CASE WHEN n IS NOT NULL AND coalesce(n.startedOn, born, '') <= $asOf
              THEN {{id: n.id, name: n.name}} END) AS initiatives
 WITH {keep}, meetings, events, shared, initiatives,
-     reduce(s = 0.0, m IN meetings | s + m.weight)
+     reduce(s = 0.0, m IN meetings | s + $kindWeights[m.kind] * {recency("m.date")})
      + reduce(s = 0.0, v IN events | s + $eventWeight * $eventSize
               / CASE WHEN v.attendees > $eventSize THEN v.attendees ELSE $eventSize END
               * {recency("v.date")})
@@ -164,10 +161,10 @@ WITH {keep}, meetings, events, shared, initiatives,
 WITH {keep}, {{
   raw: raw,
   strength: raw / (raw + $saturation),
-  lastContact: reduce(last = null, d IN [m IN meetings | m.last] + [v IN events | v.date] |
+  lastContact: reduce(last = null, d IN [m IN meetings | m.date] + [v IN events | v.date] |
                       CASE WHEN last IS NULL OR d > last THEN d ELSE last END),
-  interactions: [m IN [k IN keys($kindWeights) | [m IN meetings WHERE m.kind = k]]
-                 WHERE size(m) > 0 | {{kind: m[0].kind, count: m[0].times}}],
+  interactions: [k IN keys($kindWeights) WHERE size([m IN meetings WHERE m.kind = k]) > 0 |
+                 {{kind: k, count: size([m IN meetings WHERE m.kind = k])}}],
   events: [v IN events | {{id: v.id, title: v.title, date: v.date}}],
   organizations: [v IN shared | {{label: v.label, id: v.id, name: v.name}}],
   initiatives: initiatives
