@@ -147,7 +147,7 @@ async def _paths(store: GraphStore, day: str, runs: int) -> Figure:
 
 
 TIES_OF = 1000
-QUICK_TIES_OF = 50
+QUICK_TIES_OF = 10
 """People whose ties one request reads: the issue's 1,000; fewer in a quick run (a person of a
 large employer has hundreds of colleagues to rate)."""
 _TIES_REQUEST = """query($first: Int!, $asOf: Date!) { people(first: $first) { nodes { recordId

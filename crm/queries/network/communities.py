@@ -26,15 +26,13 @@ RETURN DISTINCT p.id AS person, o.id AS organization
 )
 """Who worked where on ``$asOf``."""
 
-_ORGANIZATIONS: LiteralString = "MATCH (o:Organization) RETURN o.id AS id"
+_ORGANIZATIONS: LiteralString = (
+    "MATCH (o:Organization) RETURN o.id AS id, o.country AS country ORDER BY id"
+)
 
-_COMPONENTS: LiteralString = """
-UNWIND $components AS row
-MATCH (o:Organization {id: row.id})
-RETURN o, row.component AS component, row.component AS community
+_MEMBERS: LiteralString = """
+UNWIND $ids AS id MATCH (o:Organization {id: id}) RETURN o.id AS id, properties(o) AS properties
 """
-"""A row per organisation, as ``Dialect.communities`` returns them, from the components worked
-out in the API process: ``o``, ``component`` and ``community`` (here the same)."""
 
 _GROUPS: LiteralString = """
 } WITH component, collect({o: o, community: community}) AS inComponent
@@ -67,13 +65,10 @@ async def communities(
     """The ``first`` largest communities, each with its size, country mix and up to
     ``members_shown`` members."""
     engine = store.dialect.communities()
-    parameters: dict[str, object] = {"first": first, "membersShown": members_shown}
-    if engine is not None and as_of is None:
-        scores = engine
-    else:
-        scores = _COMPONENTS
-        parameters["components"] = await components(store, as_of or today)
-    rows = await store.read(store.dialect.subquery("") + scores + _GROUPS, parameters)
+    if engine is None or as_of is not None:
+        return await _components(store, as_of or today, first, members_shown)
+    parameters = {"first": first, "membersShown": members_shown}
+    rows = await store.read(store.dialect.subquery("") + engine + _GROUPS, parameters)
     return [
         Community(
             row["size"], row["componentSize"], row["members"], row["dk"], row["de"], row["other"]
@@ -82,12 +77,13 @@ async def communities(
     ]
 
 
-async def components(store: GraphStore, as_of: str) -> list[Record]:
-    """Each organisation's connected component on ``as_of`` (``id``, ``component``: the
-    smallest organisation id in it), through the people working there that day and who had
-    interacted with whom by then."""
+async def _components(
+    store: GraphStore, as_of: str, first: int, members_shown: int
+) -> list[Community]:
+    """The ``first`` largest connected components on ``as_of``, grouped in the API process
+    (largest first, then by their smallest organisation id; members by id)."""
     day = {"asOf": as_of}
-    organizations = [row["id"] for row in await store.read(_ORGANIZATIONS)]
+    countries = {row["id"]: row["country"] for row in await store.read(_ORGANIZATIONS)}
     parent: dict[tuple[str, str], tuple[str, str]] = {}
 
     def root(node: tuple[str, str]) -> tuple[str, str]:
@@ -106,10 +102,21 @@ async def components(store: GraphStore, as_of: str) -> list[Record]:
         join(("o", row["organization"]), ("p", row["person"]))
     for pair in await pairs(store, as_of):
         join(("p", pair.a), ("p", pair.b))
-    lowest: dict[tuple[str, str], str] = {}
-    for organization in sorted(organizations):
-        lowest.setdefault(root(("o", organization)), organization)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for organization in sorted(countries):
+        groups.setdefault(root(("o", organization)), []).append(organization)
+    ranked = sorted(groups.values(), key=lambda members: (-len(members), members[0]))[:first]
+    shown = [members[:members_shown] for members in ranked]
+    found = await store.read(_MEMBERS, {"ids": [o for members in shown for o in members]})
+    properties = {row["id"]: row["properties"] for row in found}
     return [
-        {"id": organization, "component": lowest[root(("o", organization))]}
-        for organization in organizations
+        Community(
+            size=len(members),
+            component_size=len(members),
+            members=[properties[o] for o in few],
+            dk=sum(countries[o] == "DK" for o in members),
+            de=sum(countries[o] == "DE" for o in members),
+            other=sum(countries[o] not in ("DK", "DE") for o in members),
+        )
+        for members, few in zip(ranked, shown, strict=True)
     ]
