@@ -95,6 +95,7 @@ def test_the_questions_that_follow_people_answer(results: dict[str, Any]) -> Non
         "brokers (top 10), kept answer",
         "communities(asOf), median",
         "intro paths, 2,000 interactions a hop",
+        "ties of 10 people in one request, median",
     ]
     overlap = pairs["brokers (top 10), first answer"]["details"]["top10_overlap_with_exact"]
     assert 0 <= overlap <= 10
