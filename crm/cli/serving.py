@@ -79,7 +79,10 @@ def demo(
 
     On loopback, anonymous requests may read (the reader role); the local user gets an admin
     key, made on the first run and printed then (the graph keeps only its hash)."""
-    chosen = demo_rules.demo_settings(settings(data_dir=data_dir, host=host, port=port))
+    # One API process: the demo is for trying the product on one machine.
+    chosen = demo_rules.demo_settings(settings(data_dir=data_dir, host=host, port=port)).model_copy(
+        update={"workers": 1}
+    )
 
     async def work(store: GraphStore) -> demo_rules.Prepared:
         return await demo_rules.prepare(store, chosen.batch_size)
