@@ -25,7 +25,17 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from benchmarks import api, duplicates, explorer, imports, memory, network, round_trips, throughput
+from benchmarks import (
+    api,
+    duplicates,
+    explorer,
+    imports,
+    memory,
+    network,
+    pairs,
+    round_trips,
+    throughput,
+)
 from benchmarks.bench import Bench, SectionFailed
 from benchmarks.report import Report, SectionRun, markdown_table
 from crm.graph.connect import open_store
@@ -42,6 +52,7 @@ SECTIONS: tuple[ModuleType, ...] = (
     round_trips,
     throughput,
     network,
+    pairs,
     duplicates,
     explorer,
     imports,

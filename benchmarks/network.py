@@ -38,7 +38,7 @@ from crm.domain import Label
 from crm.graph.connect import open_store
 from crm.graph.embedded import engine_processes
 from crm.graph.store import GraphStore
-from crm.queries.network.betweenness import EXACT_UP_TO, SAMPLED_SOURCES, SEED
+from crm.queries.network.betweenness import SEED
 from crm.queries.network.brokers import Contacts, brokers, read_contacts
 from crm.queries.network.paths import introduction_paths
 from crm.queries.network.strength import PARAMETERS, tie_strength
@@ -64,7 +64,7 @@ async def run(bench: Bench) -> list[Figure]:
         return [
             memory,
             await _paths(store, graph, bench, day),
-            await _brokers(store, graph, day),
+            await _brokers(store, graph, bench, day),
         ]
     finally:
         await store.close()
@@ -205,14 +205,23 @@ def _best(
     return None if best is None else best[3]
 
 
-async def _brokers(store: GraphStore, graph: "nx.Graph[str]", day: str) -> Figure:
+async def _brokers(store: GraphStore, graph: "nx.Graph[str]", bench: Bench, day: str) -> Figure:
+    settings = bench.settings()
     began = time.perf_counter()
-    found = await brokers(
-        store, organizations=False, first=10, cross_border=False, as_of=day, today=day
+    ranking = await brokers(
+        store,
+        organizations=False,
+        first=10,
+        cross_border=False,
+        as_of=day,
+        today=day,
+        exact_up_to=settings.brokers_exact_up_to,
+        sample=settings.brokers_sample,
     )
+    found = ranking.brokers
     ours = time.perf_counter() - began
     people = graph.number_of_nodes()
-    k = None if people <= EXACT_UP_TO else SAMPLED_SOURCES
+    k = None if not ranking.estimated else ranking.sample_size
     began = time.perf_counter()
     scores = await asyncio.to_thread(
         nx.betweenness_centrality, graph, k=k, normalized=False, seed=SEED

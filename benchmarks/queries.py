@@ -18,6 +18,7 @@ from typing import Any
 from benchmarks.report import Target
 from crm.api.ids import global_id
 from crm.api.pagination import encode_cursor
+from crm.config import Settings
 from crm.domain import Label
 from crm.domain.nodes import EventKind
 from crm.graph.store import GraphStore, Record
@@ -298,8 +299,16 @@ async def _paths(store: GraphStore, variables: Variables) -> dict[str, Any]:
 
 
 async def _brokers(store: GraphStore, variables: Variables) -> dict[str, Any]:
-    rows = await brokers(
-        store, organizations=False, first=10, cross_border=False, as_of=None, today=_today()
+    defaults = Settings.model_fields
+    ranking = await brokers(
+        store,
+        organizations=False,
+        first=10,
+        cross_border=False,
+        as_of=None,
+        today=_today(),
+        exact_up_to=defaults["brokers_exact_up_to"].default,
+        sample=defaults["brokers_sample"].default,
     )
     return {
         "brokers": [
@@ -308,7 +317,7 @@ async def _brokers(store: GraphStore, variables: Variables) -> dict[str, Any]:
                 "score": row.score,
                 "bridged": row.bridged,
             }
-            for row in rows
+            for row in ranking.brokers
             if row.person is not None
         ]
     }

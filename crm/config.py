@@ -1,5 +1,6 @@
 """Settings, read once from the environment (prefix ``CRM_``); command-line options win."""
 
+import json
 import logging
 import os
 from enum import StrEnum
@@ -75,8 +76,27 @@ class Settings(BaseSettings):
     env: Environment = Environment.DEVELOPMENT
     host: str = Field(default="127.0.0.1", min_length=1, description="Where `crm serve` listens.")
     port: int = Field(default=8000, ge=0, le=65535)
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="How many API processes `crm serve` runs on the one port (they share the "
+        "engine).",
+    )
     max_page_size: int = Field(
         default=1000, ge=1, le=100_000, description="The largest `first` a list accepts."
+    )
+    brokers_exact_up_to: int = Field(
+        default=500,
+        ge=0,
+        description="`brokers`: up to this many people who have interacted, exact scores; "
+        "above, an estimate from a sample of them (the answer says which).",
+    )
+    brokers_sample: int = Field(
+        default=100,
+        ge=1,
+        description="`brokers` above `CRM_BROKERS_EXACT_UP_TO`: how many people the shortest "
+        "paths are followed from (drawn with a fixed seed).",
     )
     neo4j_user: str = Field(default="neo4j", min_length=1, description="Neo4j: the user name.")
     neo4j_password: SecretStr = Field(
@@ -256,6 +276,26 @@ PLACEHOLDER_SECRETS = frozenset(
     }
 )
 """Passwords that production refuses: the ones examples and templates ship with."""
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """The ``CRM_`` variables that give another process (``crm serve``'s workers) the same
+    settings as ``settings``, command-line options included; secrets as themselves."""
+    found: dict[str, str] = {}
+    for name in settings.model_fields_set:
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        if isinstance(value, SecretStr):
+            text = value.get_secret_value()
+        elif isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, str | Path | int | float):
+            text = str(value)
+        else:
+            text = json.dumps(value, default=str)
+        found[f"CRM_{name.upper()}"] = text
+    return found
 
 
 def load_settings(**overrides: Any) -> Settings:

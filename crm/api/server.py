@@ -2,14 +2,17 @@
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 
 import uvicorn
 from prometheus_client import start_http_server
+from starlette.applications import Starlette
+from uvicorn.supervisors import Multiprocess
 
 from crm.api import logs
 from crm.api.app import create_app
-from crm.config import LogFormat, Settings
+from crm.config import LogFormat, Settings, environment, load_settings
 from crm.errors import CrmError
 from crm.graph.connect import open_store
 from crm.graph.schema_version import require_current
@@ -34,22 +37,24 @@ def run(settings: Settings, ready: Callable[[str], None]) -> None:
 
     async def open_recorded(settings: Settings) -> GraphStore:
         try:
-            store = await open_store(settings)
+            return await _open_current(settings)
         except Exception as error:
             failures.append(error)
             raise
-        try:
-            await require_current(store)  # an older graph is migrated first (`crm migrate`)
-        except Exception as error:
-            failures.append(error)
-            await store.close()
-            raise
-        return store
 
     try:
         session_secret(settings)  # made now (in development) rather than on the first sign-in
     except CrmError as error:
         raise StartupFailed(str(error), error) from None
+    if settings.workers > 1:
+        if settings.metrics_port is not None:
+            raise StartupFailed(
+                "CRM_METRICS_PORT serves one process's metrics: with CRM_WORKERS above 1, read"
+                " /metrics on the API port (each answer is the worker's own)",
+                None,
+            )
+        _run_workers(settings, ready)
+        return
     app = create_app(settings, open_recorded)
     json_logs = settings.log_format == LogFormat.JSON
     if json_logs:
@@ -86,6 +91,65 @@ def run(settings: Settings, ready: Callable[[str], None]) -> None:
             metrics.shutdown()
         uvicorn_logger.removeFilter(quiet)
         access_logger.removeFilter(without_query)
+
+
+def worker_app() -> Starlette:
+    """The app of one of ``crm serve --workers N``'s processes: the settings come from the
+    environment the supervisor set (``environment``)."""
+    settings = load_settings()
+    if settings.log_format == LogFormat.JSON:
+        logs.use_json()
+    logging.getLogger("uvicorn.access").addFilter(_WithoutQuery())
+    return create_app(settings, _open_current)
+
+
+async def _check_current(settings: Settings) -> None:
+    store = await _open_current(settings)
+    await store.close()
+
+
+async def _open_current(settings: Settings) -> GraphStore:
+    """Open the store, refusing a graph an earlier version wrote (`crm migrate` upgrades it)."""
+    store = await open_store(settings)
+    try:
+        await require_current(store)
+    except BaseException:
+        await store.close()
+        raise
+    return store
+
+
+def _run_workers(settings: Settings, ready: Callable[[str], None]) -> None:
+    """Serve with ``settings.workers`` processes on one socket, under uvicorn's supervisor
+    (which starts a worker again when one dies and stops them all on Ctrl-C). Each worker opens
+    the store itself: the embedded engine is shared by every process that opens its folder (a
+    lease each), a server by URL is connected to by each."""
+    try:  # refused here once, rather than by every worker the supervisor would start again
+        asyncio.run(_check_current(settings))
+    except CrmError as error:
+        raise StartupFailed(str(error), error) from None
+    os.environ.update(environment(settings))
+    config = uvicorn.Config(
+        f"{__name__}:worker_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level="info",
+        lifespan="on",
+    )
+    try:
+        sock = config.bind_socket()
+    except SystemExit:
+        address = f"{settings.host}:{settings.port}"
+        raise StartupFailed(f"cannot listen on {address} (see above)", None) from None
+    try:
+        port = sock.getsockname()[1]
+        host = f"[{settings.host}]" if ":" in settings.host else settings.host
+        ready(f"http://{host}:{port}/graphql")
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()
 
 
 async def _serve_until_stopped(

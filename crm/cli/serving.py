@@ -45,15 +45,29 @@ def register(app: typer.Typer) -> None:
     app.command()(demo)
 
 
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        max=64,
+        help="How many API processes serve the port (sharing the engine); default 1 "
+        "\\[env: CRM_WORKERS].",
+        show_default=False,
+    ),
+]
+
+
 def serve(
     host: Host = None,
     port: Port = None,
     data_dir: DataDir = None,
     graph_url: GraphUrl = None,
+    workers: Workers = None,
 ) -> None:
     """Serve the web site and the GraphQL API (at /graphql, with /healthz and /readyz) until
     Ctrl-C."""
-    _serve(settings(data_dir=data_dir, graph_url=graph_url, host=host, port=port))
+    chosen = settings(data_dir=data_dir, graph_url=graph_url, host=host, port=port, workers=workers)
+    _serve(chosen)
 
 
 def demo(
@@ -66,7 +80,10 @@ def demo(
 
     On loopback, anonymous requests may read (the reader role); the local user gets an admin
     key, made on the first run and printed then (the graph keeps only its hash)."""
-    chosen = demo_rules.demo_settings(settings(data_dir=data_dir, host=host, port=port))
+    # One API process: the demo is for trying the product on one machine.
+    chosen = demo_rules.demo_settings(settings(data_dir=data_dir, host=host, port=port)).model_copy(
+        update={"workers": 1}
+    )
 
     async def work(store: GraphStore) -> demo_rules.Prepared:
         return await demo_rules.prepare(store, chosen.batch_size)

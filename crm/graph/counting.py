@@ -5,7 +5,7 @@ from typing import LiteralString
 
 from crm.graph.dialect import Dialect
 from crm.graph.schema import GraphSchema
-from crm.graph.store import GraphStore, Parameters, Record
+from crm.graph.store import GraphStore, GraphVersion, Parameters, Record
 
 
 class CountingStore:
@@ -31,6 +31,10 @@ class CountingStore:
     ) -> list[Record]:
         self.writes += 1
         return await self.inner.write(query, parameters)
+
+    async def version(self) -> GraphVersion | None:
+        """Not counted: it reads no graph."""
+        return await self.inner.version()
 
     async def explain(self, query: LiteralString, parameters: Parameters | None = None) -> str:
         return await self.inner.explain(query, parameters)

@@ -13,6 +13,7 @@ the engine's own timeout plus ``store_wait_s`` is a ``StoreUnavailable`` too (a 
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -35,7 +36,7 @@ from crm.graph.dialect import FALKORDB, FalkorDBDialect
 from crm.graph.embedded import EmbeddedEngine
 from crm.graph.schema import GraphSchema, NodeProperty, RelationshipProperty
 from crm.graph.statements import ENGINE_RESTARTS, statement
-from crm.graph.store import Parameters, Record
+from crm.graph.store import GraphVersion, Parameters, Record
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,10 @@ class FalkorDBStore:
         self._wait_s = wait_s
         self._engine = engine
         self._revival: asyncio.Task[None] | None = None
+        self._version_key = f"crm-version:{graph_name}"
+        server = db.connection.connection_pool.connection_kwargs
+        place = server.get("path") or f"{server.get('host')}:{server.get('port')}"
+        self._where = f"falkordb:{place}/{server.get('db', 0)}:{graph_name}"
 
     @classmethod
     async def open(cls, settings: Settings) -> Self:
@@ -121,12 +126,31 @@ class FalkorDBStore:
     async def write(
         self, query: LiteralString, parameters: Parameters | None = None
     ) -> list[Record]:
-        async with statement("write", self._timeout_ms) as timeout_ms:
-            result = await self._call(
-                lambda: self._graph.query(query, dict(parameters or {}), timeout=timeout_ms),
-                again=False,
-            )
+        try:
+            async with statement("write", self._timeout_ms) as timeout_ms:
+                result = await self._call(
+                    lambda: self._graph.query(query, dict(parameters or {}), timeout=timeout_ms),
+                    again=False,
+                )
+        finally:
+            await self._bump()
         return _records(result.header, result.result_set)
+
+    async def version(self) -> GraphVersion | None:
+        """A counter beside the graph (the key ``crm-version:<graph>``), raised after every
+        write through a store, whether or not the write succeeded (a failed one may have been
+        applied before the engine died): shared by every process using the engine."""
+        number = await self._call(
+            lambda: self._answer(self._db.connection.get(self._version_key), self._timeout_ms),
+            again=True,
+        )
+        return (self._where, int(number or 0))
+
+    async def _bump(self) -> None:
+        """Raise the version; an engine that is gone has nothing to say it about (the write's
+        own error is the one to report)."""
+        with contextlib.suppress(StoreError, StoreUnavailable):
+            await self._call(lambda: self._db.connection.incr(self._version_key), again=True)
 
     async def explain(self, query: LiteralString, parameters: Parameters | None = None) -> str:
         # GRAPH.EXPLAIN plans without running; an "EXPLAIN" prefix sent as a query would run it.

@@ -35,7 +35,7 @@ from crm.errors import Conflict, InvalidInput, QueryTimeout, StoreError, StoreUn
 from crm.graph import statements
 from crm.graph.dialect import NEO4J, NEO4J_GDS, Neo4jDialect
 from crm.graph.schema import GraphSchema
-from crm.graph.store import Parameters, Record
+from crm.graph.store import GraphVersion, Parameters, Record
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +151,11 @@ class Neo4jStore:
                 database_=self._database,
             )
         return records(result.keys, (record.values() for record in result.records))
+
+    async def version(self) -> GraphVersion | None:
+        """None: Neo4j offers no counter of changes that every edition shows, so answers are
+        computed anew each time."""
+        return None
 
     async def explain(self, query: LiteralString, parameters: Parameters | None = None) -> str:
         # EXPLAIN plans the statement without running it (unlike FalkorDB's query prefix); on

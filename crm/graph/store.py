@@ -13,6 +13,8 @@ from crm.graph.schema import GraphSchema
 
 Record = dict[str, Any]
 Parameters = Mapping[str, Any]
+GraphVersion = tuple[str, int]
+"""Which graph (its engine and name), and its version number there."""
 
 
 class GraphStore(Protocol):
@@ -33,6 +35,12 @@ class GraphStore(Protocol):
         self, query: LiteralString, parameters: Parameters | None = None
     ) -> list[Record]:
         """Run a statement that may write, atomically, and return its rows."""
+        ...
+
+    async def version(self) -> GraphVersion | None:
+        """The graph's version: which graph, and a number every write through any store on it
+        (in any process) changes; ``None`` where the engine keeps none (answers computed from
+        the graph are then not kept)."""
         ...
 
     async def explain(self, query: LiteralString, parameters: Parameters | None = None) -> str:

@@ -73,12 +73,32 @@ def test_the_api_figures_cover_every_query(results: dict[str, Any]) -> None:
 def test_no_request_failed_under_concurrent_clients(results: dict[str, Any]) -> None:
     throughput = [figure for figure in results["figures"] if figure["section"] == "throughput"]
     assert [figure["name"] for figure in throughput] == [
-        "8 concurrent clients",
-        "32 concurrent clients",
+        "8 concurrent clients, 1 worker",
+        "32 concurrent clients, 1 worker",
+        "1 concurrent clients, 2 workers",
+        "8 concurrent clients, 2 workers",
+        "32 concurrent clients, 2 workers",
+        "32 clients, 2 workers, against the engine",
     ]
     for figure in throughput:
         assert figure["details"]["errors"] == 0
         assert figure["details"]["requests"] > 0
+    engine = throughput[-1]["details"]["engine"]
+    assert (engine["errors"], engine["clients"]) == (0, 32)
+    assert engine["requests"] > 0
+
+
+def test_the_questions_that_follow_people_answer(results: dict[str, Any]) -> None:
+    pairs = {f["name"]: f for f in results["figures"] if f["section"] == "pairs"}
+    assert sorted(pairs) == [
+        "brokers (top 10), first answer",
+        "brokers (top 10), kept answer",
+        "communities(asOf), median",
+        "intro paths, 2,000 interactions a hop",
+        "ties of 10 people in one request, median",
+    ]
+    overlap = pairs["brokers (top 10), first answer"]["details"]["top10_overlap_with_exact"]
+    assert 0 <= overlap <= 10
 
 
 def test_the_table_has_a_row_per_figure(

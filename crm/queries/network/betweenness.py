@@ -3,9 +3,9 @@
 The graph is undirected (an interaction's direction says who reached out, not who knows whom)
 and unweighted. A person's score is, over every pair of others (each pair once), the share of
 the pair's shortest paths that pass through them: networkx's ``betweenness_centrality(G,
-normalized=False)``. On graphs of more than ``EXACT_UP_TO`` people, the shortest paths are
-followed from ``SAMPLED_SOURCES`` sources drawn with a fixed seed (``random.Random(SEED)`` over
-the people sorted by id: the sources networkx draws for ``k=SAMPLED_SOURCES, seed=SEED`` from a
+normalized=False)``. On graphs of more than ``exact_up_to`` people, the shortest paths are
+followed from ``sampled`` sources drawn with a fixed seed (``random.Random(SEED)`` over
+the people sorted by id: the sources networkx draws for ``k=sampled, seed=SEED`` from a
 graph built in that order) and scaled up as networkx 3.7 does (by ``(people - 1) / sources``,
 halved as each pair is followed from both ends): an estimate whose ranking is the same on every
 run.
@@ -16,20 +16,16 @@ from collections.abc import Sequence
 
 import igraph
 
-EXACT_UP_TO = 500
-"""People up to which every person is a source: the exact scores."""
-SAMPLED_SOURCES = 100
-"""Sources on a larger graph."""
 SEED = 7
 
 
-def sources(
-    people: int, *, exact_up_to: int = EXACT_UP_TO, sampled: int = SAMPLED_SOURCES
-) -> list[int]:
-    """The indexes (into the people sorted by id) of the sources to follow paths from."""
+def sources(people: int, *, exact_up_to: int, sampled: int) -> list[int]:
+    """The indexes (into the people sorted by id) of the sources to follow paths from: all of
+    them up to ``exact_up_to`` people (``Settings.brokers_exact_up_to``), else ``sampled``
+    (``Settings.brokers_sample``)."""
     if people <= exact_up_to:
         return list(range(people))
-    return random.Random(SEED).sample(range(people), sampled)
+    return random.Random(SEED).sample(range(people), min(sampled, people))
 
 
 def betweenness(

@@ -3,8 +3,12 @@
 A person's score is their betweenness centrality among people joined by interactions dated up
 to ``asOf`` (either way): for every pair of others, the share of the pair's shortest paths that
 pass through them; when asked, only pairs in different countries count. One statement reads who
-has interacted with whom by then, and Brandes' algorithm (``betweenness.py``) follows the
-shortest paths: exactly up to ``EXACT_UP_TO`` people, from a fixed sample of sources above.
+has interacted with whom by then (``pairs``: each pair of people once, however often they met),
+and Brandes' algorithm (``betweenness.py``) follows the shortest paths: exactly up to
+``exact_up_to`` people (``CRM_BROKERS_EXACT_UP_TO``), and above that an estimate from
+``sample`` sources drawn with a fixed seed (``CRM_BROKERS_SAMPLE``), which the answer says
+(``Ranking.estimated``, ``Ranking.sample_size``); the benchmark measures its top ten against
+the exact one.
 Where the engine has an exact algorithm for the same question (``Dialect.betweenness``: Neo4j
 with Graph Data Science), the plain question (no ``asOf``, all pairs) takes its scores instead.
 An organisation's score is the sum of its people's on that day. ``bridges`` are pairs of a
@@ -21,18 +25,10 @@ from typing import LiteralString
 
 from crm.graph.store import GraphStore, Record
 from crm.queries.network.betweenness import betweenness, sources
+from crm.queries.network.pairs import Pair, pairs
 from crm.queries.network.strength import active
 
 BRIDGES_SHOWN = 5
-
-_CONTACTS: LiteralString = """
-MATCH (a:Person)-[i:INTERACTED]->(b:Person) WHERE i.date <= $asOf AND a <> b
-WITH a, collect(b.id) AS met
-RETURN a.id AS id, met
-"""
-"""Each person who reached out to someone by ``$asOf``, with whom (one way: the engine
-collects that several times faster than both ways; the other way is the same list turned
-round)."""
 
 _COUNTRIES: LiteralString = "MATCH (p:Person) RETURN p.id AS id, p.country AS country"
 
@@ -91,22 +87,21 @@ class Contacts:
     """Each person's country, when only pairs across the border count."""
 
     @classmethod
-    def of(cls, rows: list[Record], countries: dict[str, str] | None) -> "Contacts":
-        """From rows of ``_CONTACTS``: ``id``, a person, and ``met``, whom they reached out to."""
-        ids = sorted({row["id"] for row in rows} | {b for row in rows for b in row["met"]})
+    def of(cls, met: list[Pair], countries: dict[str, str] | None) -> "Contacts":
+        """From the pairs of people who had interacted."""
+        ids = sorted({pair.a for pair in met} | {pair.b for pair in met})
         index = {person: k for k, person in enumerate(ids)}
         near: list[set[int]] = [set() for _ in ids]
-        for row in rows:
-            a = index[row["id"]]
-            for person in row["met"]:
-                b = index[person]
-                near[a].add(b)
-                near[b].add(a)
+        for pair in met:
+            a, b = index[pair.a], index[pair.b]
+            near[a].add(b)
+            near[b].add(a)
         return cls(ids, near, None if countries is None else [countries[p] for p in ids])
 
-    def scores(self) -> dict[str, float]:
-        """Each person's betweenness, where positive."""
-        found = betweenness([sorted(c) for c in self.near], sources(len(self.ids)), self.countries)
+    def scores(self, starts: list[int]) -> dict[str, float]:
+        """Each person's betweenness from the paths that start at ``starts`` (indexes), where
+        positive."""
+        found = betweenness([sorted(c) for c in self.near], starts, self.countries)
         return {self.ids[k]: score for k, score in enumerate(found) if score > 0}
 
     def bridges(self, staff: Iterable[str]) -> tuple[int, list[tuple[str, str]]]:
@@ -141,13 +136,26 @@ class Contacts:
 
 async def read_contacts(store: GraphStore, as_of: str, *, cross_border: bool) -> Contacts:
     """Who had interacted with whom by ``as_of`` (with their countries, if ``cross_border``)."""
-    rows = await store.read(_CONTACTS, {"asOf": as_of})
+    met = await pairs(store, as_of)
     countries = (
         {row["id"]: row["country"] for row in await store.read(_COUNTRIES)}
         if cross_border
         else None
     )
-    return Contacts.of(rows, countries)
+    return Contacts.of(met, countries)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """The brokers, and how their scores were found."""
+
+    brokers: list[Broker]
+    estimated: bool
+    """Whether the scores are an estimate from a sample of sources (else exact)."""
+    sample_size: int
+    """How many people the shortest paths were followed from (all of them when exact)."""
+    people: int
+    """How many people had interacted with someone."""
 
 
 async def brokers(
@@ -158,16 +166,22 @@ async def brokers(
     cross_border: bool,
     as_of: str | None,
     today: str,
-) -> list[Broker]:
-    """The ``first`` people (or organisations) with the highest scores, highest first."""
+    exact_up_to: int,
+    sample: int,
+) -> Ranking:
+    """The ``first`` people (or organisations) with the highest scores, highest first: exact
+    scores on up to ``exact_up_to`` people, else estimated from ``sample`` sources."""
     day = as_of or today
     contacts = await read_contacts(store, day, cross_border=cross_border)
     engine = store.dialect.betweenness()
+    people = len(contacts.ids)
+    starts = sources(people, exact_up_to=exact_up_to, sampled=sample)
     if engine is not None and as_of is None and not cross_border:
         found = await store.read(engine)
         scores = {row["id"]: row["score"] for row in found if row["score"] > 0}
+        starts = list(range(people))
     else:
-        scores = await asyncio.to_thread(contacts.scores)
+        scores = await asyncio.to_thread(contacts.scores, starts)
     ranked = (
         await _organizations(store, scores, first, day)
         if organizations
@@ -177,20 +191,25 @@ async def brokers(
         ]
     )
     bridged = [(row, *contacts.bridges(row.staff)) for row in ranked]
-    named = {p for _, _, pairs in bridged for pair in pairs for p in pair}
+    named = {p for _, _, shown in bridged for pair in shown for p in pair}
     named |= {row.person for row in ranked if row.person is not None}
     found = await store.read(_PEOPLE, {"ids": sorted(named)})
-    people = {row["id"]: row["person"] for row in found}
-    return [
-        Broker(
-            person=None if row.person is None else people[row.person],
-            organization=row.organization,
-            score=row.score,
-            bridged=count,
-            bridges=[(people[a], people[b]) for a, b in pairs],
-        )
-        for row, count, pairs in bridged
-    ]
+    named_people = {row["id"]: row["person"] for row in found}
+    return Ranking(
+        [
+            Broker(
+                person=None if row.person is None else named_people[row.person],
+                organization=row.organization,
+                score=row.score,
+                bridged=count,
+                bridges=[(named_people[a], named_people[b]) for a, b in shown],
+            )
+            for row, count, shown in bridged
+        ],
+        estimated=len(starts) < people,
+        sample_size=len(starts),
+        people=people,
+    )
 
 
 async def _organizations(

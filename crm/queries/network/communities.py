@@ -2,42 +2,37 @@
 
 Without ``asOf``, the engine's algorithms (``Dialect.communities``: FalkorDB's ``algo.WCC`` and
 ``algo.labelPropagation``, Neo4j's Graph Data Science) run on the organisations, their people
-and the interactions. As of a day, or on an engine without them, one Cypher statement groups
-each organisation by the smallest id it reaches in two rounds of ``MAX_HOPS`` interactions
-dated up to ``asOf`` (through people working there on that day): the connected components
-wherever they are at most twice that wide; label propagation is not run then.
+and the interactions. As of a day, or on an engine without them, the connected components are
+worked out in the API process from who had interacted with whom by then (``pairs``: each pair
+of people once, however often they met) and who worked where on that day, by union-find: its
+cost follows the pairs, not the interactions. A component is named by its smallest
+organisation id; label propagation is not run then (a community is its component).
 """
 
 from dataclasses import dataclass
 from typing import LiteralString
 
 from crm.graph.store import GraphStore, Record
+from crm.queries.network.pairs import pairs
 from crm.queries.network.strength import active
 
-MAX_HOPS = 4
-
-_BOUNDED: LiteralString = (
+_JOBS: LiteralString = (
     """
-MATCH (o:Organization)
-OPTIONAL MATCH p = (o)<-[w:WORKS_AT]-(:Person)-[:INTERACTED*1..4]-(:Person)-[v:WORKS_AT]->
-                   (x:Organization)
-WHERE """
+MATCH (p:Person)-[w:WORKS_AT]->(o:Organization) WHERE """
     + active("w")
-    + " AND "
-    + active("v")
-    + """ AND all(i IN relationships(p)[1..-1] WHERE i.date <= $asOf)
-WITH o, collect(DISTINCT x.id) + [o.id] AS reached
-WITH o, reached, reduce(low = o.id, id IN reached | CASE WHEN id < low THEN id ELSE low END)
-     AS lowest
-WITH collect({o: o, reached: reached, lowest: lowest}) AS rows
-UNWIND rows AS row
-WITH row.o AS o, reduce(low = row.lowest, other IN [r IN rows WHERE r.o.id IN row.reached] |
-     CASE WHEN other.lowest < low THEN other.lowest ELSE low END) AS component
-RETURN o, component, component AS community
+    + """
+RETURN DISTINCT p.id AS person, o.id AS organization
 """
 )
-"""A row per organisation, as ``Dialect.communities`` returns them: ``o``, ``component`` and
-``community`` (here the same)."""
+"""Who worked where on ``$asOf``."""
+
+_ORGANIZATIONS: LiteralString = (
+    "MATCH (o:Organization) RETURN o.id AS id, o.country AS country ORDER BY id"
+)
+
+_MEMBERS: LiteralString = """
+UNWIND $ids AS id MATCH (o:Organization {id: id}) RETURN o.id AS id, properties(o) AS properties
+"""
 
 _GROUPS: LiteralString = """
 } WITH component, collect({o: o, community: community}) AS inComponent
@@ -70,12 +65,58 @@ async def communities(
     """The ``first`` largest communities, each with its size, country mix and up to
     ``members_shown`` members."""
     engine = store.dialect.communities()
-    scores = engine if engine is not None and as_of is None else _BOUNDED
-    parameters = {"first": first, "membersShown": members_shown, "asOf": as_of or today}
-    rows = await store.read(store.dialect.subquery("") + scores + _GROUPS, parameters)
+    if engine is None or as_of is not None:
+        return await _components(store, as_of or today, first, members_shown)
+    parameters = {"first": first, "membersShown": members_shown}
+    rows = await store.read(store.dialect.subquery("") + engine + _GROUPS, parameters)
     return [
         Community(
             row["size"], row["componentSize"], row["members"], row["dk"], row["de"], row["other"]
         )
         for row in rows
+    ]
+
+
+async def _components(
+    store: GraphStore, as_of: str, first: int, members_shown: int
+) -> list[Community]:
+    """The ``first`` largest connected components on ``as_of``, grouped in the API process
+    (largest first, then by their smallest organisation id; members by id)."""
+    day = {"asOf": as_of}
+    countries = {row["id"]: row["country"] for row in await store.read(_ORGANIZATIONS)}
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def root(node: tuple[str, str]) -> tuple[str, str]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def join(x: tuple[str, str], y: tuple[str, str]) -> None:
+        rx, ry = root(x), root(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+
+    for row in await store.read(_JOBS, day):
+        join(("o", row["organization"]), ("p", row["person"]))
+    for pair in await pairs(store, as_of):
+        join(("p", pair.a), ("p", pair.b))
+    groups: dict[tuple[str, str], list[str]] = {}
+    for organization in sorted(countries):
+        groups.setdefault(root(("o", organization)), []).append(organization)
+    ranked = sorted(groups.values(), key=lambda members: (-len(members), members[0]))[:first]
+    shown = [members[:members_shown] for members in ranked]
+    found = await store.read(_MEMBERS, {"ids": [o for members in shown for o in members]})
+    properties = {row["id"]: row["properties"] for row in found}
+    return [
+        Community(
+            size=len(members),
+            component_size=len(members),
+            members=[properties[o] for o in few],
+            dk=sum(countries[o] == "DK" for o in members),
+            de=sum(countries[o] == "DE" for o in members),
+            other=sum(countries[o] not in ("DK", "DE") for o in members),
+        )
+        for members, few in zip(ranked, shown, strict=True)
     ]

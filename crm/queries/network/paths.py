@@ -5,13 +5,16 @@ other); its weight is their tie strength by the full formula (``strength.py``), 
 score is the product of its hops' strengths, so a path through strong ties beats a shorter one
 through weak ties.
 
-The routes are found from both ends (meet in the middle): one statement reads the routes of up
-to ``ceil(maxHops / 2)`` hops from the source and of up to ``floor(maxHops / 2)`` hops from the
-targets, and every simple route of up to ``maxHops`` hops is one from each side that meet at a
-person; so no statement walks ``maxHops`` hops out of a well-connected person. Limits: each
-side reads at most ``MAX_SIDE_ROUTES`` routes (beyond that, routes through the rest of a very
-connected end are not considered), and at most ``MAX_ROUTES`` routes, the shortest first, are
-scored; a second statement computes each distinct pair's strength once, and ranks.
+The routes are found from both ends (meet in the middle): the routes of up to ``ceil(maxHops /
+2)`` hops from the source and of up to ``floor(maxHops / 2)`` hops from the targets, and every
+simple route of up to ``maxHops`` hops is one from each side that meet at a person; so nothing
+walks ``maxHops`` hops out of a well-connected person. Each side is walked a step at a time over
+pairs of people (``pairs.near``: one statement a step, the interactions between two people
+collapsed into one pair), so two people who met 2,000 times cost what two who met once do.
+Limits: each side keeps at most ``MAX_SIDE_ROUTES`` routes (the first by ids; beyond that,
+routes through the rest of a very connected end are not considered), and at most
+``MAX_ROUTES`` routes, the shortest first, are scored; a last statement computes each distinct
+pair's strength once, and ranks.
 """
 
 from dataclasses import dataclass
@@ -20,6 +23,7 @@ from typing import LiteralString
 from crm.domain import Label
 from crm.graph.cypher import render
 from crm.graph.store import GraphStore, Record
+from crm.queries.network.pairs import near
 from crm.queries.network.strength import PARAMETERS, Shared, TieStrength, active, tie_strength
 
 MAX_HOPS = 4
@@ -39,18 +43,6 @@ _TARGETS: dict[Label, LiteralString] = {
     for label in (Label.ORGANIZATION, Label.CLUSTER)
 }
 """Who an organisation or cluster as a target stands for: the people working there."""
-
-_SIDE: dict[int, LiteralString] = {
-    hops: "MATCH (s:Person) WHERE s.id IN $ends "
-    "MATCH p = (s)-[:INTERACTED" + length + "]-(:Person) "
-    "WHERE all(r IN relationships(p) WHERE r.date <= $asOf) "
-    "AND all(k IN range(0, length(p) - 1) WHERE NOT nodes(p)[k] IN nodes(p)[k + 1..]) "
-    "WITH DISTINCT [n IN nodes(p) | n.id] AS route LIMIT $maxSide "
-    "RETURN collect(route) AS routes"
-    for hops, length in ((1, "*1..1"), (2, "*1..2"))
-}
-"""The routes (person ids) of 1 to ``hops`` hops from the people ``$ends``, without repeating
-a person, interactions dated up to ``$asOf``; at most ``$maxSide``."""
 
 _RANK: LiteralString = (
     """
@@ -135,6 +127,26 @@ def routes(
     return [list(route) for route in ranked[:MAX_ROUTES]]
 
 
+async def side(store: GraphStore, ends: list[str], hops: int, as_of: str) -> list[list[str]]:
+    """The routes (person ids) of 1 to ``hops`` hops from the people ``ends`` through people
+    who had interacted by ``as_of``, without repeating a person; at most ``MAX_SIDE_ROUTES``,
+    the first by ids. A statement a step, each reading the next people of the routes' ends."""
+    found: list[list[str]] = []
+    frontier = [[end] for end in sorted(set(ends))]
+    for _ in range(hops):
+        reached = await near(store, sorted({route[-1] for route in frontier}), as_of)
+        frontier = [
+            [*route, person]
+            for route in frontier
+            for person in reached.get(route[-1], [])
+            if person not in route
+        ][: MAX_SIDE_ROUTES - len(found)]
+        found += frontier
+        if not frontier:
+            break
+    return found
+
+
 async def introduction_paths(
     store: GraphStore,
     source: str,
@@ -152,7 +164,6 @@ async def introduction_paths(
         "target": target,
         "asOf": as_of,
         "first": first,
-        "maxSide": MAX_SIDE_ROUTES,
     }
     if target_label is Label.PERSON:
         targets = [target]
@@ -160,12 +171,11 @@ async def introduction_paths(
         [row] = await store.read(_TARGETS[target_label], parameters)
         targets = row["targets"]
     half = (max_hops + 1) // 2
-    [near] = await store.read(_SIDE[half], parameters | {"ends": [source]})
+    from_source = await side(store, [source], half, as_of)
     far: list[list[str]] = []
     if targets and max_hops > half:
-        [row] = await store.read(_SIDE[max_hops - half], parameters | {"ends": targets})
-        far = row["routes"]
-    found = routes(near["routes"], targets, far, source, max_hops)
+        far = await side(store, targets, max_hops - half, as_of)
+    found = routes(from_source, targets, far, source, max_hops)
     if not found:
         return []
     rows = await store.read(_RANK, parameters | {"routes": found})
