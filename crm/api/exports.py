@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import uuid4
 
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -58,7 +59,7 @@ _STATUS = {
 Context = Callable[[Request], Awaitable[Any]]
 
 
-class _BadQuery(Exception):
+class BadQuery(Exception):
     """The query string is not what the export takes."""
 
 
@@ -93,8 +94,8 @@ async def _respond(executor: Executor, context: Context, request: Request) -> Re
         names = ", ".join(f"network.{f.value}" for f in NetworkExportFormat)
         return _error(404, f"no such export; there are {names}", "NOT_FOUND")
     try:
-        variables = _variables(request) | {"format": export_format.name}
-    except _BadQuery as bad:
+        variables = view_variables(request.query_params) | {"format": export_format.name}
+    except BadQuery as bad:
         return _error(400, str(bad), "BAD_USER_INPUT")
     try:
         graphql_context = await context(request)
@@ -118,19 +119,20 @@ async def _respond(executor: Executor, context: Context, request: Request) -> Re
     )
 
 
-def _variables(request: Request) -> dict[str, Any]:
-    params = request.query_params
-    unknown = sorted(set(params) - set(_LISTS) - set(_SCALARS))
+def view_variables(params: QueryParams, others: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The variables of ``network``'s arguments that a query string names (the parameters
+    above; ``others`` are let through unread), or ``BadQuery`` saying what is wrong."""
+    unknown = sorted(set(params) - set(_LISTS) - set(_SCALARS) - others)
     if unknown:
         known = ", ".join(sorted({*_LISTS, *_SCALARS}))
-        raise _BadQuery(f"unknown parameter {unknown[0]!r}; the parameters are {known}")
+        raise BadQuery(f"unknown parameter {unknown[0]!r}; the parameters are {known}")
     variables: dict[str, Any] = {}
     for name, variable in _LISTS.items():
         values = params.getlist(name)
         if values:
             variables[variable] = [v.upper() for v in values] if name in _ENUMS else values
     if "centers" not in variables:
-        raise _BadQuery("name the view's centre: ?center=<id> (repeat it for several)")
+        raise BadQuery("name the view's centre: ?center=<id> (repeat it for several)")
     for name, kind in _SCALARS.items():
         if name in params:
             variables[name] = _scalar(name, params[name], kind)
@@ -140,12 +142,12 @@ def _variables(request: Request) -> dict[str, Any]:
 def _scalar(name: str, text: str, kind: type) -> Any:
     if kind is bool:
         if text.lower() not in {"true", "false"}:
-            raise _BadQuery(f"{name} must be true or false, not {text!r}")
+            raise BadQuery(f"{name} must be true or false, not {text!r}")
         return text.lower() == "true"
     try:
         return kind(text)
     except ValueError:
-        raise _BadQuery(f"{name} must be {'an integer' if kind is int else 'a number'}") from None
+        raise BadQuery(f"{name} must be {'an integer' if kind is int else 'a number'}") from None
 
 
 def _error(
