@@ -5,9 +5,9 @@ gives anonymous visitors on loopback the reader role."""
 
 import io
 import re
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import httpx2 as httpx
 import networkx
@@ -135,7 +135,9 @@ def test_a_shared_url_reopens_the_same_view(page: Page) -> None:
     page.evaluate("id => window.crmExplorer.renderer().emit('clickNode', {node: id})", chosen)
     name = page.locator("#explorer-panel h2").inner_text()
     shared = page.url
-    assert "size=betweenness" in shared and "communities=1" in shared and "focus=" in shared
+    assert "size=betweenness" in shared
+    assert "communities=1" in shared
+    assert "focus=" in shared
     page.goto("/en/")
     assert drawn(page, shared) == (40, 70)
     expect(page.locator("#explorer-size")).to_have_value("betweenness")
@@ -181,7 +183,8 @@ def test_exports_parse_and_hold_no_contact_data_for_a_reader(
     assert len(files["ties (CSV)"].decode().strip().splitlines()) == 1 + 27
     assert files["PNG"].startswith(PNG_SIGNATURE)
     width, height = (int.from_bytes(files["PNG"][at : at + 4], "big") for at in (16, 20))
-    assert width > 300 and height > 300
+    assert width > 300
+    assert height > 300
     svg = ElementTree.fromstring(files["SVG"])
     assert len(svg.findall("{http://www.w3.org/2000/svg}circle")) == 19
     for name in ("GEXF", "GraphML", "nodes (CSV)", "ties (CSV)", "SVG"):
@@ -197,14 +200,16 @@ def test_exports_parse_and_hold_no_contact_data_for_a_reader(
 
 def test_an_unknown_node_is_not_found_in_the_visitor_s_language(page: Page) -> None:
     response = page.goto("/da/explore?center=p-nobody")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     expect(page.locator("html")).to_have_attribute("lang", "da")
     expect(page.locator("h1")).to_have_text("Siden blev ikke fundet")
 
 
 def test_a_view_over_the_limit_says_so_and_how_to_narrow_it(page: Page) -> None:
     response = page.goto("/en/explore?center=p-michael-nedergaard&depth=3&limit=50")
-    assert response is not None and response.status == 400
+    assert response is not None
+    assert response.status == 400
     problem = page.get_by_role("alert")
     expect(problem).to_contain_text("more than 50 nodes")
     expect(problem).to_contain_text("smaller depth")

@@ -149,7 +149,7 @@ async def find_json(request: Request) -> Response:
     """``explore/find.json?q=``: people, organisations and clusters whose names hold the text."""
     page = await Page.open(request)
     text = request.query_params.get("q", "").strip()
-    found = []
+    found: list[dict[str, str]] = []
     if len(text) >= 2:
         for kind in (Kind.PERSON, Kind.EMPLOYER):
             found.extend(choice.json() for choice in await named(page, kind, text))
@@ -181,7 +181,7 @@ async def export(request: Request) -> Response:
     )
 
 
-async def _given(params: QueryParams) -> QueryParams:
+def _given(params: QueryParams) -> QueryParams:
     """The parameters with a value (a filter form sends empty ones for "all")."""
     return QueryParams([(key, value) for key, value in params.multi_items() if value != ""])
 

@@ -1,9 +1,9 @@
 // The network explorer: draws the view the page holds (JSON, #explorer-data) with sigma.js and
-// graphology, lays it out with ForceAtlas2 in a worker, and keeps the drawing's state in the URL
+// graphology, lays it out with ForceAtlas2 a few steps a frame, and keeps the drawing's state in the URL
 // (size, communities, year, x: expanded, rm: removed, pin: pinned, focus), so a link reopens it.
 // Without scripts the page shows the same view as tables. Exposed for tests and benchmarks:
 // window.crmExplorer (graph, ready, expand, setYear, timings).
-/* global graphology, Sigma */
+/* global graphology, graphologyLibrary, Sigma */
 const COUNTRY_COLOURS = { DK: "#c8102e", DE: "#1f4e9c" };
 const OTHER_COLOUR = "#6b6b6b";
 const BORDER_TIE = "#e07b00";
@@ -133,35 +133,31 @@ function paint() {
   show(say("counts", { nodes: graph.order, ties: graph.size }));
 }
 
-// ForceAtlas2 in the worker; answers when the positions are drawn.
-let worker = null;
-let jobs = 0;
-const waiting = new Map();
+// ForceAtlas2 (graphology-library) in steps of a few iterations, a frame apart, so the page
+// answers while it runs. (The library's worker starts from a blob: URL, which the site's
+// Content-Security-Policy forbids.) Answers when the positions are drawn.
+const STEP = 10;
+let running = null;
 function layout(iterations) {
-  if (!worker) {
-    worker = new Worker(document.querySelector("script[data-layout]").dataset.layout);
-    worker.onmessage = (event) => {
-      const done = waiting.get(event.data.id);
-      waiting.delete(event.data.id);
-      if (done) done(event.data.positions);
-    };
-  }
-  const job = {
-    id: ++jobs,
-    scripts: Array.from(document.querySelectorAll("script[data-vendor]"), (s) => s.src),
-    nodes: graph.mapNodes((key, a) => ({ key, x: a.x, y: a.y, size: a.size, fixed: a.fixed })),
-    edges: graph.mapEdges((key, a, source, target) => [source, target, a.weight]),
-    iterations: iterations || (graph.order > 1000 ? 60 : graph.order > 200 ? 150 : 300),
-  };
+  const fa2 = graphologyLibrary.layoutForceAtlas2;
+  const settings = fa2.inferSettings(graph);
+  settings.barnesHutOptimize = graph.order > 300;
+  settings.edgeWeightInfluence = 0.5;
+  let left = iterations || (graph.order > 1000 ? 60 : graph.order > 200 ? 150 : 300);
+  const mine = {};
+  running = mine;
   return new Promise((resolve) => {
-    waiting.set(job.id, (positions) => {
-      Object.entries(positions).forEach(([key, at]) => {
-        if (graph.hasNode(key) && !state.pinned.has(key)) graph.mergeNodeAttributes(key, at);
-      });
+    function step() {
+      if (running !== mine) return resolve();
+      if (graph.order > 1) {
+        fa2.assign(graph, { iterations: Math.min(STEP, left), settings, getEdgeWeight: "weight" });
+      }
+      left -= STEP;
       if (renderer) renderer.refresh();
-      resolve();
-    });
-    worker.postMessage(job);
+      if (left > 0) requestAnimationFrame(step);
+      else resolve();
+    }
+    step();
   });
 }
 
