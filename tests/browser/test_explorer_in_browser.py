@@ -29,7 +29,8 @@ def page(browser: Browser, demo: Demo) -> Iterator[Page]:
     errors: list[str] = []
 
     def console(message: ConsoleMessage) -> None:
-        if message.type == "error":
+        # a page answered 400 or 404 is logged so; the tests check those statuses themselves
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
             errors.append(message.text)
 
     opened.on("console", console)
@@ -41,8 +42,7 @@ def page(browser: Browser, demo: Demo) -> Iterator[Page]:
 
 def drawn(page: Page, path: str) -> tuple[int, int]:
     """Open ``path`` and wait for the explorer to be laid out; its graph's nodes and ties."""
-    page.goto(path)
-    page.wait_for_function("window.crmExplorer !== undefined")
+    page.goto(path)  # waits for the load event: the page's module script has run
     page.evaluate("window.crmExplorer.ready")
     return counts(page)
 
@@ -70,7 +70,8 @@ def test_known_ego_networks(page: Page, center: str, depth: int, expected: tuple
 def test_the_profile_pages_link_to_the_explorer(page: Page) -> None:
     page.goto("/de/clusters/alucluster")
     page.locator(".explore-link a").click()
-    page.wait_for_function("window.crmExplorer !== undefined")
+    page.wait_for_url("**/de/explore?center=*")
+    page.wait_for_load_state()
     page.evaluate("window.crmExplorer.ready")
     assert counts(page) == (9, 8)
     expect(page.locator("h1")).to_have_text("Netzwerk-Explorer")
@@ -86,8 +87,11 @@ def test_expanding_adds_the_known_neighbours(page: Page) -> None:
     page.evaluate("id => window.crmExplorer.expand(id)", michael)
     nodes, ties = counts(page)
     assert people(page) - people_before == 17  # his contacts
-    assert ties - 8 == 35  # 26 interactions, 9 jobs
-    assert nodes > 9 + 17  # and where the new people work
+    # the expansion answers 35 ties (26 interactions, 9 jobs); one of them, his job at
+    # AluCluster, is drawn already
+    assert ties - 8 == 34
+    assert page.evaluate("window.crmExplorer.state.edges.size") == 8 + 34
+    assert nodes == 9 + 17  # where they work is drawn already
     expect(page.locator("#explorer-status")).to_contain_text("added")
     # the expansion is in the URL: the same link shows it again
     shared = page.url

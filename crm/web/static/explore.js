@@ -238,9 +238,13 @@ function open(id) {
   paint();
   remember();
   panel.replaceChildren();
-  panel.hidden = false;
+  shown(true);
   panel.append(element("h2", node.name));
-  if (node.href) panel.append(element("p")).append(element("a", say("profile"), { href: node.href }));
+  if (node.href) {
+    const line = element("p");
+    line.append(element("a", say("profile"), { href: node.href }));
+    panel.append(line);
+  }
   const actions = element("p", null, { class: "explorer-actions" });
   const buttons = [
     [say("expand"), () => expand(id)],
@@ -287,8 +291,16 @@ function evidence(item, found) {
   if (details.childElementCount) item.append(details);
 }
 
+// The panel takes room from the drawing: sigma's canvases follow the container's new size.
+function shown(open) {
+  if (panel.hidden !== open) return;
+  panel.hidden = !open;
+  renderer.resize();
+  renderer.refresh();
+}
+
 function close() {
-  panel.hidden = true;
+  shown(false);
   state.focus = null;
   paint();
   remember();
