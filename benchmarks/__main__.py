@@ -25,7 +25,17 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from benchmarks import api, duplicates, explorer, imports, memory, network, round_trips, throughput
+from benchmarks import (
+    api,
+    duplicates,
+    explorer,
+    explorer_browser,
+    imports,
+    memory,
+    network,
+    round_trips,
+    throughput,
+)
 from benchmarks.bench import Bench, SectionFailed
 from benchmarks.report import Report, SectionRun, markdown_table
 from crm.graph.connect import open_store
@@ -44,6 +54,7 @@ SECTIONS: tuple[ModuleType, ...] = (
     network,
     duplicates,
     explorer,
+    explorer_browser,
     imports,
 )
 """Every section, in the order they run: memory before the sections whose queries leave the

@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import uuid4
 
-from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -24,6 +23,7 @@ from starlette.types import Receive, Scope, Send
 from crm.api.execution import Executor
 from crm.api.http import REQUEST_ID_HEADER, RequestRefused
 from crm.api.network.export import NetworkExportFormat
+from crm.web.view_query import BadQuery, view_variables
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +39,6 @@ query NetworkExport($format: NetworkExportFormat!, $centers: [ID!]!, $depth: Int
 }
 """
 
-_LISTS = {
-    "center": "centers",
-    "sector": "sectors",
-    "tieKind": "tieKinds",
-    "interactionKind": "interactionKinds",
-}
-_ENUMS = {"tieKind", "interactionKind"}
-_SCALARS = {"depth": int, "asOf": str, "crossBorderOnly": bool, "minStrength": float, "limit": int}
 _STATUS = {
     "BAD_USER_INPUT": 400,
     "GRAPHQL_VALIDATION_FAILED": 400,
@@ -57,10 +49,6 @@ _STATUS = {
 }
 
 Context = Callable[[Request], Awaitable[Any]]
-
-
-class BadQuery(Exception):
-    """The query string is not what the export takes."""
 
 
 class NetworkExportEndpoint:
@@ -117,37 +105,6 @@ async def _respond(executor: Executor, context: Context, request: Request) -> Re
             "Cache-Control": "no-store",
         },
     )
-
-
-def view_variables(params: QueryParams, others: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The variables of ``network``'s arguments that a query string names (the parameters
-    above; ``others`` are let through unread), or ``BadQuery`` saying what is wrong."""
-    unknown = sorted(set(params) - set(_LISTS) - set(_SCALARS) - others)
-    if unknown:
-        known = ", ".join(sorted({*_LISTS, *_SCALARS}))
-        raise BadQuery(f"unknown parameter {unknown[0]!r}; the parameters are {known}")
-    variables: dict[str, Any] = {}
-    for name, variable in _LISTS.items():
-        values = params.getlist(name)
-        if values:
-            variables[variable] = [v.upper() for v in values] if name in _ENUMS else values
-    if "centers" not in variables:
-        raise BadQuery("name the view's centre: ?center=<id> (repeat it for several)")
-    for name, kind in _SCALARS.items():
-        if name in params:
-            variables[name] = _scalar(name, params[name], kind)
-    return variables
-
-
-def _scalar(name: str, text: str, kind: type) -> Any:
-    if kind is bool:
-        if text.lower() not in {"true", "false"}:
-            raise BadQuery(f"{name} must be true or false, not {text!r}")
-        return text.lower() == "true"
-    try:
-        return kind(text)
-    except ValueError:
-        raise BadQuery(f"{name} must be {'an integer' if kind is int else 'a number'}") from None
 
 
 def _error(

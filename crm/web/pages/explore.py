@@ -21,8 +21,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from crm.api.exports import BadQuery, view_variables
-from crm.api.network.export import NetworkExportFormat
 from crm.web import csrf, forms
 from crm.web.i18n import N_, translations
 from crm.web.links import record_href
@@ -30,6 +28,7 @@ from crm.web.nav import NavItem
 from crm.web.operations import BadInput, Operations, PageNotFound
 from crm.web.page import Page
 from crm.web.pages.pick import Kind, named
+from crm.web.view_query import BadQuery, view_variables
 
 OPERATIONS = Operations.beside(__file__)
 NAV = NavItem(N_("Explorer"), "/explore")
@@ -78,6 +77,8 @@ TEXTS = {
     "noMatch": N_("No one by that name."),
 }
 """The words the page's script shows, by key (sent translated, in the page)."""
+FORMATS = {"gexf": "GEXF", "graphml": "GRAPHML", "nodes.csv": "NODES_CSV", "edges.csv": "EDGES_CSV"}
+"""The view's files: by the name's ending, the API's ``NetworkExportFormat``."""
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -159,15 +160,15 @@ async def find_json(request: Request) -> Response:
 async def export(request: Request) -> Response:
     """``explore/export.<format>``: the view as a file, as the visitor may read it."""
     page = await Page.open(request)
+    export_format = FORMATS.get(request.path_params["format"])
     try:
-        export_format = NetworkExportFormat(request.path_params["format"])
         variables = view_variables(_given(request.query_params), VIEW_STATE)
-    except (ValueError, BadQuery):
+    except BadQuery:
         raise PageNotFound from None
+    if export_format is None:
+        raise PageNotFound
     try:
-        data = await page.query(
-            OPERATIONS, "ExplorerExport", variables | {"format": export_format.name}
-        )
+        data = await page.query(OPERATIONS, "ExplorerExport", variables | {"format": export_format})
     except BadInput as bad:
         return _refused(_problem(bad))
     found = data["networkExport"]
