@@ -93,7 +93,7 @@ async def explorer(request: Request) -> Response:
             variables = view_variables(given, VIEW_STATE)
             context["view"] = await _view(page, variables)
         except BadQuery as bad:
-            context["problem"] = {"message": str(bad)}
+            context["problem"] = {"code": "BAD_USER_INPUT", "message": str(bad)}
         except BadInput as bad:
             context["problem"] = _problem(bad)
     status = 400 if context["problem"] else 200
@@ -134,7 +134,7 @@ async def expand_json(request: Request) -> Response:
             frozenset({csrf.FIELD}),
         )
     except BadQuery as bad:
-        return _refused({"message": str(bad)})
+        return _refused({"code": "BAD_USER_INPUT", "message": str(bad)})
     variables = {key: value for key, value in filters.items() if key in EXPANSION_FILTERS}
     variables |= {"of": data.getlist("of"), "shown": data.getlist("shown")}
     try:
