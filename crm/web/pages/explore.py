@@ -21,8 +21,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from crm.domain.relationships import InteractionKind
 from crm.web import csrf, forms
 from crm.web.i18n import N_, translations
+from crm.web.labels import enum_label
 from crm.web.links import record_href
 from crm.web.nav import NavItem
 from crm.web.operations import BadInput, Operations, PageNotFound
@@ -76,7 +78,8 @@ TEXTS = {
     "crossBorder": N_("across the border"),
     "noMatch": N_("No one by that name."),
 }
-"""The words the page's script shows, by key (sent translated, in the page)."""
+"""The words the page's script shows, by key (sent translated, in the page, with the names of
+the kinds of interaction)."""
 FORMATS = {"gexf": "GEXF", "graphml": "GRAPHML", "nodes.csv": "NODES_CSV", "edges.csv": "EDGES_CSV"}
 """The view's files: by the name's ending, the API's ``NetworkExportFormat``."""
 NO_STORE = {"Cache-Control": "no-store"}
@@ -106,7 +109,8 @@ async def explorer(request: Request) -> Response:
         query_centers=chosen.getlist("center"),
         names={node["id"]: node["name"] for node in view["nodes"]} if view else {},
         export_query=_export_query(given),
-        texts={key: gettext(message) for key, message in TEXTS.items()},
+        texts={key: gettext(message) for key, message in TEXTS.items()}
+        | {kind.value: gettext(enum_label(kind.value)) for kind in InteractionKind},
         chosen={
             "depth": chosen.get("depth", "1"),
             "asOf": chosen.get("asOf", ""),
