@@ -29,6 +29,7 @@ from benchmarks import (
     api,
     duplicates,
     explorer,
+    explorer_browser,
     imports,
     memory,
     network,
@@ -55,6 +56,7 @@ SECTIONS: tuple[ModuleType, ...] = (
     pairs,
     duplicates,
     explorer,
+    explorer_browser,
     imports,
 )
 """Every section, in the order they run: memory before the sections whose queries leave the

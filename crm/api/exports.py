@@ -25,6 +25,7 @@ from crm.api.execution import Executor
 from crm.api.http import REQUEST_ID_HEADER, RequestRefused
 from crm.api.logs import set_request_id
 from crm.api.network.export import NetworkExportFormat
+from crm.web.view_query import BadQuery, view_variables
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +41,6 @@ query NetworkExport($format: NetworkExportFormat!, $centers: [ID!]!, $depth: Int
 }
 """
 
-_LISTS = {
-    "center": "centers",
-    "sector": "sectors",
-    "tieKind": "tieKinds",
-    "interactionKind": "interactionKinds",
-}
-_ENUMS = {"tieKind", "interactionKind"}
-_SCALARS = {"depth": int, "asOf": str, "crossBorderOnly": bool, "minStrength": float, "limit": int}
 _STATUS = {
     "BAD_USER_INPUT": 400,
     "GRAPHQL_VALIDATION_FAILED": 400,
@@ -60,10 +53,6 @@ _STATUS = {
 }
 
 Context = Callable[[Request], Awaitable[Any]]
-
-
-class _BadQuery(Exception):
-    """The query string is not what the export takes."""
 
 
 class NetworkExportEndpoint:
@@ -98,8 +87,8 @@ async def _respond(executor: Executor, context: Context, request: Request) -> Re
         names = ", ".join(f"network.{f.value}" for f in NetworkExportFormat)
         return _error(404, f"no such export; there are {names}", "NOT_FOUND")
     try:
-        variables = _variables(request) | {"format": export_format.name}
-    except _BadQuery as bad:
+        variables = view_variables(request.query_params) | {"format": export_format.name}
+    except BadQuery as bad:
         return _error(400, str(bad), "BAD_USER_INPUT")
     try:
         graphql_context = await context(request)
@@ -124,36 +113,6 @@ async def _respond(executor: Executor, context: Context, request: Request) -> Re
             "Cache-Control": "no-store",
         },
     )
-
-
-def _variables(request: Request) -> dict[str, Any]:
-    params = request.query_params
-    unknown = sorted(set(params) - set(_LISTS) - set(_SCALARS))
-    if unknown:
-        known = ", ".join(sorted({*_LISTS, *_SCALARS}))
-        raise _BadQuery(f"unknown parameter {unknown[0]!r}; the parameters are {known}")
-    variables: dict[str, Any] = {}
-    for name, variable in _LISTS.items():
-        values = params.getlist(name)
-        if values:
-            variables[variable] = [v.upper() for v in values] if name in _ENUMS else values
-    if "centers" not in variables:
-        raise _BadQuery("name the view's centre: ?center=<id> (repeat it for several)")
-    for name, kind in _SCALARS.items():
-        if name in params:
-            variables[name] = _scalar(name, params[name], kind)
-    return variables
-
-
-def _scalar(name: str, text: str, kind: type) -> Any:
-    if kind is bool:
-        if text.lower() not in {"true", "false"}:
-            raise _BadQuery(f"{name} must be true or false, not {text!r}")
-        return text.lower() == "true"
-    try:
-        return kind(text)
-    except ValueError:
-        raise _BadQuery(f"{name} must be {'an integer' if kind is int else 'a number'}") from None
 
 
 def _error(

@@ -33,9 +33,11 @@ class Busy(Exception):
 class BadInput(Exception):
     """The API refused the visitor's input (a search text without words, a stale cursor)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, extensions: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.extensions = extensions or {}
+        """The error's ``extensions`` (``code``; a limit's ``maximum`` and what it counted)."""
 
 
 class OperationFailed(Exception):
@@ -80,7 +82,7 @@ def data_of(result_data: Any, errors: list[Any] | None, request_id: str) -> dict
     if "NOT_FOUND" in codes:
         raise PageNotFound
     if errors and codes <= CODES_OF_BAD_INPUT:
-        raise BadInput(errors[0].message)
+        raise BadInput(errors[0].message, dict(errors[0].extensions or {}))
     if errors or result_data is None:
         logger.error("request %s: a page's operation failed (codes %s)", request_id, codes)
         raise OperationFailed

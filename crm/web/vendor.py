@@ -18,8 +18,11 @@ VENDOR = Path(__file__).parent / "static" / "vendor"
 
 FILES: Mapping[str, tuple[str, ...]] = {
     "graphiql": ("graphiql.min.js", "graphiql.min.css", "LICENSE"),
+    "graphology": ("dist/graphology.umd.min.js", "LICENSE.txt"),
+    "graphology-library": ("dist/graphology-library.min.js", "LICENSE.txt"),
     "react": ("umd/react.production.min.js", "LICENSE"),
     "react-dom": ("umd/react-dom.production.min.js", "LICENSE"),
+    "sigma": ("dist/sigma.min.js", "LICENSE.txt"),
 }
 """Per npm package, the files copied (flattened into ``vendor/<package>/``)."""
 

@@ -107,7 +107,9 @@ def test_the_introductions_page_shows_the_api_s_best_path_from_names_typed(
     assert drawn(page) == ["Jana Fiktivberg", *expected]
     assert page.locator(".path").first.locator(".border-mark").count() >= 1
     explorer = page.get_by_role("link", name="Open this path in the explorer").first
-    expect(explorer).to_have_attribute("href", re.compile(r"^/en/explore\?focus=p-jana-fiktivberg"))
+    expect(explorer).to_have_attribute(
+        "href", re.compile(r"^/en/explore\?center=p-jana-fiktivberg")
+    )
 
 
 def test_the_introductions_page_works_without_scripts(browser: Browser, demo: Demo) -> None:

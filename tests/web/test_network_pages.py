@@ -76,7 +76,7 @@ def test_introductions_link_each_path_to_the_explorer(site: Api) -> None:
         "/en/introductions", params={"fromId": "p-jana-fiktivberg", "toId": "p-michael-nedergaard"}
     ).text
 
-    assert "/en/explore?focus=p-jana-fiktivberg&amp;focus=p-michael-nedergaard" in html
+    assert "/en/explore?center=p-jana-fiktivberg&amp;center=p-michael-nedergaard" in html
 
 
 @pytest.mark.parametrize(

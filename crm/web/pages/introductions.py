@@ -75,7 +75,7 @@ def _path(page: Page, source: dict[str, Any], path: dict[str, Any]) -> dict[str,
         "steps": [
             {**hop, "fromCountry": countries[place]} for place, hop in enumerate(path["hops"])
         ],
-        "explore": f"/{page.lang}/explore?" + urlencode([("focus", person) for person in people]),
+        "explore": f"/{page.lang}/explore?" + urlencode([("center", person) for person in people]),
     }
 
 
