@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_000_000, ge=1, description="The largest request body, in bytes."
     )
+    change_retention_days: float = Field(
+        default=30,
+        gt=0,
+        description="How long the change log (and so the audit trail) keeps an entry; older "
+        "ones are pruned by the API server once an hour.",
+    )
     session_hours: float = Field(
         default=8,
         gt=0,

@@ -9,7 +9,7 @@ the store is opened in the app's lifespan (when the server starts) and closed wh
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import TypedDict, cast
 
 from starlette.applications import Starlette
@@ -23,6 +23,7 @@ from crm.api.context import Context
 from crm.api.execution import Executor, InProcess
 from crm.api.exports import NetworkExportEndpoint
 from crm.api.http import GraphQLEndpoint
+from crm.api.retention import keep_pruning
 from crm.api.schema import SCHEMA
 from crm.config import Environment, Settings
 from crm.errors import CrmError, StoreUnavailable
@@ -54,9 +55,13 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
     async def lifespan(_: Starlette) -> AsyncIterator[AppState]:
         store = await open_store(settings)
         logger.info("the graph store is open (graph %s)", settings.graph_name)
+        pruning = asyncio.create_task(keep_pruning(store, settings))
         try:
             yield {"store": store}
         finally:
+            pruning.cancel()
+            with suppress(asyncio.CancelledError):
+                await pruning
             await store.close()
             logger.info("the graph store is closed (graph %s)", settings.graph_name)
 

@@ -17,13 +17,11 @@ from crm.keys import Caller, Role
 class Context:
     store: GraphStore
     settings: Settings
-    touched: list[str] = field(default_factory=list)
-    """ids a mutation changed, for the audit trail"""
     loaders: Loaders = field(init=False)
     caller: Caller = field(default=Caller(None, Role.READER))
     """Who sends the request (``access.authenticate``)."""
     request_id: str = field(default_factory=lambda: uuid4().hex)
-    """Names the request in the answer (``X-Request-ID``), the log and the audit trail."""
+    """Names the request in the answer (``X-Request-ID``), the log and the change log."""
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.store)

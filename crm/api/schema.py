@@ -7,7 +7,7 @@ from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 
 from crm.api.access import AccessControl
-from crm.api.audit import AuditTrail, audit_fields
+from crm.api.audit import audit_fields
 from crm.api.errors import ErrorCodes
 from crm.api.gdpr import gdpr_query_fields
 from crm.api.insight.fields import insight_fields
@@ -54,7 +54,7 @@ def build_schema() -> strawberry.Schema:
         query=strawberry.type(query),
         mutation=strawberry.type(mutation),
         types=list(types.values()),
-        extensions=[ErrorCodes, Limits, DocumentCache, AccessControl, AuditTrail],
+        extensions=[ErrorCodes, Limits, DocumentCache, AccessControl],
         execution_context_class=ExecutionContext,
         config=StrawberryConfig(default_resolver=resolve_default, scalar_map=SCALARS),
     )
