@@ -26,7 +26,6 @@ CREATE INDEX FOR (n:Document) ON (n.kind);
 CREATE INDEX FOR (n:Cluster) ON (n.mergedIds);
 CREATE INDEX FOR (n:Organization) ON (n.mergedIds);
 CREATE INDEX FOR (n:Person) ON (n.mergedIds);
-CREATE INDEX FOR (n:Change) ON (n.at);
 CREATE INDEX FOR ()-[r:INTERACTED]-() ON (r.id);
 GRAPH.CONSTRAINT CREATE crm UNIQUE NODE Cluster PROPERTIES 1 id;
 GRAPH.CONSTRAINT CREATE crm UNIQUE NODE Organization PROPERTIES 1 id;

@@ -27,7 +27,6 @@ CREATE INDEX IF NOT EXISTS FOR (n:Document) ON (n.kind);
 CREATE INDEX IF NOT EXISTS FOR (n:Cluster) ON (n.mergedIds);
 CREATE INDEX IF NOT EXISTS FOR (n:Organization) ON (n.mergedIds);
 CREATE INDEX IF NOT EXISTS FOR (n:Person) ON (n.mergedIds);
-CREATE INDEX IF NOT EXISTS FOR (n:Change) ON (n.at);
 CREATE FULLTEXT INDEX fulltext_Cluster IF NOT EXISTS FOR (n:Cluster) ON EACH [n.searchText] OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}};
 CREATE FULLTEXT INDEX fulltext_Organization IF NOT EXISTS FOR (n:Organization) ON EACH [n.searchText] OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}};
 CREATE FULLTEXT INDEX fulltext_Person IF NOT EXISTS FOR (n:Person) ON EACH [n.searchText] OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}};

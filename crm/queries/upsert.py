@@ -25,7 +25,7 @@ from crm.domain import RELATIONSHIPS, Label, RelType
 from crm.domain.global_ids import global_id, tie_ids
 from crm.graph.cypher import render
 from crm.graph.store import GraphStore
-from crm.queries.changes import Change, concatenated, flattened, logged
+from crm.queries.changes import Change, flattened, logged, unwound
 from crm.queries.lookup import keyed_relationship_ends
 
 # Shared tail: `diff` names the properties of `row.props` that differ from the stored element's
@@ -46,14 +46,11 @@ FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
 WITH sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
      sum(CASE WHEN changed AND NOT created THEN 1 ELSE 0 END) AS updated,
      count(*) AS written,
-     collect(CASE WHEN changed THEN row.changeIds ELSE [] END) AS changedIds,
-     collect(diff) AS changedFields
+     collect(CASE WHEN changed THEN row.changeIds END) AS changedIds,
+     collect(CASE WHEN changed THEN diff END) AS changedFields
 """
-    + logged(
-        "created, updated, written",
-        ids=concatenated("changedIds"),
-        fields=flattened("changedFields"),
-    )
+    + unwound("created, updated, written, changedFields", "changedIds", "ids")
+    + logged("created, updated, written", ids="ids", fields=flattened("changedFields"))
     + "RETURN created, updated, written"
 )
 
@@ -119,9 +116,10 @@ def _create_ties(find: LiteralString, tie: LiteralString) -> LiteralString:
         + """ ON CREATE SET e = row.props)
 WITH count(DISTINCT row.n) AS found,
      collect(DISTINCT CASE WHEN old IS NULL THEN null ELSE row.n END) AS taken,
-     collect(CASE WHEN old IS NULL THEN row.changeIds ELSE [] END) AS changedIds
+     collect(CASE WHEN old IS NULL THEN row.changeIds END) AS changedIds
 """
-        + logged("found, taken", ids=concatenated("changedIds"))
+        + unwound("found, taken", "changedIds", "ids")
+        + logged("found, taken", ids="ids")
         + "RETURN found, taken"
     )
 
