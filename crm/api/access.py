@@ -27,7 +27,7 @@ from crm.graph.store import GraphStore
 from crm.keys import Caller, Role, parse_token, verify_secret
 from crm.queries.keys import key_by_id
 
-ROOT_ROLES = {"Query": Role.READER, "Mutation": Role.EDITOR}
+ROOT_ROLES = {"Query": Role.READER, "Mutation": Role.EDITOR, "Subscription": Role.READER}
 """What a root field needs unless ``STRONGER`` says more."""
 
 STRONGER: Mapping[str, Role] = {
@@ -118,7 +118,11 @@ class Unauthenticated(RequestRefused):
 
 async def authenticate(request: Request, store: GraphStore, settings: Settings) -> Caller:
     """The caller a request's ``Authorization`` header names, or the anonymous one."""
-    header = request.headers.get("authorization")
+    return await caller_of_header(request.headers.get("authorization"), store, settings)
+
+
+async def caller_of_header(header: str | None, store: GraphStore, settings: Settings) -> Caller:
+    """The caller an ``Authorization`` value (``Bearer <key>``) names, or the anonymous one."""
     if header is None:
         if settings.anonymous_role is None:
             raise Unauthenticated("send an API key: Authorization: Bearer <key>")

@@ -15,7 +15,7 @@ from typing import TypedDict, cast
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from crm.api.access import authenticate
 from crm.api.compiled import answerer
@@ -23,6 +23,8 @@ from crm.api.context import Context
 from crm.api.execution import Executor, InProcess
 from crm.api.exports import NetworkExportEndpoint
 from crm.api.http import GraphQLEndpoint
+from crm.api.live.feed import ChangeFeed
+from crm.api.live.websocket import LiveEndpoint
 from crm.api.retention import keep_pruning
 from crm.api.schema import SCHEMA
 from crm.config import Environment, Settings
@@ -43,6 +45,7 @@ class AppState(TypedDict):
     """What the lifespan hands to every request."""
 
     store: GraphStore
+    feed: ChangeFeed
 
 
 def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -> Starlette:
@@ -56,9 +59,17 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
         store = await open_store(settings)
         logger.info("the graph store is open (graph %s)", settings.graph_name)
         pruning = asyncio.create_task(keep_pruning(store, settings))
+        feed = ChangeFeed(
+            store,
+            poll_s=settings.live_poll_ms / 1000,
+            queue_size=settings.live_queue_size,
+            per_key=settings.live_subscriptions_per_key,
+            per_process=settings.live_subscriptions,
+        )
         try:
-            yield {"store": store}
+            yield {"store": store, "feed": feed}
         finally:
+            await feed.close()
             pruning.cancel()
             with suppress(asyncio.CancelledError):
                 await pruning
@@ -81,6 +92,7 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=None),
+            WebSocketRoute("/graphql", LiveEndpoint(settings, _store, _feed)),
             Route("/healthz", _healthz, methods=["GET"]),
             Route("/readyz", _readyz, methods=["GET"]),
             Route("/export/network.{format}", NetworkExportEndpoint(executor, context)),
@@ -92,6 +104,10 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
 
 def _store(connection: HTTPConnection) -> GraphStore:
     return cast("HTTPConnection[AppState]", connection).state["store"]
+
+
+def _feed(connection: HTTPConnection) -> ChangeFeed:
+    return cast("HTTPConnection[AppState]", connection).state["feed"]
 
 
 async def _healthz(_: Request) -> JSONResponse:

@@ -249,7 +249,14 @@ def test_every_root_field_needs_a_role_by_default_and_the_table_only_makes_it_st
         assert required("Query", name) in (Role.READER, Role.EDITOR, Role.ADMIN), name
     for name in graphql_schema.mutation_type.fields:
         assert required("Mutation", name) in (Role.EDITOR, Role.ADMIN), name
-    assert ROOT_ROLES == {"Query": Role.READER, "Mutation": Role.EDITOR}
+    assert graphql_schema.subscription_type is not None
+    for name in graphql_schema.subscription_type.fields:
+        assert required("Subscription", name) in (Role.READER, Role.EDITOR, Role.ADMIN), name
+    assert ROOT_ROLES == {
+        "Query": Role.READER,
+        "Mutation": Role.EDITOR,
+        "Subscription": Role.READER,
+    }
     table = policy(SCHEMA)
     assert table["Query.exportPersonalData"] == table["Mutation.erasePerson"] == Role.ADMIN
     assert table["Query.dataQuality"] == Role.ADMIN
