@@ -10,7 +10,7 @@ it is ended with ``Lagging``, which names the last sequence it received, to resu
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import suppress
 from dataclasses import dataclass, field
 
@@ -54,7 +54,7 @@ class ChangeFeed:
     _last: int | None = None
     _task: asyncio.Task[None] | None = None
 
-    async def stream(self, key: str, after: int | None) -> AsyncIterator[ChangeEntry]:
+    async def stream(self, key: str, after: int | None) -> AsyncGenerator[ChangeEntry]:
         """Every entry after ``after`` (``None``: from now on), in sequence order, until the
         caller stops; ``Lagging`` if it falls behind."""
         self._admit(key)
