@@ -138,6 +138,30 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_000_000, ge=1, description="The largest request body, in bytes."
     )
+    change_retention_days: float = Field(
+        default=30,
+        gt=0,
+        description="How long the change log (and so the audit trail) keeps an entry; older "
+        "ones are pruned by the API server once an hour.",
+    )
+    live_poll_ms: int = Field(
+        default=100, ge=10, description="How often each API process reads the change log on."
+    )
+    live_keep_alive_s: float = Field(
+        default=15, gt=0, description="How often a WebSocket subscription is pinged."
+    )
+    live_queue_size: int = Field(
+        default=1000,
+        ge=1,
+        description="The most events a subscriber may have waiting; one that falls further "
+        "behind is ended with the last sequence it received.",
+    )
+    live_subscriptions_per_key: int = Field(
+        default=10, ge=1, description="The most subscriptions one key may hold in one process."
+    )
+    live_subscriptions: int = Field(
+        default=1000, ge=1, description="The most subscriptions one API process holds."
+    )
     session_hours: float = Field(
         default=8,
         gt=0,

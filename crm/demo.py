@@ -11,6 +11,7 @@ from crm.domain import Label
 from crm.domain.values import now_timestamp
 from crm.graph.store import GraphStore
 from crm.keys import Role, new_key
+from crm.queries.changes import CLI, Change
 from crm.queries.keys import all_keys, create_key
 from crm.queries.nodes import nodes_by_id
 from graph_loader.datasets import INTRANET
@@ -76,5 +77,5 @@ async def admin_key(store: GraphStore) -> AdminKey:
         if stored.name == KEY_NAME and stored.role == Role.ADMIN and not stored.revoked_at:
             return AdminKey(stored.key_id, None)
     key = new_key()
-    await create_key(store, key, Role.ADMIN, KEY_NAME, now_timestamp())
+    await create_key(store, key, Role.ADMIN, KEY_NAME, Change("createKey", CLI, now_timestamp()))
     return AdminKey(key.key_id, key.token)

@@ -16,6 +16,7 @@ from typing import Protocol
 from crm.domain import Label, RelType
 from crm.domain.values import format_timestamp
 from crm.graph.store import GraphStore
+from crm.queries.changes import LOADER, Change
 from crm.queries.lookup import holds_label, holds_type
 from crm.queries.upsert import (
     Outcome,
@@ -52,10 +53,15 @@ class Summary:
 
 
 async def write_plan(
-    store: GraphStore, plan: Plan, batch_size: int, progress: Progress | None = None
+    store: GraphStore,
+    plan: Plan,
+    batch_size: int,
+    progress: Progress | None = None,
+    operation: str = "load",
 ) -> Summary:
-    """Write every row of ``plan``; ``progress`` hears of each batch when it is written."""
-    now = format_timestamp(datetime.now(UTC))
+    """Write every row of ``plan``; ``progress`` hears of each batch when it is written. Each
+    batch logs itself as ``operation`` by ``loader`` (``crm.queries.changes``)."""
+    change = Change(operation, LOADER, format_timestamp(datetime.now(UTC)))
     summary = Summary()
     if progress:
         progress.start(plan.rows)
@@ -64,7 +70,7 @@ async def write_plan(
         if label not in fresh:
             fresh[label] = not await holds_label(store, label)
         write_nodes = create_nodes if fresh[label] else upsert_nodes
-        outcome = await write_nodes(store, label, rows=rows, now=now)
+        outcome = await write_nodes(store, label, rows=rows, change=change)
         summary.nodes[label] = summary.nodes.get(label, Outcome()) + outcome
         if progress:
             progress.advance(label, len(rows))
@@ -72,7 +78,7 @@ async def write_plan(
         if rel_type not in fresh:
             fresh[rel_type] = not await holds_type(store, rel_type)
         write_links = create_relationships if fresh[rel_type] else upsert_relationships
-        outcome = await write_links(store, rel_type, source, target, rows=rows, now=now)
+        outcome = await write_links(store, rel_type, source, target, rows=rows, change=change)
         summary.relationships[rel_type] = summary.relationships.get(rel_type, Outcome()) + outcome
         if progress:
             progress.advance(rel_type, len(rows))

@@ -28,7 +28,7 @@ from crm.graph.store import GraphStore
 from crm.keys import Caller, Role, parse_token, verify_secret
 from crm.queries.keys import key_by_id
 
-ROOT_ROLES = {"Query": Role.READER, "Mutation": Role.EDITOR}
+ROOT_ROLES = {"Query": Role.READER, "Mutation": Role.EDITOR, "Subscription": Role.READER}
 """What a root field needs unless ``STRONGER`` says more."""
 
 STRONGER: Mapping[str, Role] = {
@@ -120,9 +120,20 @@ class Unauthenticated(RequestRefused):
 async def authenticate(
     request: Request, store: GraphStore, settings: Settings, failures: FailedKeyChecks
 ) -> Caller:
-    """The caller a request's ``Authorization`` header names, or the anonymous one. A client
-    address or key id with too many recent ``failures`` is refused (429) unchecked."""
+    """The caller a request's ``Authorization`` header names, or the anonymous one."""
     header = request.headers.get("authorization")
+    return await caller_of_header(header, store, settings, address_of(request), failures)
+
+
+async def caller_of_header(
+    header: str | None,
+    store: GraphStore,
+    settings: Settings,
+    address: str,
+    failures: FailedKeyChecks,
+) -> Caller:
+    """The caller an ``Authorization`` value (``Bearer <key>``) names, or the anonymous one. A
+    client ``address`` or key id with too many recent ``failures`` is refused (429) unchecked."""
     if header is None:
         if settings.anonymous_role is None:
             raise Unauthenticated("send an API key: Authorization: Bearer <key>")
@@ -130,7 +141,7 @@ async def authenticate(
     scheme, _, token = header.partition(" ")
     token = token.strip() if scheme.lower() == "bearer" else ""
     try:
-        return await checked_caller(store, token, address_of(request), failures)
+        return await checked_caller(store, token, address, failures)
     except TooManyFailures as refused:
         headers = {"Retry-After": str(refused.wait_s)}
         raise RequestRefused(str(refused), 429, "TOO_MANY_REQUESTS", headers) from None

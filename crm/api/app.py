@@ -10,14 +10,14 @@ the store is opened in the app's lifespan (when the server starts) and closed wh
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import TypedDict, cast
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from crm.api.access import authenticate
 from crm.api.compiled import answerer
@@ -26,6 +26,9 @@ from crm.api.execution import Executor, InProcess
 from crm.api.exports import NetworkExportEndpoint
 from crm.api.http import GraphQLEndpoint, RequestRefused
 from crm.api.key_checks import FailedKeyChecks
+from crm.api.live.feed import ChangeFeed
+from crm.api.live.websocket import LiveEndpoint
+from crm.api.retention import keep_pruning
 from crm.api.schema import SCHEMA
 from crm.config import Environment, Settings
 from crm.errors import CrmError, StoreUnavailable
@@ -46,6 +49,7 @@ class AppState(TypedDict):
     """What the lifespan hands to every request."""
 
     store: GraphStore
+    feed: ChangeFeed
 
 
 def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -> Starlette:
@@ -58,9 +62,21 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
     async def lifespan(_: Starlette) -> AsyncIterator[AppState]:
         store = await open_store(settings)
         logger.info("the graph store is open (graph %s)", settings.graph_name)
+        pruning = asyncio.create_task(keep_pruning(store, settings))
+        feed = ChangeFeed(
+            store,
+            poll_s=settings.live_poll_ms / 1000,
+            queue_size=settings.live_queue_size,
+            per_key=settings.live_subscriptions_per_key,
+            per_process=settings.live_subscriptions,
+        )
         try:
-            yield {"store": store}
+            yield {"store": store, "feed": feed}
         finally:
+            await feed.close()
+            pruning.cancel()
+            with suppress(asyncio.CancelledError):
+                await pruning
             await store.close()
             logger.info("the graph store is closed (graph %s)", settings.graph_name)
 
@@ -92,6 +108,7 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=None),
+            WebSocketRoute("/graphql", LiveEndpoint(settings, _store, _feed, failures)),
             Route("/healthz", _healthz, methods=["GET"]),
             Route("/readyz", _readyz, methods=["GET"]),
             *(
@@ -108,6 +125,10 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
 
 def _store(connection: HTTPConnection) -> GraphStore:
     return cast("HTTPConnection[AppState]", connection).state["store"]
+
+
+def _feed(connection: HTTPConnection) -> ChangeFeed:
+    return cast("HTTPConnection[AppState]", connection).state["feed"]
 
 
 async def _healthz(_: Request) -> JSONResponse:

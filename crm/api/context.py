@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from uuid import uuid4
 
 import strawberry
 
+from crm.api.live.feed import ChangeFeed
 from crm.api.loaders import Loaders
 from crm.config import Settings
 from crm.domain.values import format_timestamp
@@ -17,13 +19,19 @@ from crm.keys import Caller, Role
 class Context:
     store: GraphStore
     settings: Settings
-    touched: list[str] = field(default_factory=list)
-    """ids a mutation changed, for the audit trail"""
     loaders: Loaders = field(init=False)
     caller: Caller = field(default=Caller(None, Role.READER))
     """Who sends the request (``access.authenticate``)."""
     request_id: str = field(default_factory=lambda: uuid4().hex)
-    """Names the request in the answer (``X-Request-ID``), the log and the audit trail."""
+    """Names the request in the answer (``X-Request-ID``), the log and the change log."""
+    feed: ChangeFeed | None = None
+    """The process's change feed, for subscriptions (``crm.api.live``)."""
+    connection_params: dict[str, Any] | None = None
+    """A WebSocket's ``connection_init`` payload (where its key may be)."""
+    authorization: str | None = None
+    """A WebSocket's ``Authorization`` header, if its handshake had one."""
+    address: str = "unknown"
+    """A WebSocket client's address (failed key checks are counted by it)."""
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.store)

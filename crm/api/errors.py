@@ -15,6 +15,7 @@ from graphql import GraphQLError
 from pydantic import ValidationError
 from strawberry.extensions import SchemaExtension
 
+from crm.api.live.feed import Lagging, TooManySubscriptions
 from crm.errors import (
     BudgetExceeded,
     Conflict,
@@ -66,12 +67,20 @@ def validation_errors(
 
 
 _CODES: tuple[tuple[type[CrmError], str], ...] = (
+    (BudgetExceeded, "BUDGET_EXCEEDED"),
     (QueryTimeout, "LIMIT_EXCEEDED"),
     (InvalidInput, "BAD_USER_INPUT"),
     (NotFound, "NOT_FOUND"),
     (Conflict, "CONFLICT"),
     (StoreUnavailable, "STORE_UNAVAILABLE"),
+    (TooManySubscriptions, "LIMIT_EXCEEDED"),
+    (Lagging, "SUBSCRIBER_LAGGING"),
 )
+
+
+def code_of(error: CrmError) -> str | None:
+    """The code of an error the client may be told about; ``None`` for an unexpected one."""
+    return next((code for kind, code in _CODES if isinstance(error, kind)), None)
 
 
 def indefinite(noun: str) -> str:
@@ -102,9 +111,9 @@ def _coded(error: GraphQLError, unexecuted: bool, request_id: str | None) -> Gra
     if isinstance(original, BudgetExceeded):
         more = {"budgetMs": original.budget_ms, "limit": original.setting}
         return _with_code(error, str(original), "BUDGET_EXCEEDED", more)
-    for kind, code in _CODES:
-        if isinstance(original, kind):
-            return _with_code(error, str(original), code)
+    code = code_of(original) if isinstance(original, CrmError) else None
+    if code is not None:
+        return _with_code(error, str(original), code)
     logger.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)
     return _with_code(error, "internal error", "INTERNAL_SERVER_ERROR")
 

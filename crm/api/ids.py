@@ -4,37 +4,22 @@ Arguments that name a node take either its global id or, where the label is clea
 field, its record id as the loader's files give it (``project(id: "intranet")``).
 """
 
-import base64
-import binascii
-
 from pydantic import TypeAdapter, ValidationError
 
 from crm.api.errors import indefinite
 from crm.domain import Label
+from crm.domain.global_ids import decode_global_id, global_id
 from crm.domain.values import Identifier
 from crm.errors import InvalidInput
 
 _RECORD_ID = TypeAdapter(Identifier)
 
 
+__all__ = ["WrongLabel", "decode_global_id", "global_id", "node_ref"]
+
+
 class WrongLabel(InvalidInput):
     """A global id of a label the argument does not take."""
-
-
-def global_id(label: Label, record_id: str) -> str:
-    return base64.b64encode(f"{label.value}:{record_id}".encode()).decode("ascii")
-
-
-def decode_global_id(value: str) -> tuple[Label, str] | None:
-    """The label and record id in a global id; ``None`` if ``value`` is not one."""
-    try:
-        text = base64.b64decode(value, validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    name, sep, record_id = text.partition(":")
-    if not sep or name not in Label.__members__.values() or not record_id:
-        return None
-    return Label(name), record_id
 
 
 def node_ref(value: str, labels: tuple[Label, ...]) -> tuple[Label | None, str]:

@@ -7,11 +7,12 @@ from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 
 from crm.api.access import AccessControl
-from crm.api.audit import AuditTrail, audit_fields
+from crm.api.audit import audit_fields
 from crm.api.errors import ErrorCodes
 from crm.api.gdpr import gdpr_query_fields
 from crm.api.insight.fields import insight_fields
 from crm.api.limits import DocumentCache, ExecutionContext, Limits
+from crm.api.live.subscriptions import subscription_fields
 from crm.api.mutations import mutation_fields
 from crm.api.network import network_fields
 from crm.api.nodes import node_types, query_fields
@@ -50,11 +51,13 @@ def build_schema() -> strawberry.Schema:
         },
     )
     mutation = type("Mutation", (), {"__annotations__": {}, **mutation_fields(types)})
+    subscription = type("Subscription", (), {"__annotations__": {}, **subscription_fields()})
     return _Schema(
         query=strawberry.type(query),
         mutation=strawberry.type(mutation),
+        subscription=strawberry.type(subscription),
         types=list(types.values()),
-        extensions=[ErrorCodes, Limits, DocumentCache, AccessControl, AuditTrail],
+        extensions=[ErrorCodes, Limits, DocumentCache, AccessControl],
         execution_context_class=ExecutionContext,
         config=StrawberryConfig(default_resolver=resolve_default, scalar_map=SCALARS),
     )

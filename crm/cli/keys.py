@@ -10,6 +10,7 @@ from rich.table import Table
 from crm.console import EXIT_PROBLEMS, DataDir, GraphUrl, err, out, run, settings
 from crm.domain.values import now_timestamp
 from crm.keys import Role, new_key
+from crm.queries.changes import CLI, Change
 from crm.queries.keys import all_keys, create_key, revoke_key
 
 app = typer.Typer(
@@ -28,7 +29,10 @@ def keys_create(
     """Make a key and print it once: only its hash is stored, so it cannot be shown again."""
     chosen = settings(data_dir=data_dir, graph_url=graph_url)
     key = new_key()
-    run(chosen, lambda store: create_key(store, key, role, name, now_timestamp()))
+    run(
+        chosen,
+        lambda store: create_key(store, key, role, name, Change("createKey", CLI, now_timestamp())),
+    )
     err.print(f"created {role} key {key.key_id}; it is shown only now:", highlight=False)
     out.print(key.token, highlight=False, markup=False, soft_wrap=True)
 
@@ -69,7 +73,9 @@ def keys_revoke(
 ) -> None:
     """Revoke a key: requests with it are refused (401) from now on."""
     chosen = settings(data_dir=data_dir, graph_url=graph_url)
-    revoked = run(chosen, lambda store: revoke_key(store, key_id, now_timestamp()))
+    revoked = run(
+        chosen, lambda store: revoke_key(store, key_id, Change("revokeKey", CLI, now_timestamp()))
+    )
     if revoked is None:
         err.print(f"[red]error:[/red] no key with id {escape(key_id)!r}", highlight=False)
         raise typer.Exit(EXIT_PROBLEMS)

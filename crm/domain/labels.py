@@ -1,7 +1,19 @@
 """What each label is called: the one table of plural names (``people``) and the rule for the
 singular (``person``), which name the API's lists and lookups and the web pages."""
 
+from enum import StrEnum
+
 from crm.domain.nodes import Label
+
+
+class InternalLabel(StrEnum):
+    """Labels of the graph's own bookkeeping, outside the domain model: no list, lookup, count
+    or export of records shows them. (Those its statements never name in a template are not
+    listed.)"""
+
+    CHANGE = "Change"
+    CHANGE_SEQUENCE = "ChangeSequence"
+
 
 PLURALS: dict[Label, str] = {
     Label.CLUSTER: "clusters",

@@ -7,6 +7,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from crm.domain import Label, RelType
+from crm.domain.labels import InternalLabel
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
 
@@ -19,7 +20,7 @@ Property = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*$")]
 
 
 class NodeProperty(_Frozen):
-    label: Label
+    label: Label | InternalLabel
     property: Property
 
 

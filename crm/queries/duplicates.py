@@ -7,9 +7,11 @@ from typing import LiteralString
 
 from crm.domain import Label, RelType
 from crm.domain.duplicates import Candidate
+from crm.domain.global_ids import global_id
 from crm.domain.natural_keys import email_key
 from crm.graph.cypher import render
 from crm.graph.store import GraphStore, Record
+from crm.queries.changes import Change, logged
 
 LABEL = "NotDuplicate"
 PROPERTIES = ("label", "a", "b", "markedAt", "keyId")
@@ -58,12 +60,17 @@ _FINGERPRINT: LiteralString = (
 )
 _TIES = {Label.PERSON: RelType.WORKS_AT, Label.ORGANIZATION: RelType.MEMBER_OF}
 
-_MARK = """
+_MARK: LiteralString = (
+    """
 MATCH (x:%label% {id: $a}) MATCH (y:%label% {id: $b})
+OPTIONAL MATCH (old:NotDuplicate {label: $labelName, a: $a, b: $b})
+WITH old IS NULL AS created
 MERGE (m:NotDuplicate {label: $labelName, a: $a, b: $b})
 ON CREATE SET m.markedAt = $now, m.keyId = $keyId
-RETURN m.markedAt AS markedAt
 """
+    + logged("m", ids="CASE WHEN created THEN $change.ids ELSE [] END")
+    + "RETURN m.markedAt AS markedAt"
+)
 _MARKED = "MATCH (m:NotDuplicate {label: $labelName}) RETURN m.a AS a, m.b AS b"
 
 
@@ -107,13 +114,14 @@ def _site(url: str) -> str:
 
 
 async def mark_not_duplicate(
-    store: GraphStore, label: Label, a: str, b: str, *, now: str, key_id: str | None
+    store: GraphStore, label: Label, a: str, b: str, *, change: Change, key_id: str | None
 ) -> bool:
     """Remember that ``a`` and ``b`` are two records; false when either does not exist."""
     first, second = sorted((a, b))
     rows = await store.write(
         render(_MARK, label=label),
-        {"a": first, "b": second, "labelName": label.value, "now": now, "keyId": key_id},
+        {"a": first, "b": second, "labelName": label.value, "now": change.at, "keyId": key_id}
+        | change.parameters([global_id(label, first), global_id(label, second)]),
     )
     return bool(rows)
 

@@ -16,7 +16,7 @@ from crm.domain import RELATIONSHIPS, Label, RelType
 from crm.graph.cypher import render
 from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore, Record
-from crm.queries.audit import renaming_in_trail
+from crm.queries.changes import Change, logged, renaming_in_log
 
 PERSONAL_TIE_PROPERTIES: tuple[LiteralString, ...] = ("note", "role")
 """Tie properties that describe the person rather than date or count something: erased with
@@ -63,7 +63,8 @@ def _erase_statement(dialect: Dialect) -> LiteralString:
     return (
         statement
         + "DETACH DELETE p "
-        + renaming_in_trail("a, moved")
+        + renaming_in_log("a, moved")
+        + logged("a, moved")
         + "RETURN a.id AS placeholder, moved"
     )
 
@@ -107,20 +108,21 @@ async def holdings(store: GraphStore, person_id: str) -> Holdings | None:
 
 
 async def erase_person(
-    store: GraphStore, person_id: str, placeholder: Record, now: str, trail: tuple[str, str]
+    store: GraphStore, person_id: str, placeholder: Record, change: Change, log: tuple[str, str]
 ) -> tuple[str, int] | None:
     """Replace the person by ``placeholder`` (its properties, with its own id) in every tie and
-    delete them, and in the audit trail put ``trail[1]`` (how it names the placeholder) for
-    ``trail[0]`` (the person); the placeholder's id and how many ties moved, or ``None`` if
-    there was no such person."""
+    delete them, and in the change log put ``log[1]`` (how it names the placeholder) for
+    ``log[0]`` (the person); the erasure's own entry names the placeholder. The placeholder's id
+    and how many ties moved, or ``None`` if there was no such person."""
     rows: list[dict[str, Any]] = await store.write(
         _erase_statement(store.dialect),
         {
             "id": person_id,
             "placeholder": placeholder,
-            "now": now,
-            "trailOld": trail[0],
-            "trailNew": trail[1],
-        },
+            "now": change.at,
+            "logOld": log[0],
+            "logNew": log[1],
+        }
+        | change.parameters([log[1]]),
     )
     return (rows[0]["placeholder"], int(rows[0]["moved"])) if rows else None

@@ -2,25 +2,29 @@
 lookup, count or export of records ever shows them."""
 
 from dataclasses import dataclass
+from typing import LiteralString
 
 from crm.graph.store import GraphStore, Record
 from crm.keys import NewKey, Role
+from crm.queries.changes import Change, logged
 
 LABEL = "ApiKey"
 PROPERTIES = ("id", "role", "name", "hash", "createdAt", "revokedAt")
 """The internal label and the properties its nodes may have (what Neo4j's linter checks)."""
 
-_CREATE = """
-CREATE (k:ApiKey {id: $id, role: $role, name: $name, hash: $hash, createdAt: $now})
-RETURN properties(k) AS k
-"""
+_CREATE: LiteralString = (
+    "CREATE (k:ApiKey {id: $id, role: $role, name: $name, hash: $hash, createdAt: $now}) "
+    + logged("k")
+    + "RETURN properties(k) AS k"
+)
 _BY_ID = "MATCH (k:ApiKey {id: $id}) RETURN properties(k) AS k"
 _ALL = "MATCH (k:ApiKey) RETURN properties(k) AS k ORDER BY k.createdAt, k.id"
-_REVOKE = """
-MATCH (k:ApiKey {id: $id})
-SET k.revokedAt = coalesce(k.revokedAt, $now)
-RETURN properties(k) AS k
-"""
+_REVOKE: LiteralString = (
+    "MATCH (k:ApiKey {id: $id}) WITH k, k.revokedAt IS NULL AS revoking "
+    "SET k.revokedAt = coalesce(k.revokedAt, $now) "
+    + logged("k", ids="CASE WHEN revoking THEN $change.ids ELSE [] END")
+    + "RETURN properties(k) AS k"
+)
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,19 @@ class StoredKey:
         )
 
 
-async def create_key(store: GraphStore, key: NewKey, role: Role, name: str, now: str) -> StoredKey:
+def key_name(key_id: str) -> str:
+    """How the change log names a key: ``ApiKey:<id>``."""
+    return f"{LABEL}:{key_id}"
+
+
+async def create_key(
+    store: GraphStore, key: NewKey, role: Role, name: str, change: Change
+) -> StoredKey:
     """Store ``key``'s id and hash (never its secret)."""
     rows = await store.write(
         _CREATE,
-        {"id": key.key_id, "role": role.value, "name": name, "hash": key.hash, "now": now},
+        {"id": key.key_id, "role": role.value, "name": name, "hash": key.hash, "now": change.at}
+        | change.parameters([key_name(key.key_id)], ["role", "name"]),
     )
     return StoredKey.from_record(rows[0]["k"])
 
@@ -64,8 +76,11 @@ async def all_keys(store: GraphStore) -> list[StoredKey]:
     return [StoredKey.from_record(row["k"]) for row in await store.read(_ALL)]
 
 
-async def revoke_key(store: GraphStore, key_id: str, now: str) -> StoredKey | None:
+async def revoke_key(store: GraphStore, key_id: str, change: Change) -> StoredKey | None:
     """Mark the key revoked (a revoked key stays revoked, at its first revocation's time);
     ``None`` if there is no such key."""
-    rows = await store.write(_REVOKE, {"id": key_id, "now": now})
+    rows = await store.write(
+        _REVOKE,
+        {"id": key_id, "now": change.at} | change.parameters([key_name(key_id)], ["revokedAt"]),
+    )
     return StoredKey.from_record(rows[0]["k"]) if rows else None

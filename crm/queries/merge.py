@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from crm.domain import RELATIONSHIPS, Label
+from crm.domain.global_ids import global_id
 from crm.graph.cypher import render
 from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore, Record
+from crm.queries.changes import Change, logged
 from crm.queries.merged import MERGED_IDS
 
 
@@ -114,7 +116,8 @@ def merge_statement(label: Label, dialect: Dialect) -> LiteralString:
         "WITH k, moved, count(*) AS deleted "
         "SET k += $fill, k." + MERGED_IDS + " = coalesce(k." + MERGED_IDS + ", []) + $merged, "
         "k.updatedAt = $now "
-        "RETURN properties(k) AS k, moved, deleted"
+        + logged("k, moved, deleted")
+        + "RETURN properties(k) AS k, moved, deleted"
     )
 
 
@@ -134,7 +137,7 @@ async def merge_records(
     *,
     fill: dict[str, Any],
     merged_ids: list[str],
-    now: str,
+    change: Change,
 ) -> Merged | None:
     """Merge ``duplicates`` into ``keep``; ``None`` (nothing written) when any of them is gone."""
     rows = await store.write(
@@ -145,8 +148,12 @@ async def merge_records(
             "ids": [keep, *duplicates],
             "fill": fill,
             "merged": merged_ids,
-            "now": now,
-        },
+            "now": change.at,
+        }
+        | change.parameters(
+            [global_id(label, record_id) for record_id in (keep, *duplicates)],
+            [*fill, MERGED_IDS],
+        ),
     )
     if not rows:
         return None

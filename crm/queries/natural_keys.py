@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from crm.domain import Label
+from crm.domain.global_ids import global_id
 from crm.domain.natural_keys import NATURAL_KEYS
 from crm.graph.cypher import render
 from crm.graph.store import GraphStore, Record
+from crm.queries.changes import Change, logged
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,14 @@ def create_statement(label: Label, keys: list[LiteralString]) -> LiteralString:
         "FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END | "
         + render("CREATE (n:%label% {id: $id}) ", label=label)
         + "SET n += $props, n.createdAt = $now, n.updatedAt = $now) "
-        "WITH twins, created "
+        + logged("twins, created", ids="CASE WHEN created THEN $change.ids ELSE [] END")
         + render("OPTIONAL MATCH (n:%label% {id: $id}) ", label=label)
         + "RETURN created, properties(n) AS n, [t IN twins | properties(t)] AS twins"
     )
 
 
 async def create_unless_known(
-    store: GraphStore, label: Label, properties: Record, now: str
+    store: GraphStore, label: Label, properties: Record, change: Change
 ) -> Creation:
     """Create the node unless a node of ``label`` has its id or one of its natural keys."""
     keys = [key for key in NATURAL_KEYS.get(label, ()) if properties.get(key) is not None]
@@ -64,8 +66,9 @@ async def create_unless_known(
             "id": properties["id"],
             "props": properties,
             "keys": {key: properties[key] for key in keys},
-            "now": now,
-        },
+            "now": change.at,
+        }
+        | change.parameters([global_id(label, properties["id"])], properties),
     )
     row = rows[0]
     twins = list({twin["id"]: twin for twin in row["twins"]}.values())

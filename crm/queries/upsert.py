@@ -22,25 +22,37 @@ from dataclasses import dataclass, replace
 from typing import Any, LiteralString
 
 from crm.domain import RELATIONSHIPS, Label, RelType
+from crm.domain.global_ids import global_id, tie_ids
 from crm.graph.cypher import render
 from crm.graph.store import GraphStore
+from crm.queries.changes import Change, flattened, logged, unwound
 from crm.queries.lookup import keyed_relationship_ends
 
-# Shared tail: `changed` is true for a new element or one whose properties differ from `row.props`
-# (a property set to null in the row is removed); only then are the properties written.
+# Shared tail: `diff` names the properties of `row.props` that differ from the stored element's
+# (all of them for a new one; a property set to null in the row is removed), `changed` is true
+# for a new element or one with a difference; only then are the properties written. The batch
+# logs one entry naming what it changed (``crm.queries.changes``).
 _COMPARE_AND_SET: LiteralString = """
-WITH *,
-     created OR any(key IN keys(row.props) WHERE NOT coalesce(
-         old[key] = row.props[key], old[key] IS NULL AND row.props[key] IS NULL)) AS changed
+WITH *, CASE WHEN created THEN [key IN keys(row.props) WHERE row.props[key] IS NOT NULL]
+     ELSE [key IN keys(row.props) WHERE NOT coalesce(
+         old[key] = row.props[key], old[key] IS NULL AND row.props[key] IS NULL)] END AS diff
+WITH *, created OR size(diff) > 0 AS changed
 """
-_SET_IF_CHANGED: LiteralString = """
+_SET_IF_CHANGED: LiteralString = (
+    """
 ON CREATE SET e.createdAt = coalesce(row.createdAt, $now)
 FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
     SET e += row.props, e.updatedAt = coalesce(row.updatedAt, $now))
-RETURN sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
-       sum(CASE WHEN changed AND NOT created THEN 1 ELSE 0 END) AS updated,
-       count(*) AS written
+WITH sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
+     sum(CASE WHEN changed AND NOT created THEN 1 ELSE 0 END) AS updated,
+     count(*) AS written,
+     collect(CASE WHEN changed THEN row.changeIds END) AS changedIds,
+     collect(CASE WHEN changed THEN diff END) AS changedFields
 """
+    + unwound("created, updated, written, changedFields", "changedIds", "ids")
+    + logged("created, updated, written", ids="ids", fields=flattened("changedFields"))
+    + "RETURN created, updated, written"
+)
 
 _UPSERT_NODES: LiteralString = (
     """
@@ -84,12 +96,11 @@ WITH a, b, row, old, old IS NULL AS created
 # MERGE on the indexed id rather than CREATE, though no id is there yet: the engine then creates
 # the nodes in the same internal order as an upsert does, and the answers of graph algorithms
 # that depend on that order (label propagation) stay what they were.
-_CREATE_NODES: LiteralString = """
-UNWIND $rows AS row
-MERGE (e:%label% {id: row.id})
-SET e = row
-RETURN count(*) AS created
-"""
+_CREATE_NODES: LiteralString = (
+    "UNWIND $rows AS row MERGE (e:%label% {id: row.id}) SET e = row WITH count(*) AS created "
+    + logged("created", ids="CASE WHEN created > 0 THEN $change.ids ELSE [] END")
+    + "RETURN created"
+)
 
 
 def _create_ties(find: LiteralString, tie: LiteralString) -> LiteralString:
@@ -103,9 +114,13 @@ def _create_ties(find: LiteralString, tie: LiteralString) -> LiteralString:
         + " FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END | MERGE "
         + tie
         + """ ON CREATE SET e = row.props)
-RETURN count(DISTINCT row.n) AS found,
-       collect(DISTINCT CASE WHEN old IS NULL THEN null ELSE row.n END) AS taken
+WITH count(DISTINCT row.n) AS found,
+     collect(DISTINCT CASE WHEN old IS NULL THEN null ELSE row.n END) AS taken,
+     collect(CASE WHEN old IS NULL THEN row.changeIds END) AS changedIds
 """
+        + unwound("found, taken", "changedIds", "ids")
+        + logged("found, taken", ids="ids")
+        + "RETURN found, taken"
     )
 
 
@@ -150,12 +165,12 @@ def upsert_relationships_statement(
 
 
 async def upsert_nodes(
-    store: GraphStore, label: Label, *, rows: list[dict[str, Any]], now: str
+    store: GraphStore, label: Label, *, rows: list[dict[str, Any]], change: Change
 ) -> Outcome:
     """Rows: ``{"id", "props", "createdAt", "updatedAt"}``."""
-    return _outcome(
-        await store.write(upsert_nodes_statement(label), {"rows": rows, "now": now}), len(rows)
-    )
+    sent = [row | {"changeIds": [global_id(label, row["id"])]} for row in rows]
+    parameters = {"rows": sent, "now": change.at} | change.parameters()
+    return _outcome(await store.write(upsert_nodes_statement(label), parameters), len(rows))
 
 
 async def upsert_relationships(
@@ -165,11 +180,13 @@ async def upsert_relationships(
     target: Label,
     *,
     rows: list[dict[str, Any]],
-    now: str,
+    change: Change,
 ) -> Outcome:
     """Rows: ``{"from", "to", "props", "createdAt", "updatedAt"}``."""
     statement = upsert_relationships_statement(rel_type, source, target)
-    outcome = _outcome(await store.write(statement, {"rows": rows, "now": now}), len(rows))
+    sent = [row | {"changeIds": _tie_ids(rel_type, source, target, row)} for row in rows]
+    parameters = {"rows": sent, "now": change.at} | change.parameters()
+    outcome = _outcome(await store.write(statement, parameters), len(rows))
     if outcome.missing and RELATIONSHIPS[rel_type].keyed:
         conflicts = await _conflicts(store, rel_type, rows)
         outcome = replace(outcome, missing=outcome.missing - conflicts, conflicts=conflicts)
@@ -197,12 +214,16 @@ def _outcome(records: list[dict[str, Any]], sent: int) -> Outcome:
 
 
 async def create_nodes(
-    store: GraphStore, label: Label, *, rows: list[dict[str, Any]], now: str
+    store: GraphStore, label: Label, *, rows: list[dict[str, Any]], change: Change
 ) -> Outcome:
     """Create a node per row, no questions asked: only for a label the graph holds none of yet,
     with rows of distinct ids. Rows as for ``upsert_nodes``."""
     statement = render(_CREATE_NODES, label=label)
-    created = _created(await store.write(statement, {"rows": [_stamped(row, now) for row in rows]}))
+    sent = [_stamped(row, change.at) for row in rows]
+    logged_as = change.parameters(
+        [global_id(label, row["id"]) for row in rows], {key for row in sent for key in row}
+    )
+    created = _created(await store.write(statement, {"rows": sent} | logged_as))
     return Outcome(created=created, missing=len(rows) - created)
 
 
@@ -213,7 +234,7 @@ async def create_relationships(
     target: Label,
     *,
     rows: list[dict[str, Any]],
-    now: str,
+    change: Change,
 ) -> Outcome:
     """Create a relationship per row: meant for a type the graph held none of when the load
     began, with rows of distinct pairs of ends (or ids, for a keyed type). A tie that another
@@ -222,16 +243,30 @@ async def create_relationships(
     template = _CREATE_KEYED if RELATIONSHIPS[rel_type].keyed else _CREATE_PAIRS
     statement = render(template, type=rel_type, **{"from": source, "to": target})
     sent = [
-        {"n": n, "from": row["from"], "to": row["to"], "props": _stamped(row, now)}
+        {
+            "n": n,
+            "from": row["from"],
+            "to": row["to"],
+            "props": _stamped(row, change.at),
+            "changeIds": _tie_ids(rel_type, source, target, row),
+        }
         for n, row in enumerate(rows)
     ]
-    records = await store.write(statement, {"rows": sent})
+    fields = {key for row in sent for key in row["props"]}
+    records = await store.write(statement, {"rows": sent} | change.parameters((), fields))
     found, taken = (int(records[0]["found"]), records[0]["taken"]) if records else (0, [])
     outcome = Outcome(created=found - len(taken), missing=len(rows) - found)
     if taken:
         again = [rows[n] for n in taken]
-        outcome += await upsert_relationships(store, rel_type, source, target, rows=again, now=now)
+        outcome += await upsert_relationships(
+            store, rel_type, source, target, rows=again, change=change
+        )
     return outcome
+
+
+def _tie_ids(rel_type: RelType, source: Label, target: Label, row: dict[str, Any]) -> list[str]:
+    key = row["props"].get("id") if RELATIONSHIPS[rel_type].keyed else None
+    return tie_ids((source, row["from"]), (target, row["to"]), rel_type, key)
 
 
 def _stamped(row: dict[str, Any], now: str) -> dict[str, Any]:

@@ -116,7 +116,7 @@ async def import_contacts(
         report.problems = plan.problems
         report.matches += [str(m) for m in plan.matches]
         if not dry_run and not plan.problems:
-            report.summary = await write_plan(store, plan, batch_size)
+            report.summary = await write_plan(store, plan, batch_size, operation="importContacts")
     return report
 
 

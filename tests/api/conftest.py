@@ -18,6 +18,7 @@ from crm.graph.connect import open_store
 from crm.graph.counting import CountingStore
 from crm.graph.store import GraphStore
 from crm.keys import NewKey, Role, new_key
+from crm.queries.changes import CLI, Change
 from crm.queries.keys import create_key
 from graph_loader.datasets import INTRANET
 from graph_loader.load import load
@@ -132,7 +133,9 @@ def serve(
     async def make_keys(store: GraphStore) -> dict[Role, NewKey]:
         keys = {role: new_key() for role in Role}
         for role, key in keys.items():
-            await create_key(store, key, role, f"tests ({role})", Context.now())
+            await create_key(
+                store, key, role, f"tests ({role})", Change("createKey", CLI, Context.now())
+            )
         return keys
 
     with TestClient(create_app(settings, open_store=counting)) as client:

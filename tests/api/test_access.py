@@ -14,6 +14,7 @@ from crm.config import load_settings
 from crm.domain import Label
 from crm.graph.store import GraphStore
 from crm.keys import Role, new_key
+from crm.queries.changes import CLI, Change
 from crm.queries.keys import create_key, revoke_key
 from tests.api.conftest import GRAPHQL_RESPONSE, Api, serve
 from tests.faults import hold_lock, kill_engine
@@ -75,11 +76,17 @@ def test_a_wrong_secret_for_a_real_key_id_is_401(intranet: Api) -> None:
 
 def test_a_revoked_key_is_401_from_the_next_request(writable: Api) -> None:
     key = new_key()
-    writable.run(lambda store: create_key(store, key, Role.EDITOR, "soon revoked", "2026-01-01"))
+    writable.run(
+        lambda store: create_key(
+            store, key, Role.EDITOR, "soon revoked", Change("createKey", CLI, "2026-01-01")
+        )
+    )
     header = {"authorization": f"Bearer {key.token}"}
     before = post_with(writable, header)
 
-    writable.run(lambda store: revoke_key(store, key.key_id, "2026-01-02"))
+    writable.run(
+        lambda store: revoke_key(store, key.key_id, Change("revokeKey", CLI, "2026-01-02"))
+    )
     after = post_with(writable, header)
 
     assert before.status_code == 200
@@ -242,7 +249,14 @@ def test_every_root_field_needs_a_role_by_default_and_the_table_only_makes_it_st
         assert required("Query", name) in (Role.READER, Role.EDITOR, Role.ADMIN), name
     for name in graphql_schema.mutation_type.fields:
         assert required("Mutation", name) in (Role.EDITOR, Role.ADMIN), name
-    assert ROOT_ROLES == {"Query": Role.READER, "Mutation": Role.EDITOR}
+    assert graphql_schema.subscription_type is not None
+    for name in graphql_schema.subscription_type.fields:
+        assert required("Subscription", name) in (Role.READER, Role.EDITOR, Role.ADMIN), name
+    assert ROOT_ROLES == {
+        "Query": Role.READER,
+        "Mutation": Role.EDITOR,
+        "Subscription": Role.READER,
+    }
     table = policy(SCHEMA)
     assert table["Query.exportPersonalData"] == table["Mutation.erasePerson"] == Role.ADMIN
     assert table["Query.dataQuality"] == Role.ADMIN

@@ -1,25 +1,28 @@
-"""The audit trail through the real app on the real engine: one entry per mutation that changed
-something, with ids and no values, readable by admins page by page and filtered."""
+"""The audit trail through the real app on the real engine: the change log, one entry per write
+that changed something, with ids and field names and no values, readable by admins page by page
+and filtered."""
 
 import base64
-from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, LiteralString
+from typing import Any
 
 import pytest
 
 from crm.api.ids import global_id
+from crm.api.retention import prune_once
 from crm.config import load_settings
 from crm.domain import Label
-from crm.errors import StoreUnavailable
-from crm.graph.counting import CountingStore
-from crm.graph.store import Parameters, Record
 from crm.keys import Role
+from crm.queries.changes import ChangeEntry, entries_after
 from crm.queries.stats import count_nodes
 from graph_loader.export import export_graph
 from tests.api.conftest import Api, serve
+from tests.api.test_mutations import fresh_vat_id
+from tests.api.test_natural_keys import create_org, organization
 
-ENTRY = "id at keyId operation ids requestId"
+ENTRY = "id at keyId operation ids fields requestId"
+TOPICS = 'operation: "createTopic"'
 LOUISE = "p-louise-opdigtet"
 
 
@@ -48,6 +51,7 @@ def test_a_mutation_is_recorded_with_key_time_operation_ids_and_request(writable
     assert entry["keyId"] == writable.keys[Role.EDITOR].key_id
     assert entry["operation"] == "createTopic"
     assert entry["ids"] == [global_id(Label.TOPIC, "t-audit-1")]
+    assert {"name", "source"} <= set(entry["fields"])
     assert entry["requestId"] == request_id
     assert entry["at"].endswith("Z")
 
@@ -91,6 +95,7 @@ def test_entries_hold_ids_never_values(writable: Api) -> None:
 
     [entry] = entries(writable, '(operation: "updatePerson", first: 1)')
     assert entry["ids"] == [global_id(Label.PERSON, LOUISE)]
+    assert set(entry["fields"]) >= {"email", "phone"}
     assert "firma" not in str(entry)
     assert "23125" not in str(entry)
 
@@ -137,11 +142,12 @@ def topic(record_id: str) -> str:
 
 def test_pages_newest_first_with_cursors_and_a_count(three: Api) -> None:
     first = three.data(
-        "{ auditLog(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { ids } } }"
+        f"{{ auditLog(first: 2, {TOPICS}) "
+        "{ totalCount pageInfo { hasNextPage endCursor } nodes { ids } } }"
     )["auditLog"]
     after = first["pageInfo"]["endCursor"]
     rest = three.data(
-        "query($after: String) { auditLog(first: 2, after: $after) "
+        f"query($after: String) {{ auditLog(first: 2, after: $after, {TOPICS}) "
         "{ pageInfo { hasNextPage } nodes { ids } } }",
         {"after": after},
     )["auditLog"]
@@ -155,13 +161,13 @@ def test_pages_newest_first_with_cursors_and_a_count(three: Api) -> None:
 
 def test_filters_by_key_operation_and_time(three: Api) -> None:
     editor = three.keys[Role.EDITOR].key_id
-    everything = entries(three)
+    everything = entries(three, f"({TOPICS})")
     middle = everything[1]["at"]
 
     by_key = entries(three, f'(keyId: "{editor}")')
     by_operation = entries(three, '(operation: "deleteTopic")')
-    since = entries(three, f'(from: "{middle}")')
-    until = entries(three, f'(to: "{middle}")')
+    since = entries(three, f'(from: "{middle}", {TOPICS})')
+    until = entries(three, f'(to: "{middle}", {TOPICS})')
     counted = three.data(f'{{ auditLog(keyId: "{editor}") {{ totalCount }} }}')
 
     assert recorded_ids(by_key) == [topic("t-3"), topic("t-1")]
@@ -187,9 +193,9 @@ def test_entries_and_keys_are_no_records(three: Api) -> None:
     assert counts[Label.TOPIC] == 3
     assert sum(counts.values()) == 3
     assert set(document["nodes"]) <= {label.value for label in Label}
-    assert "AuditEntry" not in str(document)
+    assert "Change" not in str(document)
     assert "scrypt" not in str(document)
-    forged = base64.b64encode(f"AuditEntry:{entry_id}".encode()).decode()
+    forged = base64.b64encode(f"Change:{entry_id}".encode()).decode()
     assert three.codes(f'{{ node(id: "{forged}") {{ id }} }}') == ["BAD_USER_INPUT"]
 
 
@@ -197,45 +203,66 @@ def test_anonymous_changes_are_recorded_as_anonymous(tmp_path: Path) -> None:
     settings = load_settings(data_dir=tmp_path / "crm-data", anonymous_role=Role.EDITOR)
     for api in serve(settings):
         create_topic(api.as_role(None), "t-anon")
-        [entry] = entries(api)
+        [entry] = entries(api, f"({TOPICS})")
         assert entry["keyId"] == "anonymous"
 
 
-# --- when the entry cannot be written ---
+# --- the change log the trail reads ---
 
 
-class NoAuditWrites(CountingStore):
-    """The real store, except that the audit trail's writes fail as if the engine went away."""
-
-    async def write(
-        self, query: LiteralString, parameters: Parameters | None = None
-    ) -> list[Record]:
-        if ":AuditEntry" in query:
-            raise StoreUnavailable("the graph engine is unavailable")
-        return await super().write(query, parameters)
+def change_log(api: Api) -> list[ChangeEntry]:
+    """Every entry, oldest first, read from the store itself."""
+    return api.run(lambda store: entries_after(store, 0, 100_000))
 
 
-@pytest.fixture
-def no_audit(tmp_path: Path) -> Iterator[Api]:
-    yield from serve(load_settings(data_dir=tmp_path / "crm-data"), counting_store=NoAuditWrites)
+def test_the_trail_is_the_change_log(three: Api) -> None:
+    trail = entries(three, "(first: 1000)")
 
-
-def test_a_lost_entry_never_loses_the_mutation_and_is_reported(
-    no_audit: Api, caplog: pytest.LogCaptureFixture
-) -> None:
-    response = no_audit.post(
-        'mutation { createTopic(input: {recordId: "t-kept", name: "Kept"}) { created } }'
-    )
-    body = response.json()
-
-    assert body["data"] == {"createTopic": {"created": True}}
-    [error] = body["errors"]
-    assert error["extensions"]["code"] == "AUDIT_NOT_RECORDED"
-    assert error["path"] == ["createTopic"]
-    assert no_audit.data('{ topic(id: "t-kept") { name } }') == {"topic": {"name": "Kept"}}
-    assert entries(no_audit) == []
-    logged = [
-        r.getMessage() for r in caplog.records if "audit entry not recorded" in r.getMessage()
+    assert [
+        (e["id"], e["operation"], e["keyId"], e["ids"], e["fields"], e["requestId"])
+        for e in reversed(trail)
+    ] == [
+        (str(c.sequence), c.operation, c.key_id, c.ids, c.fields, c.request_id)
+        for c in change_log(three)
     ]
-    assert response.headers["x-request-id"] in logged[0]
-    assert topic("t-kept") in logged[0]
+
+
+def test_sequences_grow_by_one_per_change_and_keys_are_logged(three: Api) -> None:
+    logged = change_log(three)
+
+    assert [c.sequence for c in logged] == list(range(1, len(logged) + 1))
+    key_entries = [c for c in logged if c.operation == "createKey"]
+    assert {c.key_id for c in key_entries} == {"cli"}
+    assert len(key_entries) == len(three.keys)
+    assert [c.operation for c in logged if c.key_id != "cli"] == ["createTopic"] * 3
+
+
+def test_a_write_the_engine_refuses_leaves_no_entry(empty: Api) -> None:
+    """A unique constraint fails the statement inside the engine: the change and its entry go
+    together."""
+    vat_id = fresh_vat_id()
+    create_org(empty, organization("Probe Refused", country="DE", vatId=vat_id))
+    other = create_org(empty, organization("Other Refused", country="DE"))["organization"]
+    before = change_log(empty)
+
+    payload = empty.data(
+        "mutation ($id: ID!, $vat: String) { updateOrganization(id: $id, input: {vatId: $vat}) "
+        "{ errors { code } } }",
+        {"id": other["id"], "vat": vat_id},
+    )["updateOrganization"]
+
+    assert payload["errors"] == [{"code": "CONFLICT"}]
+    assert change_log(empty) == before
+
+
+def test_retention_prunes_old_entries_only(three: Api) -> None:
+    settings = load_settings(data_dir=Path("unused"), change_retention_days=1)
+    logged = change_log(three)
+    newest = datetime.fromisoformat(logged[-1].at)
+
+    kept = three.run(lambda store: prune_once(store, settings, newest + timedelta(hours=23)))
+    pruned = three.run(lambda store: prune_once(store, settings, newest + timedelta(days=2)))
+
+    assert (kept, pruned) == (0, len(logged))
+    assert change_log(three) == []
+    assert three.data("{ auditLog { totalCount } }") == {"auditLog": {"totalCount": 0}}

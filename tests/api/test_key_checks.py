@@ -14,6 +14,7 @@ from crm.api.context import Context
 from crm.config import Settings, load_settings
 from crm.graph.store import GraphStore
 from crm.keys import NewKey, Role, new_key
+from crm.queries.changes import CLI, Change
 from crm.queries.keys import create_key
 from tests.web.signing import token_of
 
@@ -39,7 +40,9 @@ def clients(settings: Settings) -> Iterator[tuple[dict[str, TestClient], list[Ne
 
     async def make_keys(store: GraphStore) -> None:
         for n, key in enumerate(keys):
-            await create_key(store, key, Role.READER, f"key {n}", Context.now())
+            await create_key(
+                store, key, Role.READER, f"key {n}", Change("createKey", CLI, Context.now())
+            )
 
     with (
         TestClient(app, client=("10.0.0.1", 1000)) as first,

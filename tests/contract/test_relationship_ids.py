@@ -16,10 +16,12 @@ from crm.graph.dialect import FALKORDB
 from crm.graph.embedded import EngineFiles
 from crm.graph.schema import load_schema
 from crm.graph.store import GraphStore
+from crm.queries.changes import LOADER, Change
 from crm.queries.repair import merge_all_duplicate_ties, merge_duplicate_ties
 from crm.queries.upsert import Outcome, create_relationships, upsert_relationships
 
 NOW = "2026-01-01T00:00:00Z"
+CHANGE = Change("load", LOADER, NOW)
 PEOPLE = "UNWIND ['a', 'b', 'c', 'd'] AS id CREATE (:Person {id: id})"
 
 
@@ -53,7 +55,7 @@ async def ties(store: GraphStore) -> list[tuple[str, str, str, str | None]]:
 
 async def write_interactions(store: GraphStore, rows: list[dict[str, Any]]) -> Outcome:
     return await upsert_relationships(
-        store, RelType.INTERACTED, Label.PERSON, Label.PERSON, rows=rows, now=NOW
+        store, RelType.INTERACTED, Label.PERSON, Label.PERSON, rows=rows, change=CHANGE
     )
 
 
@@ -81,7 +83,12 @@ async def test_the_bulk_path_upserts_ties_another_writer_wrote_since_the_type_wa
     # Written meanwhile by another writer: an attendance and two interactions, one of them
     # between other people than the load's row of the same id.
     await upsert_relationships(
-        store, RelType.ATTENDED, Label.PERSON, Label.EVENT, rows=[attendance("a", "e")], now=NOW
+        store,
+        RelType.ATTENDED,
+        Label.PERSON,
+        Label.EVENT,
+        rows=[attendance("a", "e")],
+        change=CHANGE,
     )
     await write_interactions(store, [interaction("a", "b", "i-1"), interaction("c", "d", "i-2")])
 
@@ -91,7 +98,7 @@ async def test_the_bulk_path_upserts_ties_another_writer_wrote_since_the_type_wa
         Label.PERSON,
         Label.EVENT,
         rows=[attendance("a", "e", "load"), attendance("b", "e", "load")],
-        now=NOW,
+        change=CHANGE,
     )
     interacted = await create_relationships(
         store,
@@ -103,7 +110,7 @@ async def test_the_bulk_path_upserts_ties_another_writer_wrote_since_the_type_wa
             interaction("a", "b", "i-2"),
             interaction("b", "c", "i-3"),
         ],
-        now=NOW,
+        change=CHANGE,
     )
 
     assert attended == Outcome(created=1, updated=1)

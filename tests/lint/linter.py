@@ -18,9 +18,10 @@ import pytest
 from filelock import FileLock
 
 from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelType
+from crm.domain.labels import InternalLabel
 from crm.graph import schema_version
 from crm.graph.properties import TIMESTAMPS, property_names
-from crm.queries import audit as audit_query
+from crm.queries import changes as changes_query
 from crm.queries import duplicates as duplicates_query
 from crm.queries import keys as keys_query
 from crm.queries import sessions as sessions_query
@@ -79,12 +80,18 @@ def db_schema() -> dict[str, Any]:
         keys.update(property_names(node_model))
     for spec in RELATIONSHIPS.values():
         keys.update(property_names(spec.properties))
-    internal = (keys_query, audit_query, duplicates_query, sessions_query, schema_version)
+    internal = (keys_query, changes_query, duplicates_query, sessions_query, schema_version)
     for module in internal:
         keys.update(module.PROPERTIES)
     keys.add(MERGED_IDS)
     return {
-        "labels": [label.value for label in Label] + [module.LABEL for module in internal],
+        "labels": list(
+            dict.fromkeys(
+                [label.value for label in Label]
+                + [module.LABEL for module in internal]
+                + [label.value for label in InternalLabel]
+            )
+        ),
         "relationshipTypes": [rel_type.value for rel_type in RelType],
         "propertyKeys": sorted(keys),
         "graphSchema": [

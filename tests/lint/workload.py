@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from crm.api.context import Context
+from crm.api.retention import prune_once
 from crm.api.schema import SCHEMA
 from crm.config import Settings
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
 from crm.keys import Caller, Role
+from crm.queries.changes import entries_after, log_bounds
 from crm.queries.stats import count_nodes, count_relationships
 from graph_loader.datasets import INTRANET
 from graph_loader.export import export_graph
@@ -98,6 +100,10 @@ async def run_workload(data_dir: Path) -> None:
                 "b": people[1]["id"],
             },
         )
+        # What the change feed of a server process reads (crm.api.live.feed), and pruning.
+        await log_bounds(store)
+        await entries_after(store, 0, 10)
+        await prune_once(store, settings)
     finally:
         await store.close()
 

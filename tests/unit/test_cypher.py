@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from crm.domain import Label, RelType
+from crm.domain.labels import InternalLabel
 from crm.domain.natural_keys import NATURAL_KEYS
 from crm.graph.cypher import render
 from crm.graph.dialect import FALKORDB, NEO4J, FalkorDBDialect
@@ -67,7 +68,9 @@ def test_render_refuses_a_missing_slot(template: str, slots: dict[str, Any]) -> 
 def test_schema_makes_every_label_id_and_every_natural_key_unique() -> None:
     unique = [(target.label, target.property) for target in load_schema().unique]
     natural = [(label, key) for label, keys in NATURAL_KEYS.items() for key in keys]
-    assert sorted(unique) == sorted([(label, "id") for label in Label] + natural)
+    change_log = [(InternalLabel.CHANGE_SEQUENCE, "id"), (InternalLabel.CHANGE, "sequence")]
+    expected: list[tuple[Label | InternalLabel, str]] = [(label, "id") for label in Label]
+    assert sorted(unique) == sorted([*expected, *natural, *change_log])
 
 
 def test_schema_makes_interaction_ids_unique() -> None:

@@ -12,6 +12,7 @@ from crm.api.schema import SCHEMA
 from crm.config import Settings
 from crm.graph.store import GraphStore
 from crm.keys import Caller, Role, new_key
+from crm.queries.changes import CLI, Change
 from crm.queries.keys import create_key, revoke_key
 from tests.api.conftest import Api
 
@@ -43,9 +44,13 @@ def test_a_key_is_checked_to_its_caller(site: Api, site_settings: Settings) -> N
     revoked = new_key()
 
     async def check(store: GraphStore) -> list[Caller | None]:
-        await create_key(store, key, Role.EDITOR, "web test", "2026-01-01T00:00:00Z")
-        await create_key(store, revoked, Role.ADMIN, "web test", "2026-01-01T00:00:00Z")
-        await revoke_key(store, revoked.key_id, "2026-01-02T00:00:00Z")
+        await create_key(
+            store, key, Role.EDITOR, "web test", Change("createKey", CLI, "2026-01-01T00:00:00Z")
+        )
+        await create_key(
+            store, revoked, Role.ADMIN, "web test", Change("createKey", CLI, "2026-01-01T00:00:00Z")
+        )
+        await revoke_key(store, revoked.key_id, Change("revokeKey", CLI, "2026-01-02T00:00:00Z"))
         checking = runner(site_settings)
         return [
             await checking.caller_for_key(store, token, CLIENT)

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from crm.config import Settings
 from crm.graph.store import GraphStore
 from crm.keys import Role, new_key
+from crm.queries.changes import CLI, Change
 from crm.queries.keys import create_key, revoke_key
 from crm.web.session import (
     COOKIE,
@@ -181,14 +182,20 @@ def test_a_revoked_key_s_session_ends_at_once(app: Api, client: TestClient) -> N
     key = new_key()
 
     async def make(store: GraphStore) -> None:
-        await create_key(store, key, Role.EDITOR, "to revoke", "2026-01-01T00:00:00.000Z")
+        await create_key(
+            store,
+            key,
+            Role.EDITOR,
+            "to revoke",
+            Change("createKey", CLI, "2026-01-01T00:00:00.000Z"),
+        )
 
     app.run(make)
     sign_in(client, key.token)
     assert client.get(EDIT).status_code == 200
 
     async def revoke(store: GraphStore) -> None:
-        await revoke_key(store, key.key_id, "2026-01-02T00:00:00.000Z")
+        await revoke_key(store, key.key_id, Change("revokeKey", CLI, "2026-01-02T00:00:00.000Z"))
 
     app.run(revoke)
     response = client.get(EDIT, follow_redirects=False)

@@ -12,10 +12,11 @@ from crm.api.context import Info
 from crm.api.errors import ErrorCode, UserError, validation_errors
 from crm.api.ids import WrongLabel, node_ref
 from crm.api.records import RECORD_ID, ApiObject
-from crm.domain import Label, RelType
+from crm.domain import Label
 from crm.domain.values import Model
 from crm.errors import InvalidInput
 from crm.graph.properties import TIMESTAMPS, Properties
+from crm.queries.changes import Change
 
 API_SOURCE = "graphql"
 """The ``source`` of records and ties written through the API when the input names none."""
@@ -80,19 +81,11 @@ def not_found(field: list[str], label: Label, record_id: str) -> Refused:
     return refuse(field, ErrorCode.NOT_FOUND, f"no {label.value} with id {record_id!r}")
 
 
-def now(info: Info) -> str:
-    return info.context.now()
-
-
-def touch(info: Info, *ids: str) -> None:
-    """Note what a write just changed (global ids of records, ``INTERACTED:<id>`` of
-    interactions) for the audit trail; call it only after the write succeeded."""
-    info.context.touched.extend(ids)
-
-
-def tie_id(rel_type: RelType, tie_id: str) -> str:
-    """How the audit trail names a tie told apart by its own id."""
-    return f"{rel_type.value}:{tie_id}"
+def change(info: Info) -> Change:
+    """What the mutation's writes log of themselves (``crm.queries.changes``): its name, the
+    caller's key id, the moment and the request."""
+    context = info.context
+    return Change(info.field_name, context.caller.audit_id, context.now(), context.request_id)
 
 
 def changed(current: Properties, new: Properties) -> Properties:

@@ -9,7 +9,7 @@ from pydantic import TypeAdapter, ValidationError
 from crm.api.context import Info
 from crm.api.errors import ErrorCode, UserError
 from crm.api.ids import global_id
-from crm.api.mutations.common import mutation, not_found, now, ref, refuse, validated
+from crm.api.mutations.common import change, mutation, not_found, ref, refuse, validated
 from crm.api.records import api_node
 from crm.domain import Label
 from crm.domain.nodes import Person
@@ -68,14 +68,14 @@ async def _erase(info: Info, person: strawberry.ID, reason: str) -> dict[str, An
     stored = (await nodes_by_id(store, Label.PERSON, [record_id])).get(record_id)
     if stored is None:
         raise not_found(["person"], Label.PERSON, record_id)
-    moment = now(info)
+    written = change(info)
+    moment = written.at
     placeholder = _placeholder(stored, reason, moment)
-    trail = (global_id(Label.PERSON, record_id), global_id(Label.PERSON, placeholder["id"]))
-    erased = await erase_person(store, record_id, placeholder, moment, trail)
+    log = (global_id(Label.PERSON, record_id), global_id(Label.PERSON, placeholder["id"]))
+    erased = await erase_person(store, record_id, placeholder, written, log)
     if erased is None:  # erased by someone else meanwhile
         raise not_found(["person"], Label.PERSON, record_id)
-    placeholder_id, moved = erased
-    info.context.touched.append(global_id(Label.PERSON, placeholder_id))
+    _, moved = erased
     # Before the answer, the erased data leaves the engine's files too (the append-only file
     # still holds every write until it is rewritten).
     await store.compact()

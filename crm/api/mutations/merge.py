@@ -15,7 +15,7 @@ from strawberry.scalars import JSON
 from crm.api.context import Info
 from crm.api.errors import ErrorCode, UserError
 from crm.api.ids import global_id
-from crm.api.mutations.common import mutation, not_found, ref, refuse, touch, validated
+from crm.api.mutations.common import change, mutation, not_found, ref, refuse, validated
 from crm.api.mutations.erasure import ERASED_PREFIX
 from crm.api.nodes import Node
 from crm.api.records import api_node
@@ -88,11 +88,10 @@ async def _merge(
         )
     )
     merged = await merge_records(
-        store, label, keep_id, others, fill=fill, merged_ids=merged_ids, now=info.context.now()
+        store, label, keep_id, others, fill=fill, merged_ids=merged_ids, change=change(info)
     )
     if merged is None:  # deleted by someone else meanwhile
         raise refuse(["duplicates"], ErrorCode.NOT_FOUND, "a record was deleted meanwhile")
-    touch(info, global_id(label, keep_id), *(global_id(label, other) for other in others))
     return {
         "kept": api_node(label, merged.kept),
         "merged_ids": [global_id(label, other) for other in others],
@@ -209,11 +208,10 @@ async def _mark(info: Info, a: strawberry.ID, b: strawberry.ID) -> dict[str, Any
         raise refuse(["b"], ErrorCode.INVALID, "a record is not its own duplicate")
     context = info.context
     marked = await mark_not_duplicate(
-        context.store, label_a, id_a, id_b, now=context.now(), key_id=context.caller.key_id
+        context.store, label_a, id_a, id_b, change=change(info), key_id=context.caller.key_id
     )
     if not marked:
         raise refuse(["a"], ErrorCode.NOT_FOUND, f"no such pair of {label_a.value} records")
-    touch(info, global_id(label_a, id_a), global_id(label_a, id_b))
     return {"marked": True}
 
 

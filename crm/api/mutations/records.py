@@ -12,14 +12,13 @@ from crm.api.mutations.common import (
     API_SOURCE,
     STORED_ONLY,
     Refused,
+    change,
     changed,
     mutation,
     not_found,
-    now,
     patched,
     ref,
     refuse,
-    touch,
     validated,
 )
 from crm.api.records import RECORD_ID, ApiObject, api_node
@@ -29,6 +28,7 @@ from crm.domain.natural_keys import KEY_WORDS, NATURAL_KEYS, record_id_for
 from crm.errors import Conflict
 from crm.graph.properties import TIMESTAMPS, Properties, record_data, to_properties
 from crm.graph.store import GraphStore, Record
+from crm.queries.changes import Change
 from crm.queries.edit import delete_node, patch_node
 from crm.queries.natural_keys import Creation, create_unless_known
 from crm.queries.nodes import nodes_by_id
@@ -76,11 +76,9 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
         data["source"] = data.get("source") or API_SOURCE
         record = validated(model, data, ["input"])
         properties = to_properties(record)
-        creation = await _create(info.context.store, label, properties, now(info))
+        creation = await _create(info.context.store, label, properties, change(info))
         stored = creation.stored
-        if creation.created:
-            touch(info, global_id(label, record.id))
-        elif stored is not None and _own(stored) != _own(properties):
+        if not creation.created and stored is not None and _own(stored) != _own(properties):
             if record_id is None:  # the id was made up from the name: the name is taken
                 raise _conflict(label, stored, properties)
             raise refuse(
@@ -88,7 +86,7 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
                 ErrorCode.CONFLICT,
                 f"a {name} with id {record.id!r} exists with other values; update it instead",
             )
-        elif stored is None:
+        if not creation.created and stored is None:
             stored = _twin(label, properties, creation.twins)
         assert stored is not None
         return {field: api_node(label, stored), "created": creation.created}
@@ -104,19 +102,16 @@ def node_mutations(label: Label, node_type: Any) -> dict[str, Any]:
         changes = changed(current, properties)
         stored: Record | None = current
         if changes:
-            stored = await _patch(store, label, record_id, changes, now(info))
+            stored = await _patch(store, label, record_id, changes, change(info))
         if stored is None:
             raise not_found(["id"], label, record_id)
-        if changes:
-            touch(info, global_id(label, record_id))
         return {field: api_node(label, stored), "created": False}
 
     async def delete(info: Info, id: strawberry.ID) -> ApiObject:
         record_id = ref(id, (label,), ["id"])[1]
-        ties = await delete_node(info.context.store, label, record_id)
+        ties = await delete_node(info.context.store, label, record_id, change(info))
         if ties is None:
             raise not_found(["id"], label, record_id)
-        touch(info, global_id(label, record_id))
         return {"deleted_id": global_id(label, record_id), "detached_ties": ties}
 
     create.__annotations__["input"] = create_input
@@ -150,7 +145,9 @@ def _new_id(label: Label, data: dict[str, Any]) -> str:
     )
 
 
-async def _create(store: GraphStore, label: Label, properties: Properties, moment: str) -> Creation:
+async def _create(
+    store: GraphStore, label: Label, properties: Properties, moment: Change
+) -> Creation:
     """Create unless the id or a natural key is taken. Where the engine runs writes side by
     side (Neo4j), a concurrent create of the same record can pass the check and meet the
     unique constraint instead: asked again, the statement then finds the record it lost to."""
@@ -161,7 +158,7 @@ async def _create(store: GraphStore, label: Label, properties: Properties, momen
 
 
 async def _patch(
-    store: GraphStore, label: Label, record_id: str, changes: Properties, moment: str
+    store: GraphStore, label: Label, record_id: str, changes: Properties, moment: Change
 ) -> Record | None:
     """Patch the node; a natural key another record holds is a conflict (its constraint)."""
     try:

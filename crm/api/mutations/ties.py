@@ -10,23 +10,21 @@ from pydantic.alias_generators import to_pascal
 from crm.api.context import Context, Info
 from crm.api.errors import ErrorCode, UserError
 from crm.api.fields import input_data, input_type
-from crm.api.ids import global_id
 from crm.api.mutations.common import (
     API_SOURCE,
     STORED_ONLY,
+    change,
     changed,
     mutation,
-    now,
     patched,
     ref,
     refuse,
-    tie_id,
-    touch,
     validated,
 )
 from crm.api.nodes import Node
 from crm.api.records import RECORD_ID, ApiObject, api_node
 from crm.domain import RELATIONSHIPS, Label, RelType, Tie
+from crm.domain.global_ids import tie_id, tie_ids
 from crm.domain.relationships import Interacted
 from crm.domain.values import Model
 from crm.graph.properties import record_data, to_properties
@@ -82,9 +80,9 @@ def tie_mutations(rel_type: RelType) -> dict[str, Any]:
 
     async def unlink(info: Info, from_: _From, to: strawberry.ID) -> ApiObject:
         source, target = await _ends(info.context, rel_type, from_, to)
-        removed = await delete_tie(info.context.store, TieRef(rel_type, source, target))
-        if removed:
-            touch(info, *_ids(source, target))
+        removed = await delete_tie(
+            info.context.store, TieRef(rel_type, source, target), change(info), _ids(source, target)
+        )
         return {"removed": removed}
 
     link.__annotations__["properties"] = properties_input | None
@@ -144,7 +142,7 @@ async def _write_tie(
 ) -> ApiObject:
     row = {"from": source.id, "to": target.id, "props": to_properties(tie)}
     outcome = await upsert_relationships(
-        info.context.store, rel_type, source.label, target.label, rows=[row], now=now(info)
+        info.context.store, rel_type, source.label, target.label, rows=[row], change=change(info)
     )
     if outcome.missing:
         raise refuse(["from"], ErrorCode.NOT_FOUND, "an end was deleted meanwhile")
@@ -156,8 +154,6 @@ async def _write_tie(
             ErrorCode.CONFLICT,
             f"interaction {key!r} was recorded between other people meanwhile",
         )
-    if outcome.created or outcome.updated:
-        touch(info, *_ids(source, target, rel_type, getattr(tie, "id", None)))
     result = (
         TieOutcome.CREATED
         if outcome.created
@@ -171,9 +167,8 @@ async def _write_tie(
 def _ids(
     source: End, target: End, rel_type: RelType | None = None, key: str | None = None
 ) -> list[str]:
-    """The audit trail's ids of a tie: its ends' global ids, and its own id if it has one."""
-    ends = [global_id(source.label, source.id), global_id(target.label, target.id)]
-    return ends if rel_type is None or key is None else [*ends, tie_id(rel_type, key)]
+    """How the change log names a tie: its ends' global ids, and its own id if it has one."""
+    return tie_ids((source.label, source.id), (target.label, target.id), rel_type, key)
 
 
 async def _patch_tie(info: Info, ref: TieRef, current: Record, patch: dict[str, Any]) -> ApiObject:
@@ -181,16 +176,15 @@ async def _patch_tie(info: Info, ref: TieRef, current: Record, patch: dict[str, 
     old = current["r"]
     tie = validated(model, patched(record_data(model, old), patch), ["properties"])
     changes = changed(old, to_properties(tie))
+    spec = RELATIONSHIPS[ref.rel_type]
+    source = ref.source or End(spec.sources[0], current["from"])
+    target = ref.target or End(spec.targets[0], current["to"])
     stored: Record | None = current
     if changes:
-        stored = await patch_tie(info.context.store, ref, changes, now(info))
+        ids = _ids(source, target, ref.rel_type, ref.id)
+        stored = await patch_tie(info.context.store, ref, changes, change(info), ids)
     if stored is None:
         raise refuse(["from"], ErrorCode.NOT_FOUND, "the tie was deleted meanwhile")
-    spec = RELATIONSHIPS[ref.rel_type]
-    source = ref.source or End(spec.sources[0], stored["from"])
-    target = ref.target or End(spec.targets[0], stored["to"])
-    if changes:
-        touch(info, *_ids(source, target, ref.rel_type, ref.id))
     outcome = TieOutcome.UPDATED if changes else TieOutcome.UNCHANGED
     return await _tie_payload(info, source, target, outcome, ref.id)
 
@@ -256,9 +250,9 @@ def _interaction_mutations() -> dict[str, Any]:
         return await _patch_tie(info, ref, current, input_data(properties))
 
     async def delete(info: Info, id: str) -> ApiObject:
-        removed = await delete_tie(info.context.store, TieRef(rel_type, id=id))
-        if removed:
-            touch(info, tie_id(rel_type, id))
+        removed = await delete_tie(
+            info.context.store, TieRef(rel_type, id=id), change(info), [tie_id(rel_type, id)]
+        )
         return {"removed": removed}
 
     record.__annotations__["interaction"] = interaction_input
