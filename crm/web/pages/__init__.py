@@ -14,6 +14,7 @@ from types import ModuleType
 from crm.web.pages import (
     account,
     clusters,
+    dashboard,
     edit_cluster,
     events,
     home,
@@ -34,6 +35,7 @@ PAGES: tuple[ModuleType, ...] = (
     home,
     clusters,
     search,
+    dashboard,
     organizations,
     people,
     events,
