@@ -25,7 +25,17 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from benchmarks import api, duplicates, explorer, imports, memory, network, round_trips, throughput
+from benchmarks import (
+    api,
+    duplicates,
+    explorer,
+    imports,
+    memory,
+    network,
+    round_trips,
+    throughput,
+    web,
+)
 from benchmarks.bench import Bench, SectionFailed
 from benchmarks.report import Report, SectionRun, markdown_table
 from crm.graph.connect import open_store
@@ -44,6 +54,7 @@ SECTIONS: tuple[ModuleType, ...] = (
     network,
     duplicates,
     explorer,
+    web,
     imports,
 )
 """Every section, in the order they run: memory before the sections whose queries leave the

@@ -87,12 +87,12 @@ def bar_chart(
         groups.append(Group(category, middle + BASELINE // 2 - 2, bars))
         y += GROUP_GAP - BAR_GAP
     description = "; ".join(
-        f"{category}: "
+        f"{group.label}: "
         + ", ".join(
-            shown(value) if len(series) == 1 else f"{name} {shown(value)}"
-            for name, value in zip(series, row, strict=True)
+            bar.text if len(series) == 1 else f"{name} {bar.text}"
+            for name, bar in zip(series, group.bars, strict=True)
         )
-        for category, row in zip(categories, values, strict=True)
+        for group in groups
     )
     return BarChart(
         id=chart_id,

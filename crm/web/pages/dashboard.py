@@ -30,7 +30,7 @@ BAD_DATE = N_("Enter the date as year-month-day, for example 2014-01-31.")
 @dataclass(frozen=True)
 class Column:
     """A table's column: its heading (a message id) and how its values are shown: ``text``,
-    ``year``, ``country``, or a ``Formats`` method (``number``, ``money``, ``percent``)."""
+    ``year``, or a ``Formats`` method (``country``, ``number``, ``money``, ``percent``)."""
 
     label: str
     kind: str
@@ -45,6 +45,20 @@ class Panel:
     columns: list[Column]
     rows: list[list[Any]]
     charts: list[BarChart]
+
+    def shown(self, fmt: Formats) -> list[list[str]]:
+        """The table's cells as the page shows them, in ``fmt``'s language."""
+        show = [_shown(column.kind, fmt) for column in self.columns]
+        return [
+            [to_text(value) for to_text, value in zip(show, row, strict=True)] for row in self.rows
+        ]
+
+
+def _shown(kind: str, fmt: Formats) -> Callable[[Any], str]:
+    if kind in ("text", "year"):
+        return str
+    shown: Callable[[Any], str] = getattr(fmt, kind)
+    return shown
 
 
 Builder = Callable[[dict[str, Any], str], Panel]
@@ -207,12 +221,16 @@ async def dashboard(request: Request) -> Response:
         day = as_of(request)
     except ValueError:
         chosen = request.query_params.get("asOf", "")[:40]
-        return page.render("dashboard.html", 400, as_of=None, chosen=chosen, panels=[])
+        return page.render("dashboard.html", 400, as_of=None, chosen=chosen, panels=[], cells={})
     variables = {"asOf": day.isoformat() if day else None}
     stats = (await page.query(OPERATIONS, "Dashboard", variables))["stats"]
     panels = [build(stats, page.lang) for _, build in PANELS.values()]
     return page.render(
-        "dashboard.html", as_of=stats["asOf"], chosen=variables["asOf"] or "", panels=panels
+        "dashboard.html",
+        as_of=stats["asOf"],
+        chosen=variables["asOf"] or "",
+        panels=panels,
+        cells={panel.name: panel.shown(Formats(page.lang)) for panel in panels},
     )
 
 
