@@ -192,5 +192,24 @@ def test_a_date_that_does_not_parse_is_a_400_in_the_visitors_language(
     assert csv_answer.text.startswith(message)
 
 
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv(site: Api) -> None:
+    created = site.data(
+        """mutation ($input: ProjectInput!) {
+             createProject(input: $input) { project { recordId } errors { message } } }""",
+        {"input": {"name": "=HYPERLINK(1)", "programme": "P", "fund": "F", "periodStart": 2010,
+                   "periodEnd": 2011, "totalInvestmentEur": 10, "euContributionEur": 5}},
+    )["createProject"]  # fmt: skip
+    assert created["errors"] == []
+    try:
+        names = [row["Project"] for row in download(site, "en", "funding")]
+        assert "'=HYPERLINK(1)" in names
+        assert "=HYPERLINK(1)" not in names
+    finally:
+        site.data(
+            "mutation ($id: ID!) { deleteProject(id: $id) { errors { message } } }",
+            {"id": created["project"]["recordId"]},
+        )
+
+
 def test_an_unknown_chart_is_a_404(site: Api) -> None:
     assert site.client.get("/en/dashboard/nothing.csv").status_code == 404

@@ -251,13 +251,28 @@ async def download(request: Request) -> Response:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([gettext(column.label) for column in panel.columns])
-    writer.writerows(panel.rows)
+    writer.writerows(
+        [
+            _inert(value) if column.kind == "text" else value
+            for column, value in zip(panel.columns, row, strict=True)
+        ]
+        for row in panel.rows
+    )
     filename = f"{name}-{variables['asOf'] or date.today().isoformat()}.csv"
     return Response(
         out.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    """A record's text as a spreadsheet takes it as text, never as a formula (``=HYPERLINK…``
+    in a project's name): such a cell starts with an apostrophe."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 routes = [
