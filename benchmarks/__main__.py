@@ -36,6 +36,7 @@ from benchmarks import (
     pairs,
     round_trips,
     throughput,
+    web,
 )
 from benchmarks.bench import Bench, SectionFailed
 from benchmarks.report import Report, SectionRun, markdown_table
@@ -57,6 +58,7 @@ SECTIONS: tuple[ModuleType, ...] = (
     duplicates,
     explorer,
     explorer_browser,
+    web,
     imports,
 )
 """Every section, in the order they run: memory before the sections whose queries leave the

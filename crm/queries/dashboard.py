@@ -242,6 +242,8 @@ class Funding:
     events: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Event id -> its kind and attendance."""
     initiatives: set[str] = field(default_factory=set)
+    project: Record | None = None
+    """The project's properties, on a line of one project (``per_project``)."""
 
     @property
     def attendance(self) -> int:
@@ -256,8 +258,11 @@ class Funding:
         return dict(sorted(kinds.items()))
 
 
-async def funding(store: GraphStore, as_of: date | None) -> list[Funding]:
-    """Per programme and fund: projects, money, events, their attendance, initiatives."""
+async def funding(
+    store: GraphStore, as_of: date | None, *, per_project: bool = False
+) -> list[Funding]:
+    """Per programme and fund (or per project, by name): projects, money, events, their
+    attendance, initiatives."""
     dialect = store.dialect
     statement = (
         "MATCH (x:Project) WHERE "
@@ -271,7 +276,8 @@ async def funding(store: GraphStore, as_of: date | None) -> list[Funding]:
         # An initiative's event is visible here, so only its own start date can hide it.
         + visible(dialect, Label.INITIATIVE, "n")
         + """
-        RETURN x.id AS project, x.programme AS programme, x.fund AS fund,
+        RETURN x.id AS project, properties(x) AS properties,
+               x.programme AS programme, x.fund AS fund,
                x.totalInvestmentEurCents AS total, x.euContributionEurCents AS eu,
                e.id AS event, e.kind AS kind,
                coalesce(e.reportedAttendance, recorded) AS attendance,
@@ -280,8 +286,16 @@ async def funding(store: GraphStore, as_of: date | None) -> list[Funding]:
     )
     lines: dict[tuple[str, str], Funding] = {}
     for row in await store.read(statement, _parameters(as_of)):
+        key = (
+            (row["properties"]["name"], row["project"])
+            if per_project
+            else (row["programme"], row["fund"])
+        )
         line = lines.setdefault(
-            (row["programme"], row["fund"]), Funding(row["programme"], row["fund"])
+            key,
+            Funding(
+                row["programme"], row["fund"], project=row["properties"] if per_project else None
+            ),
         )
         if row["project"] not in line.projects:
             line.projects.add(row["project"])

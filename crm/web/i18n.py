@@ -101,8 +101,8 @@ class Formats:
     lang: str
 
     @property
-    def locale(self) -> str:
-        return LOCALES[self.lang]
+    def locale(self) -> Locale:
+        return _locale(self.lang)
 
     def number(self, value: int | float | Decimal) -> str:
         return format_decimal(value, locale=self.locale)
@@ -129,11 +129,11 @@ class Formats:
         """An ISO 3166-1 code's name in this language (the code itself when unknown)."""
         if not code:
             return ""
-        return str(Locale.parse(self.locale).territories.get(code.upper(), code))
+        return str(self.locale.territories.get(code.upper(), code))
 
     def language(self, code: str) -> str:
         """A language's name in this language: ``Englisch``."""
-        return str(Locale.parse(self.locale).languages.get(code.lower(), code))
+        return str(self.locale.languages.get(code.lower(), code))
 
     def countries(self) -> list[tuple[str, str]]:
         """Every country (code, name in this language) for a form's select: the border
@@ -145,6 +145,12 @@ class Formats:
 
 FIRST_COUNTRIES = ("DK", "DE")
 """The countries forms offer first."""
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    """The Babel locale of ``lang``, parsed once (parsing costs more than formatting)."""
+    return Locale.parse(LOCALES[lang])
 
 
 def language_names() -> dict[str, str]:

@@ -22,6 +22,9 @@ query ($asOf: Date) {
     crossBorderInteractionsByYear { year interactions }
     funding { programme fund projects totalInvestmentEur euContributionEur cofinancingRate
               events eventsByKind { kind events attendance } attendance initiatives }
+    fundingByProject { project { recordId name } totalInvestmentEur euContributionEur
+                       cofinancingRate events eventsByKind { kind events attendance }
+                       attendance initiatives }
   }
 }
 """
@@ -54,6 +57,32 @@ def test_the_demo_reproduces_the_articles_figures(intranet: Api) -> None:
         "attendance": 310,
         "initiatives": 7,
     }
+
+
+def test_the_demo_per_project(intranet: Api) -> None:
+    lines = stats(intranet)["fundingByProject"]
+    names = [line["project"]["name"] for line in lines]
+    assert names == sorted(names)
+    assert len(names) == 3
+    intranet_line = next(line for line in lines if line["project"]["recordId"] == "intranet")
+    assert intranet_line == {
+        "project": {"recordId": "intranet", "name": "InTra-Net"},
+        "totalInvestmentEur": 295578,
+        "euContributionEur": 192126,
+        "cofinancingRate": 0.65,
+        "events": 6,
+        "eventsByKind": [
+            {"kind": "CONFERENCE", "events": 1, "attendance": 171},
+            {"kind": "NETWORK_MEETING", "events": 2, "attendance": 64},
+            {"kind": "WORKSHOP", "events": 3, "attendance": 75},
+        ],
+        "attendance": 310,
+        "initiatives": 7,
+    }
+    # The programmes' lines add up to the projects'.
+    found = stats(intranet)
+    for key in ("totalInvestmentEur", "events", "attendance", "initiatives"):
+        assert sum(line[key] for line in found["funding"]) == sum(line[key] for line in lines)
 
 
 def test_the_demos_totals_and_trends(intranet: Api) -> None:
@@ -153,6 +182,8 @@ def test_as_of_a_date_hides_what_came_later(tiny: Api) -> None:
     assert found["crossBorderInteractionsByYear"] == [{"year": 2013, "interactions": 1}]
     assert [(line["events"], line["attendance"], line["initiatives"])
             for line in found["funding"]] == [(1, 2, 0)]  # fmt: skip
+    assert [(line["project"]["recordId"], line["events"], line["attendance"])
+            for line in found["fundingByProject"]] == [("p", 1, 2)]  # fmt: skip
 
 
 def test_a_started_initiative_shows_from_its_start(tiny: Api) -> None:
@@ -163,7 +194,7 @@ def test_a_started_initiative_shows_from_its_start(tiny: Api) -> None:
 
 def test_before_its_funding_period_a_project_is_not_there(tiny: Api) -> None:
     found = stats(tiny, "2011-12-31")
-    assert found["funding"] == []
+    assert found["funding"] == found["fundingByProject"] == []
     assert (found["totals"]["projects"], found["totals"]["events"]) == (0, 0)
     # Records without a date of their own count at every date.
     assert (found["totals"]["people"], found["totals"]["clusters"]) == (3, 1)
@@ -171,7 +202,7 @@ def test_before_its_funding_period_a_project_is_not_there(tiny: Api) -> None:
 
 
 def test_each_section_costs_one_round_trip(intranet: Api) -> None:
-    assert intranet.round_trips(STATS, {"asOf": "2014-01-01"}) == 7
+    assert intranet.round_trips(STATS, {"asOf": "2014-01-01"}) == 8
     assert intranet.round_trips("{ stats { totals { people } } }") == 1
 
 
@@ -185,5 +216,6 @@ def test_an_as_of_that_does_not_parse_is_refused(intranet: Api, as_of: str) -> N
 def test_an_empty_graph_counts_zero(empty: Api) -> None:
     found = stats(empty, "2014-01-01")
     assert set(found["totals"].values()) == {0}
-    assert [found[name] for name in ("byCountry", "bySector", "byCountryAndSector",
-            "eventsByYear", "crossBorderInteractionsByYear", "funding")] == [[]] * 6  # fmt: skip
+    sections = ("byCountry", "bySector", "byCountryAndSector", "eventsByYear",
+                "crossBorderInteractionsByYear", "funding", "fundingByProject")  # fmt: skip
+    assert [found[name] for name in sections] == [[]] * 7

@@ -1,7 +1,10 @@
 """The web site in a real browser against ``crm demo``: every page with the demo's figures,
-languages, search, escaping, accessibility (axe-core), GraphiQL offline, error pages, and a
-store that goes away and comes back. The network beyond the demo is cut off for every page."""
+languages, search, the dashboard, escaping, accessibility (axe-core), GraphiQL offline, error
+pages, and a store that goes away and comes back. The network beyond the demo is cut off for
+every page."""
 
+import csv
+import io
 import re
 import time
 from collections.abc import Iterator
@@ -27,6 +30,8 @@ PAGES = [
     "/{lang}/projects/intranet",
     "/{lang}/topics/topic-open-innovation",
     "/{lang}/search?q=sundhed",
+    "/{lang}/dashboard",
+    "/{lang}/dashboard?asOf=2012-12-31",
     "/{lang}/no-such-page",
 ]
 FACTS = {
@@ -284,3 +289,98 @@ def test_a_store_that_is_down_gets_a_503_page_then_the_site_recovers(
     assert response is not None
     assert response.status == 200
     expect(page.get_by_role("heading", level=1)).to_have_text("AluCluster")
+
+
+def serious_violations(page: Page) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+def row_of(page: Page, panel: str, first_cell: str) -> list[str]:
+    row = page.locator(f"#{panel} tbody tr", has=page.get_by_role("rowheader", name=first_cell))
+    return [cell.replace("\xa0", " ") for cell in row.locator("th, td").all_inner_texts()]
+
+
+def test_the_dashboard_draws_its_charts_with_the_demos_figures(watched: Watched) -> None:
+    page = watched.page
+    page.goto("/en/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    charts = page.get_by_role("img")
+    expect(charts).to_have_count(6)
+    for chart in charts.all():
+        box = chart.bounding_box()
+        assert box is not None
+        assert box["width"] > 200
+        assert box["height"] > 10
+    expect(page.get_by_role("img", name="Cross-border interactions per year")).to_be_visible()
+    assert row_of(page, "funding", "InTra-Net") == [
+        "InTra-Net", "295,578 EUR", "192,126 EUR", "65%", "6", "310", "7",
+    ]  # fmt: skip
+    assert row_of(page, "cross-border", "2016") == ["2016", "45"]
+    assert serious_violations(page) == []
+    assert watched.errors == []
+
+
+def test_the_date_picker_and_downloads_by_keyboard(watched: Watched) -> None:
+    page = watched.page
+    page.goto("/de/dashboard")
+    page.locator("main").focus()
+    reached: list[str] = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.id || document.activeElement.href"))
+        if page.evaluate("document.activeElement.id") == "as-of":
+            break
+    assert reached[-1] == "as-of"
+    page.locator("#as-of").fill("2012-12-31")
+    for _ in range(6):  # past the date's parts and its calendar button, to "Anzeigen"
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "BUTTON":
+            break
+    expect(page.get_by_role("button", name="Anzeigen")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/de/dashboard\?asOf=2012-12-31$"))
+    expect(page.get_by_text("Zahlen nach dem Stand des Netzwerks am 31. Dezember 2012."))
+    assert row_of(page, "cross-border", "2012") == ["2012", "11"]
+    expect(page.locator("#cross-border tbody tr")).to_have_count(3)
+    links = page.get_by_role("link", name=re.compile("^Tabelle als CSV herunterladen"))
+    expect(links).to_have_count(4)
+    for link in links.all():
+        expect(link).to_have_attribute("href", re.compile(r"\.csv\?asOf=2012-12-31$"))
+    link = page.get_by_role("link", name=re.compile("CSV herunterladen.*Förderung"))
+    link.focus()
+    with page.expect_download() as started:
+        page.keyboard.press("Enter")
+    path = started.value.path()
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    intranet = next(row for row in rows if row["Projekt"] == "InTra-Net")
+    assert (intranet["Veranstaltungen"], intranet["Initiativen"]) == ("1", "1")
+
+
+def test_the_date_picker_works_without_javascript(browser: Browser, demo: Demo) -> None:
+    context = browser.new_context(base_url=demo.base, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/da/dashboard")
+    page.get_by_label("Opgjort pr. dato", exact=True).fill("2013-12-31")
+    page.get_by_role("button", name="Vis").click()
+
+    expect(page).to_have_url(re.compile(r"asOf=2013-12-31"))
+    expect(page.locator("#cross-border tbody tr")).to_have_count(4)
+    context.close()
+
+
+def test_a_date_that_does_not_parse_gets_an_accessible_400(watched: Watched) -> None:
+    page = watched.page
+    response = page.goto("/en/dashboard?asOf=31.12.2012")
+
+    assert response is not None
+    assert response.status == 400
+    expect(page.get_by_role("alert")).to_contain_text("Enter the date as year-month-day")
+    expect(page.get_by_label("As of", exact=True)).to_have_attribute("aria-invalid", "true")
+    assert serious_violations(page) == []

@@ -70,6 +70,18 @@ def test_the_api_figures_cover_every_query(results: dict[str, Any]) -> None:
         assert any(name.startswith(query) for name in api), (query, api)
 
 
+def test_the_web_figures_cover_the_pages_and_their_weight(results: dict[str, Any]) -> None:
+    web = {figure["name"]: figure for figure in results["figures"] if figure["section"] == "web"}
+    for page in ("home", "cluster directory", "search", "dashboard", "cluster profile"):
+        figure = web[f"page {page}: server time, median"]
+        assert figure["target"]["ratio"] == 1.25
+        assert figure["details"]["operations"], figure
+    for page in ("home", "cluster profile"):
+        weight = web[f"{page}: transferred on a first visit, compressed (page, CSS, scripts)"]
+        assert weight["details"]["page_bytes"] < weight["value"]
+        assert set(weight["details"]["assets"]) == {"/static/app.css", "/static/app.js"}
+
+
 def test_no_request_failed_under_concurrent_clients(results: dict[str, Any]) -> None:
     throughput = [figure for figure in results["figures"] if figure["section"] == "throughput"]
     assert [figure["name"] for figure in throughput] == [

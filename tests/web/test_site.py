@@ -30,6 +30,7 @@ PAGES = [
     "/{lang}/projects/intranet",
     "/{lang}/topics/topic-open-innovation",
     "/{lang}/search?q=sundhed",
+    "/{lang}/dashboard",
 ]
 HOSTILE = "<script>alert(1)</script>"
 

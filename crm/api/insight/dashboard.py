@@ -107,22 +107,53 @@ def _sector_count(sector_type: Any, per_country: bool) -> Any:
     return strawberry.type(type(name, (), {"__annotations__": {}, **fields}), description=about)
 
 
-def _line(line: dashboard.Funding) -> FundingLine:
+def _outcomes(line: dashboard.Funding) -> ApiObject:
+    """What a programme's or a project's line has: money against events and initiatives."""
     total = line.total_investment_eur
-    return FundingLine(
-        programme=line.programme,
-        fund=line.fund,
-        projects=len(line.projects),
-        total_investment_eur=Money(total),
-        eu_contribution_eur=Money(line.eu_contribution_eur),
-        cofinancing_rate=float(round(line.eu_contribution_eur / total, 4)) if total else 0.0,
-        events=len(line.events),
-        events_by_kind=[
+    return {
+        "programme": line.programme,
+        "fund": line.fund,
+        "projects": len(line.projects),
+        "total_investment_eur": Money(total),
+        "eu_contribution_eur": Money(line.eu_contribution_eur),
+        "cofinancing_rate": float(round(line.eu_contribution_eur / total, 4)) if total else 0.0,
+        "events": len(line.events),
+        "events_by_kind": [
             KindEvents(kind=EventKind(kind), events=events, attendance=attendance)
             for kind, (events, attendance) in line.by_kind().items()
         ],
-        attendance=line.attendance,
-        initiatives=len(line.initiatives),
+        "attendance": line.attendance,
+        "initiatives": len(line.initiatives),
+    }
+
+
+def _line(line: dashboard.Funding) -> FundingLine:
+    return FundingLine(**_outcomes(line))
+
+
+def _project_funding(project_type: Any) -> Any:
+    """One project's line: the project itself, its money against its outcomes."""
+    fields: dict[str, Any] = {
+        "project": strawberry.field(graphql_type=project_type),
+        "total_investment_eur": strawberry.field(graphql_type=Money),
+        "eu_contribution_eur": strawberry.field(graphql_type=Money),
+        "cofinancing_rate": strawberry.field(
+            graphql_type=float,
+            description="The EU contribution's share of the total investment (0.65 is 65 %).",
+        ),
+        "events": strawberry.field(graphql_type=int, description="Events the project organised."),
+        "events_by_kind": strawberry.field(graphql_type=list[KindEvents]),
+        "attendance": strawberry.field(
+            graphql_type=int,
+            description="Attendance of those events (reported, else recorded), summed.",
+        ),
+        "initiatives": strawberry.field(
+            graphql_type=int, description="Initiatives that emerged from them."
+        ),
+    }
+    return strawberry.type(
+        type("ProjectFunding", (), {"__annotations__": {}, **fields}),
+        description="One project's funding against its outcomes.",
     )
 
 
@@ -213,6 +244,14 @@ async def _funding(root: Root, info: Info) -> list[FundingLine]:
     return [_line(line) for line in await dashboard.funding(info.context.store, root["as_of"])]
 
 
+async def _funding_by_project(root: Root, info: Info) -> list[ApiObject]:
+    lines = []
+    for line in await dashboard.funding(info.context.store, root["as_of"], per_project=True):
+        assert line.project is not None
+        lines.append({**_outcomes(line), "project": api_node(Label.PROJECT, line.project)})
+    return lines
+
+
 async def _stats(
     as_of: Annotated[
         Date | None,
@@ -229,6 +268,7 @@ def stats_field(types: dict[Label, type]) -> Any:
     """``stats(asOf:)`` and its type (sector counts show the ``Sector`` node type)."""
     sector_count = _sector_count(types[Label.SECTOR], per_country=False)
     country_sector_count = _sector_count(types[Label.SECTOR], per_country=True)
+    project_funding = _project_funding(types[Label.PROJECT])
     fields = {
         "as_of": strawberry.field(
             graphql_type=Date | None, description="The date the figures are as of."
@@ -258,6 +298,11 @@ def stats_field(types: dict[Label, type]) -> Any:
         ),
         "funding": strawberry.field(
             resolver=_funding, description="Funding per programme and fund against outcomes."
+        ),
+        "funding_by_project": strawberry.field(
+            resolver=_funding_by_project,
+            graphql_type=list[project_funding],  # type: ignore[valid-type]
+            description="Funding per project against its outcomes, by the projects' names.",
         ),
     }
     stats = strawberry.type(

@@ -1,0 +1,281 @@
+"""The dashboard: clusters by country and sector, events and attendance per year, cross-border
+interactions per year, funding against outcomes per project; each as of a date (``?asOf=``, a
+GET form that works without scripts), each a chart (inline SVG), its table and its CSV
+download (``/{lang}/dashboard/<panel>.csv?asOf=``, the same figures as the page)."""
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from crm.web.charts import BarChart, bar_chart
+from crm.web.i18n import N_, Formats, pick, translations
+from crm.web.nav import NavItem
+from crm.web.operations import Operations, PageNotFound
+from crm.web.page import Page
+
+OPERATIONS = Operations.beside(__file__)
+NAV = NavItem(N_("Dashboard"), "/dashboard")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+BAD_DATE = N_("Enter the date as year-month-day, for example 2014-01-31.")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table's column: its heading (a message id) and how its values are shown: ``text``,
+    ``year``, or a ``Formats`` method (``country``, ``number``, ``money``, ``percent``)."""
+
+    label: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One chart's section: its title, table (raw values, as the CSV has them) and charts."""
+
+    name: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]]
+    charts: list[BarChart]
+
+    def shown(self, fmt: Formats) -> list[list[str]]:
+        """The table's cells as the page shows them, in ``fmt``'s language."""
+        show = [_shown(column.kind, fmt) for column in self.columns]
+        return [
+            [to_text(value) for to_text, value in zip(show, row, strict=True)] for row in self.rows
+        ]
+
+
+def _shown(kind: str, fmt: Formats) -> Callable[[Any], str]:
+    if kind in ("text", "year"):
+        return str
+    shown: Callable[[Any], str] = getattr(fmt, kind)
+    return shown
+
+
+Builder = Callable[[dict[str, Any], str], Panel]
+
+
+def _clusters(stats: dict[str, Any], lang: str) -> Panel:
+    fmt, gettext = Formats(lang), translations(lang).gettext
+    cells = stats["byCountryAndSector"]
+    sectors: dict[str, str] = {}
+    for cell in cells:
+        shown = pick(cell["sector"]["labels"], lang, cell["sector"]["name"])
+        sectors[cell["sector"]["recordId"]] = shown.text if shown else cell["sector"]["name"]
+    ordered = sorted(sectors, key=lambda sector: sectors[sector].casefold())
+    countries = sorted({cell["country"] for cell in cells})
+    counts = {(cell["sector"]["recordId"], cell["country"]): cell for cell in cells}
+    rows = [
+        [country, sectors[sector], found["clusters"], found["organizations"]]
+        for sector in ordered
+        for country in countries
+        if (found := counts.get((sector, country)))
+    ]
+    chart = bar_chart(
+        "chart-clusters",
+        gettext("Clusters by sector, for each country"),
+        categories=[sectors[sector] for sector in ordered],
+        series=[fmt.country(country) for country in countries],
+        values=[
+            [
+                counts[sector, country]["clusters"] if (sector, country) in counts else 0
+                for country in countries
+            ]
+            for sector in ordered
+        ],
+        shown=fmt.number,
+    )
+    columns = [
+        Column(N_("Country"), "country"),
+        Column(N_("Sector"), "text"),
+        Column(N_("Clusters"), "number"),
+        Column(N_("Organisations"), "number"),
+    ]
+    return Panel("clusters", N_("Clusters by country and sector"), columns, rows, [chart])
+
+
+def _events(stats: dict[str, Any], lang: str) -> Panel:
+    fmt, gettext = Formats(lang), translations(lang).gettext
+    years = stats["eventsByYear"]
+    labels = [str(row["year"]) for row in years]
+    charts = [
+        bar_chart(
+            f"chart-{field}",
+            gettext(title),
+            categories=labels,
+            series=[gettext(title)],
+            values=[[row[field]] for row in years],
+            shown=fmt.number,
+        )
+        for field, title in (
+            ("events", N_("Events per year")),
+            ("attendance", N_("Attendance per year")),
+        )
+    ]
+    columns = [
+        Column(N_("Year"), "year"),
+        Column(N_("Events"), "number"),
+        Column(N_("Attendance"), "number"),
+        Column(N_("Attendees recorded"), "number"),
+    ]
+    rows = [
+        [row["year"], row["events"], row["attendance"], row["recordedAttendees"]] for row in years
+    ]
+    return Panel("events", N_("Events and attendance per year"), columns, rows, charts)
+
+
+def _cross_border(stats: dict[str, Any], lang: str) -> Panel:
+    fmt, gettext = Formats(lang), translations(lang).gettext
+    years = stats["crossBorderInteractionsByYear"]
+    title = gettext("Cross-border interactions per year")
+    chart = bar_chart(
+        "chart-cross-border",
+        title,
+        categories=[str(row["year"]) for row in years],
+        series=[gettext("Cross-border interactions")],
+        values=[[row["interactions"]] for row in years],
+        shown=fmt.number,
+    )
+    columns = [Column(N_("Year"), "year"), Column(N_("Cross-border interactions"), "number")]
+    rows = [[row["year"], row["interactions"]] for row in years]
+    return Panel("cross-border", N_("Cross-border interactions per year"), columns, rows, [chart])
+
+
+def _funding(stats: dict[str, Any], lang: str) -> Panel:
+    fmt, gettext = Formats(lang), translations(lang).gettext
+    lines = stats["fundingByProject"]
+    names = [line["project"]["name"] for line in lines]
+    charts = [
+        bar_chart(
+            "chart-funding",
+            gettext("Total investment and EU contribution per project"),
+            categories=names,
+            series=[gettext("Total investment"), gettext("EU contribution")],
+            values=[[line["totalInvestmentEur"], line["euContributionEur"]] for line in lines],
+            shown=fmt.money,
+        ),
+        bar_chart(
+            "chart-outcomes",
+            gettext("Events and initiatives per project"),
+            categories=names,
+            series=[gettext("Events"), gettext("Initiatives")],
+            values=[[line["events"], line["initiatives"]] for line in lines],
+            shown=fmt.number,
+        ),
+    ]
+    columns = [
+        Column(N_("Project"), "text"),
+        Column(N_("Total investment"), "money"),
+        Column(N_("EU contribution"), "money"),
+        Column(N_("EU co-financing"), "percent"),
+        Column(N_("Events"), "number"),
+        Column(N_("Attendance"), "number"),
+        Column(N_("Initiatives"), "number"),
+    ]
+    rows = [
+        [
+            line["project"]["name"],
+            line["totalInvestmentEur"],
+            line["euContributionEur"],
+            line["cofinancingRate"],
+            line["events"],
+            line["attendance"],
+            line["initiatives"],
+        ]
+        for line in lines
+    ]
+    return Panel("funding", N_("Funding against outcomes per project"), columns, rows, charts)
+
+
+PANELS: dict[str, tuple[str, Builder]] = {
+    "clusters": ("DashboardClusters", _clusters),
+    "events": ("DashboardEvents", _events),
+    "cross-border": ("DashboardCrossBorder", _cross_border),
+    "funding": ("DashboardFunding", _funding),
+}
+"""Each panel's name (its CSV's name) -> the query its download runs, and its builder."""
+
+
+def as_of(request: Request) -> date | None:
+    """The ``asOf`` the visitor chose (``None``: now); ``ValueError`` when it is no date."""
+    text = request.query_params.get("asOf", "").strip()
+    if not text:
+        return None
+    if not ISO_DATE.fullmatch(text):
+        raise ValueError(text)
+    return date.fromisoformat(text)
+
+
+async def dashboard(request: Request) -> Response:
+    page = await Page.open(request)
+    try:
+        day = as_of(request)
+    except ValueError:
+        chosen = request.query_params.get("asOf", "")[:40]
+        return page.render("dashboard.html", 400, as_of=None, chosen=chosen, panels=[], cells={})
+    variables = {"asOf": day.isoformat() if day else None}
+    stats = (await page.query(OPERATIONS, "Dashboard", variables))["stats"]
+    panels = [build(stats, page.lang) for _, build in PANELS.values()]
+    return page.render(
+        "dashboard.html",
+        as_of=stats["asOf"],
+        chosen=variables["asOf"] or "",
+        panels=panels,
+        cells={panel.name: panel.shown(Formats(page.lang)) for panel in panels},
+    )
+
+
+async def download(request: Request) -> Response:
+    """A panel's table as CSV: headings in the page's language, values as the API gives them."""
+    page = await Page.open(request)
+    name = request.path_params["panel"]
+    if name not in PANELS:
+        raise PageNotFound
+    gettext = translations(page.lang).gettext
+    try:
+        day = as_of(request)
+    except ValueError:
+        return Response(gettext(BAD_DATE) + "\n", 400, media_type="text/plain; charset=utf-8")
+    operation, build = PANELS[name]
+    variables = {"asOf": day.isoformat() if day else None}
+    panel = build((await page.query(OPERATIONS, operation, variables))["stats"], page.lang)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([gettext(column.label) for column in panel.columns])
+    writer.writerows(
+        [
+            _inert(value) if column.kind == "text" else value
+            for column, value in zip(panel.columns, row, strict=True)
+        ]
+        for row in panel.rows
+    )
+    filename = f"{name}-{variables['asOf'] or date.today().isoformat()}.csv"
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    """A record's text as a spreadsheet takes it as text, never as a formula (``=HYPERLINK…``
+    in a project's name): such a cell starts with an apostrophe."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+routes = [
+    Route("/{lang}/dashboard", dashboard, methods=["GET"]),
+    Route("/{lang}/dashboard/{panel}.csv", download, methods=["GET"]),
+]
