@@ -3,7 +3,6 @@ writes, the other reads (and the brokers one keeps are dropped by the other's wr
 
 import http.client
 import json
-import os
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -15,9 +14,6 @@ import pytest
 from benchmarks.serving import Server, crm_server, server_env
 from crm.config import load_settings
 from crm.keys import Role
-
-CONNECTIONS = 40
-"""Fresh connections tried until each worker holds one (the kernel hands them out)."""
 
 
 @pytest.fixture
@@ -37,6 +33,14 @@ def _post(connection: http.client.HTTPConnection, document: str) -> dict[str, An
     return data
 
 
+def _connected(stack: ExitStack, host: str, port: str) -> http.client.HTTPConnection:
+    """A connection that has been answered once (so a worker holds it), closed with ``stack``."""
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    stack.callback(connection.close)
+    _post(connection, "{ __typename }")
+    return connection
+
+
 def _worker(workers: list[psutil.Process], connection: http.client.HTTPConnection) -> int:
     """The pid of the worker holding ``connection`` (the one with its far end)."""
     assert connection.sock is not None
@@ -52,17 +56,15 @@ def test_a_write_through_one_worker_is_read_through_the_other(served: Server) ->
         w for w in psutil.Process(served.pid).children(recursive=True) if w.name() != "redis-server"
     ]
     host, port = served.base.removeprefix("http://").split(":")
-    held: dict[int, http.client.HTTPConnection] = {}
     with ExitStack() as stack:
-        for _ in range(CONNECTIONS):
-            connection = http.client.HTTPConnection(host, int(port), timeout=30)
-            stack.callback(connection.close)
-            _post(connection, "{ __typename }")
-            held.setdefault(_worker(workers, connection), connection)
-            if len(held) == 2:
-                break
-        assert len(held) == 2, f"every connection went to one worker of {os.cpu_count()} CPUs"
-        one, other = held.values()
+        one = _connected(stack, host, port)
+        first = psutil.Process(_worker(workers, one))
+        first.suspend()  # the kernel hands the next connection to a worker that can take it
+        try:
+            other = _connected(stack, host, port)
+        finally:
+            first.resume()
+        assert _worker(workers, other) != first.pid
         brokers = "{ brokers(first: 1) { bridged } }"
         assert _post(other, brokers) == {"brokers": []}  # kept by the other worker
         for number, (writer, reader) in enumerate(((one, other), (other, one))):

@@ -94,7 +94,9 @@ class TieStrength:
             strength=tie["strength"],
             last_contact=tie["lastContact"],
             interactions=[InteractionCount(i["kind"], i["count"]) for i in tie["interactions"]],
-            events=[SharedEvent(e["id"], e["title"], e["date"]) for e in tie["events"]],
+            events=_newest_first(
+                [SharedEvent(e["id"], e["title"], e["date"]) for e in tie["events"]]
+            ),
             organizations=[Shared(o["label"], o["id"], o["name"]) for o in tie["organizations"]],
             initiatives=[Shared("Initiative", n["id"], n["name"]) for n in tie["initiatives"]],
         )
@@ -170,3 +172,9 @@ WITH {keep}, {{
   initiatives: initiatives
 }} AS tie
 """
+
+
+def _newest_first(events: list[SharedEvent]) -> list[SharedEvent]:
+    """The shared events newest first (by title on one day): the engine collects them in no
+    particular order."""
+    return sorted(sorted(events, key=lambda e: e.title), key=lambda e: str(e.date), reverse=True)
