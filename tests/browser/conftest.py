@@ -13,6 +13,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,14 @@ def _chromium_or_skip() -> None:
 
 @pytest.fixture(scope="package")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """The demo the reading tests share: they rely on its known figures, so tests that write
+    start their own with ``running_demo``."""
+    with running_demo(tmp_path_factory) as started:
+        yield started
+
+
+@contextmanager
+def running_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """``crm demo`` on a free loopback port with its own data folder; stopped by its pid."""
     _chromium_or_skip()
     folder = tmp_path_factory.mktemp("browser")

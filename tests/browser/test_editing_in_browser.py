@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, e
 
 from crm.keys import Role
 from crm.web.session import COOKIE, Session, SessionCookies
-from tests.browser.conftest import Demo
+from tests.browser.conftest import Demo, running_demo
 from tests.e2e.test_cli import CRM, ROOT, crm
 from tests.faults import hold_lock, kill_engine
 
@@ -61,6 +61,14 @@ def make_keys(demo: Demo, *wanted: tuple[Role, str]) -> list[Key]:
         assert process.returncode == 0, err
         keys.append(Key(out.strip()))
     return keys
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """A demo of these tests' own: they write to it and stop its engine, and the other browser
+    tests rely on the shared demo's known figures."""
+    with running_demo(tmp_path_factory) as started:
+        yield started
 
 
 @pytest.fixture(scope="module")
