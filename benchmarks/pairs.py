@@ -31,7 +31,7 @@ from crm.domain import Label
 from crm.graph.connect import open_store
 from crm.graph.store import GraphStore
 from crm.keys import Caller, Role
-from crm.queries.network.answers import Answers
+from crm.queries.answers import Answers
 from crm.queries.network.brokers import Ranking, brokers, read_contacts
 from crm.queries.network.communities import communities
 from crm.queries.network.paths import introduction_paths

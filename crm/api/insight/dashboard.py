@@ -1,5 +1,8 @@
-"""``stats(asOf:)``: the dashboard's figures, each section computed only when selected."""
+"""``stats(asOf:)``: the dashboard's figures, each section computed only when selected and kept
+per graph version (``crm.queries.answers``): the home page and the dashboard read the whole
+graph, for every visitor."""
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -11,7 +14,9 @@ from crm.api.scalars import Date, Money
 from crm.domain import Label
 from crm.domain.labels import PLURALS
 from crm.domain.nodes import EventKind
+from crm.graph.store import GraphStore
 from crm.queries import dashboard
+from crm.queries.answers import ANSWERS
 
 graphql_enum(EventKind)
 
@@ -161,8 +166,18 @@ Root = strawberry.Parent[ApiObject]
 """A ``Stats`` object: ``{"as_of": date | None}``."""
 
 
+async def _kept[T](
+    info: Info, compute: Callable[..., Awaitable[T]], *args: Any, **options: Any
+) -> T:
+    """``compute(store, *args, **options)``, or its answer kept on this version of the graph."""
+    store: GraphStore = info.context.store
+    key = ("stats", compute.__name__, args, tuple(sorted(options.items())))
+    answer, _ = await ANSWERS.get(store, key, lambda: compute(store, *args, **options))
+    return answer
+
+
 async def _totals(root: Root, info: Info) -> StatsTotals:
-    found = await dashboard.totals(info.context.store, root["as_of"])
+    found = await _kept(info, dashboard.totals, root["as_of"])
     nodes = found.nodes
     return StatsTotals(
         clusters=nodes[Label.CLUSTER],
@@ -184,7 +199,7 @@ async def _totals(root: Root, info: Info) -> StatsTotals:
 
 
 async def _by_country(info: Info) -> list[CountryCount]:
-    found = await dashboard.by_country(info.context.store)
+    found = await _kept(info, dashboard.by_country)
     return [
         CountryCount(
             country=country,
@@ -214,16 +229,16 @@ def _sector_rows(rows: list[dashboard.SectorCount]) -> list[ApiObject]:
 
 
 async def _by_sector(root: Root, info: Info) -> list[ApiObject]:
-    return _sector_rows(await dashboard.by_sector(info.context.store, root["as_of"]))
+    return _sector_rows(await _kept(info, dashboard.by_sector, root["as_of"]))
 
 
 async def _by_country_and_sector(root: Root, info: Info) -> list[ApiObject]:
-    found = await dashboard.by_sector(info.context.store, root["as_of"], per_country=True)
+    found = await _kept(info, dashboard.by_sector, root["as_of"], per_country=True)
     return _sector_rows(found)
 
 
 async def _events_by_year(root: Root, info: Info) -> list[YearEvents]:
-    found = await dashboard.events_by_year(info.context.store, root["as_of"])
+    found = await _kept(info, dashboard.events_by_year, root["as_of"])
     return [
         YearEvents(
             year=row.year,
@@ -236,17 +251,17 @@ async def _events_by_year(root: Root, info: Info) -> list[YearEvents]:
 
 
 async def _cross_border_interactions_by_year(root: Root, info: Info) -> list[YearInteractions]:
-    found = await dashboard.cross_border_interactions_by_year(info.context.store, root["as_of"])
+    found = await _kept(info, dashboard.cross_border_interactions_by_year, root["as_of"])
     return [YearInteractions(year=year, interactions=count) for year, count in found.items()]
 
 
 async def _funding(root: Root, info: Info) -> list[FundingLine]:
-    return [_line(line) for line in await dashboard.funding(info.context.store, root["as_of"])]
+    return [_line(line) for line in await _kept(info, dashboard.funding, root["as_of"])]
 
 
 async def _funding_by_project(root: Root, info: Info) -> list[ApiObject]:
     lines = []
-    for line in await dashboard.funding(info.context.store, root["as_of"], per_project=True):
+    for line in await _kept(info, dashboard.funding, root["as_of"], per_project=True):
         assert line.project is not None
         lines.append({**_outcomes(line), "project": api_node(Label.PROJECT, line.project)})
     return lines

@@ -28,6 +28,7 @@ from crm.api.scalars import Date
 from crm.domain import Label
 from crm.domain.relationships import InteractionKind
 from crm.graph.store import GraphStore
+from crm.queries.answers import ANSWERS
 from crm.queries.network import border
 
 _SCOPE = "crossBorderTies"
@@ -50,7 +51,17 @@ class TiesFound:
     page_info: PageInfo
 
     async def totals(self) -> border.TieTotals:
-        return await border.count_cross_border_ties(self.store, self.filters)
+        return await _kept_totals(self.store, self.filters)
+
+
+async def _kept_totals(store: GraphStore, filters: border.TieFilter) -> border.TieTotals:
+    """Kept per graph version: the home page asks for them on every visit."""
+    totals, _ = await ANSWERS.get(
+        store,
+        ("crossBorderTies", filters),
+        lambda: border.count_cross_border_ties(store, filters),
+    )
+    return totals
 
 
 async def _total_count(root: strawberry.Parent[TiesFound]) -> int:
@@ -114,9 +125,18 @@ async def _resolve_ties(
         kind=None if kind is None else kind.value,
         sector=await _sector_id(info, sector),
     )
-    rows = await border.cross_border_ties(
-        info.context.store, filters, first=size, after=decode_cursor(after, _SCOPE)
-    )
+    store, cursor = info.context.store, decode_cursor(after, _SCOPE)
+    if size == 0 and cursor is None:  # a count alone: the kept totals say whether a page follows
+        any_tie = (await _kept_totals(store, filters)).ties > 0
+        return TiesFound(
+            store,
+            filters,
+            [],
+            PageInfo(
+                has_next_page=any_tie, has_previous_page=False, start_cursor=None, end_cursor=None
+            ),
+        )
+    rows = await border.cross_border_ties(store, filters, first=size, after=cursor)
     shown = rows[:size]
     cursors = [encode_cursor(_SCOPE, row.a["id"], row.b["id"]) for row in shown]
     nodes = [
@@ -135,7 +155,7 @@ async def _resolve_ties(
         start_cursor=cursors[0] if cursors else None,
         end_cursor=cursors[-1] if cursors else None,
     )
-    return TiesFound(info.context.store, filters, nodes, page_info)
+    return TiesFound(store, filters, nodes, page_info)
 
 
 async def _resolve_lonely(

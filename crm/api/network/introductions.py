@@ -21,7 +21,7 @@ from crm.api.scalars import Date
 from crm.api.ties import TIE_FIELDS, far_type
 from crm.domain import Label
 from crm.errors import InvalidInput
-from crm.queries.network.answers import ANSWERS
+from crm.queries.answers import ANSWERS
 from crm.queries.network.brokers import Broker, Ranking, brokers
 from crm.queries.network.paths import MAX_HOPS, IntroductionPath, introduction_paths
 from crm.queries.network.strength import Shared

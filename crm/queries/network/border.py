@@ -80,14 +80,17 @@ class UnmetClusters:
     """The sectors both are active in, by name."""
 
 
-_TIES: LiteralString = (
-    """
+_PAIRS: LiteralString = """
 MATCH (a:Person)-[i:INTERACTED]-(b:Person)
 WHERE a.id < b.id AND a.country <> b.country AND i.date <= $asOf
   AND ($dateFrom IS NULL OR i.date >= $dateFrom) AND ($dateTo IS NULL OR i.date <= $dateTo)
   AND ($kind IS NULL OR i.kind = $kind)
 WITH a, b, collect(i) AS meetings
-OPTIONAL MATCH (a)-[wa:WORKS_AT]->()-[:ACTIVE_IN]->(sa:Sector) WHERE """
+"""
+
+_TIES: LiteralString = (
+    _PAIRS
+    + """OPTIONAL MATCH (a)-[wa:WORKS_AT]->()-[:ACTIVE_IN]->(sa:Sector) WHERE """
     + active("wa")
     + """
 WITH a, b, meetings, collect(DISTINCT sa) AS aSectors
@@ -101,9 +104,7 @@ WHERE ($sector IS NULL OR any(s IN aSectors + bSectors WHERE s.id = $sector))
 """One row per pair of people ``a``, ``b`` in different countries with the ``meetings``
 that match the filters, and each side's sectors (of where they work on ``$asOf``)."""
 
-_PAGE: LiteralString = (
-    _TIES
-    + """
+_PAGE_END: LiteralString = """
 AND ($afterA IS NULL OR a.id > $afterA OR (a.id = $afterA AND b.id > $afterB))
 RETURN properties(a) AS a, properties(b) AS b, size(meetings) AS interactions,
        reduce(d = null, m IN meetings | CASE WHEN d IS NULL OR m.date < d THEN m.date ELSE d END)
@@ -112,9 +113,24 @@ RETURN properties(a) AS a, properties(b) AS b, size(meetings) AS interactions,
        AS lastContact
 ORDER BY a.id, b.id LIMIT $limit
 """
-)
+
+_PAGE: LiteralString = _TIES + _PAGE_END
+
+_PAGE_ANY_SECTOR: LiteralString = _PAIRS + "WITH a, b, meetings WHERE $sector IS NULL" + _PAGE_END
+"""``_PAGE`` without a sector: nobody's employers are read (on ``medium``, 55 s spent on them)."""
 
 _COUNT: LiteralString = _TIES + "RETURN count(*) AS ties, sum(size(meetings)) AS interactions"
+
+_COUNT_ANY_SECTOR: LiteralString = """
+MATCH (a:Person)-[i:INTERACTED]->(b:Person)
+WHERE a.country <> b.country AND i.date <= $asOf
+  AND ($dateFrom IS NULL OR i.date >= $dateFrom) AND ($dateTo IS NULL OR i.date <= $dateTo)
+  AND ($kind IS NULL OR i.kind = $kind)
+WITH CASE WHEN a.id < b.id THEN [a.id, b.id] ELSE [b.id, a.id] END AS pair, count(i) AS meetings
+RETURN count(*) AS ties, sum(meetings) AS interactions
+"""
+"""``_COUNT`` without a sector: each interaction read once, and nobody's employers (on
+``medium``, 2-4 s against 55 s)."""
 
 _BY_YEAR: LiteralString = (
     _TIES
@@ -152,7 +168,7 @@ async def cross_border_ties(
         "afterA": after[0] if after else None,
         "afterB": after[1] if after else None,
     }
-    rows = await store.read(_PAGE, parameters)
+    rows = await store.read(_PAGE_ANY_SECTOR if filters.sector is None else _PAGE, parameters)
     return [
         CrossBorderTie(
             row["a"], row["b"], row["interactions"], row["firstContact"], row["lastContact"]
@@ -162,7 +178,8 @@ async def cross_border_ties(
 
 
 async def count_cross_border_ties(store: GraphStore, filters: TieFilter) -> TieTotals:
-    rows = await store.read(_COUNT, filters.parameters())
+    statement = _COUNT_ANY_SECTOR if filters.sector is None else _COUNT
+    rows = await store.read(statement, filters.parameters())
     return TieTotals(rows[0]["ties"], int(rows[0]["interactions"] or 0))
 
 

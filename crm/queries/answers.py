@@ -1,5 +1,6 @@
-"""Answers kept per (question, arguments, graph version): a network question that reads the
-whole graph (``brokers``) is computed once per version of the graph, in each API process.
+"""Answers kept per (question, arguments, graph version): a question that reads the whole
+graph (``brokers``, the cross-border totals, the dashboard's statistics, which the home page
+shows every visitor) is computed once per version of the graph, in each API process.
 
 Every write through a store changes the graph's version (``GraphStore.version``), in every
 process using the engine; an answer kept for an older version is never given again, and a
@@ -11,7 +12,7 @@ from collections.abc import Awaitable, Callable, Hashable
 
 from crm.graph.store import GraphStore, GraphVersion
 
-MAX_ANSWERS = 32
+MAX_ANSWERS = 64
 """Answers kept per graph, at most (the oldest asked go first)."""
 
 
