@@ -23,12 +23,21 @@ from starlette.routing import Route
 from crm.web.charts import BarChart, bar_chart
 from crm.web.i18n import N_, Formats, pick, translations
 from crm.web.nav import NavItem
-from crm.web.operations import Operations, PageNotFound
+from crm.web.operations import (
+    BadInput,
+    Busy,
+    OperationFailed,
+    Operations,
+    PageNotFound,
+    StoreDown,
+)
 from crm.web.page import Page
 
 OPERATIONS = Operations.beside(__file__)
 NAV = NavItem(N_("Dashboard"), "/dashboard")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+RETRY_MS = 30_000
+"""When the browser tries the live figures again after their stream ended."""
 BAD_DATE = N_("Enter the date as year-month-day, for example 2014-01-31.")
 
 
@@ -293,7 +302,8 @@ async def _changed_events(
     pushes: AsyncIterator[dict[str, Any]], keep_alive_s: float
 ) -> AsyncIterator[str]:
     """A ``changed`` event for each push after the first (the figures the page has), a comment
-    every ``keep_alive_s`` of quiet."""
+    every ``keep_alive_s`` of quiet. When the subscription ends (a limit, the store away, the
+    key revoked), the stream ends asking the browser to try again in ``RETRY_MS``."""
     first = True
     pending = asyncio.ensure_future(anext(pushes))
     try:
@@ -302,7 +312,11 @@ async def _changed_events(
             if not done:
                 yield ": ping\n\n"
                 continue
-            pending.result()
+            try:
+                pending.result()
+            except (StoreDown, Busy, BadInput, OperationFailed, StopAsyncIteration):
+                yield f"retry: {RETRY_MS}\n\n"
+                return
             if not first:
                 yield "event: changed\ndata: \n\n"
             first = False
