@@ -25,6 +25,7 @@ from tests.e2e.test_live import (
 )
 from tests.e2e.test_serve import Running, free_port
 
+BURST = 5
 STATS = "subscription { statsChanged(sections: [TOTALS]) { totals { topics } } }"
 
 
@@ -198,3 +199,36 @@ async def test_stats_changed_pushes_the_figures_now_and_when_they_change(
     counts = [push["data"]["statsChanged"]["totals"]["topics"] for push in pushed]
     assert counts[0] == 0
     assert counts == sorted(set(counts))  # each push a change
+
+
+async def test_a_subscriber_that_falls_behind_is_ended_with_its_last_sequence_and_resumes(
+    keys: dict[Role, str],  # noqa: F811
+    data_dir: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    admin = keys[Role.ADMIN]
+    port = free_port()
+    # A queue of one, and a poll slow enough that two of the changes arrive in one read.
+    env = {"CRM_PORT": str(port), "CRM_LIVE_QUEUE_SIZE": "1", "CRM_LIVE_POLL_MS": "3000"}
+    with Running(["serve", "--data-dir", str(data_dir)], port, tmp_path / "slow", env) as slow:
+        slow.wait_until_ready()
+        received: list[dict[str, Any]] = []
+        async with over_sse(slow, admin) as behind:
+            for n in range(BURST):
+                await asyncio.to_thread(create_topic, slow, admin, f"t-burst-{n}")
+            while "errors" not in (event := (await behind.next())[1]):
+                received.append(event["data"]["changes"])
+        [error] = event["errors"]
+        after = error["extensions"]["after"]
+        async with over_sse(slow, admin, after=after) as resumed:
+            while len(received) < BURST:
+                received.append((await resumed.next())[1]["data"]["changes"])
+        slow.interrupt()
+
+    assert error["extensions"]["code"] == "SUBSCRIBER_LAGGING"
+    assert f"resume with after: {after}" in error["message"]
+    assert [event["nodes"][0]["name"] for event in received] == [
+        f"Live t-burst-{n}" for n in range(BURST)
+    ]
+    sequences = [event["sequence"] for event in received]
+    assert sequences == list(range(sequences[0], sequences[0] + BURST))
