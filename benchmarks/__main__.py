@@ -31,6 +31,7 @@ from benchmarks import (
     explorer,
     explorer_browser,
     imports,
+    live,
     memory,
     network,
     pairs,
@@ -59,6 +60,7 @@ SECTIONS: tuple[ModuleType, ...] = (
     explorer,
     explorer_browser,
     web,
+    live,
     imports,
 )
 """Every section, in the order they run: memory before the sections whose queries leave the

@@ -148,7 +148,9 @@ class Settings(BaseSettings):
         default=100, ge=10, description="How often each API process reads the change log on."
     )
     live_keep_alive_s: float = Field(
-        default=15, gt=0, description="How often a WebSocket subscription is pinged."
+        default=15,
+        gt=0,
+        description="How often a subscription is kept alive: a WebSocket ping, an SSE comment.",
     )
     live_queue_size: int = Field(
         default=1000,

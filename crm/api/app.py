@@ -26,8 +26,8 @@ from crm.api.execution import Executor, InProcess
 from crm.api.exports import NetworkExportEndpoint
 from crm.api.http import GraphQLEndpoint, RequestRefused
 from crm.api.key_checks import FailedKeyChecks
+from crm.api.live.endpoint import LiveEndpoint
 from crm.api.live.feed import ChangeFeed
-from crm.api.live.websocket import LiveEndpoint
 from crm.api.retention import keep_pruning
 from crm.api.schema import SCHEMA
 from crm.config import Environment, Settings
@@ -99,16 +99,18 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
 
     executor = Executor(SCHEMA, answerer(SCHEMA))
     site = create_site(InProcess(executor, settings, failures))
+    live = LiveEndpoint(settings, _store, _feed, failures)
     graphql = GraphQLEndpoint(
         executor,
         context=context,
         graphiql=site.graphiql if settings.env == Environment.DEVELOPMENT else None,
         max_body_bytes=settings.max_body_bytes,
+        streams=live,
     )
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=None),
-            WebSocketRoute("/graphql", LiveEndpoint(settings, _store, _feed, failures)),
+            WebSocketRoute("/graphql", live),
             Route("/healthz", _healthz, methods=["GET"]),
             Route("/readyz", _readyz, methods=["GET"]),
             *(

@@ -29,9 +29,9 @@ class Context:
     connection_params: dict[str, Any] | None = None
     """A WebSocket's ``connection_init`` payload (where its key may be)."""
     authorization: str | None = None
-    """A WebSocket's ``Authorization`` header, if its handshake had one."""
+    """The ``Authorization`` header of a WebSocket's handshake or an SSE request, if any."""
     address: str = "unknown"
-    """A WebSocket client's address (failed key checks are counted by it)."""
+    """A subscriber's address (failed key checks are counted by it)."""
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.store)

@@ -15,7 +15,7 @@ from graphql import GraphQLError
 from pydantic import ValidationError
 from strawberry.extensions import SchemaExtension
 
-from crm.api.live.feed import Lagging, TooManySubscriptions
+from crm.api.live.feed import KeyRevoked, Lagging, TooManySubscriptions
 from crm.errors import (
     BudgetExceeded,
     Conflict,
@@ -75,6 +75,7 @@ _CODES: tuple[tuple[type[CrmError], str], ...] = (
     (StoreUnavailable, "STORE_UNAVAILABLE"),
     (TooManySubscriptions, "LIMIT_EXCEEDED"),
     (Lagging, "SUBSCRIBER_LAGGING"),
+    (KeyRevoked, "KEY_REVOKED"),
 )
 
 

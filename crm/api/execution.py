@@ -7,7 +7,7 @@ keeps the web sessions' keys honest (a revoked key or a signed-out session signs
 """
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from strawberry.types.graphql import OperationType
 from crm.api.budgets import Gate, bounded, ran_out, retry_after
 from crm.api.context import Context
 from crm.api.key_checks import FailedKeyChecks
+from crm.api.live.feed import ChangeFeed
 from crm.api.logs import request_id_logged
 from crm.api.metrics import observe, operation_label
 from crm.config import Settings
@@ -145,6 +146,29 @@ class InProcess:
             operation_types=QUERIES_AND_MUTATIONS if mutation else QUERIES,
             wait=True,
         )
+
+    async def subscribe(
+        self,
+        store: GraphStore,
+        feed: ChangeFeed,
+        caller: Caller,
+        request_id: str,
+        document: str,
+        *,
+        operation_name: str,
+        variables: dict[str, Any] | None = None,
+    ) -> AsyncIterator[ExecutionResult]:
+        """The results of the subscription ``operation_name`` of ``document`` run as
+        ``caller``, as ``/graphql`` streams them (one result with errors if it cannot start)."""
+        context = Context(store, self.settings, caller=caller, request_id=request_id, feed=feed)
+        results = await self.executor.schema.subscribe(
+            document, variables, context, operation_name=operation_name
+        )
+        if isinstance(results, ExecutionResult):
+            yield results
+            return
+        async for result in results:
+            yield result
 
     async def caller_for_key(
         self, store: GraphStore, token: str, request: HTTPConnection

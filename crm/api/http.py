@@ -3,7 +3,8 @@
 Strawberry's own ASGI view cannot answer in ``application/graphql-response+json``, the media type
 whose status codes tell a request error (400, no ``data``) from an executed operation (200), so
 this endpoint reads the request, negotiates the media type (``negotiation.py``) and runs the
-operation through ``execution.Executor`` itself.
+operation through ``execution.Executor`` itself. A request that accepts ``text/event-stream``
+asks for a subscription over SSE: it goes to the subscriptions' endpoint (``crm.api.live``).
 """
 
 import json
@@ -17,7 +18,7 @@ from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocketClose
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
@@ -30,6 +31,7 @@ from crm.api.logs import set_request_id
 from crm.api.negotiation import (
     GRAPHQL_RESPONSE_JSON,
     JSON,
+    accepts_event_stream,
     accepts_html,
     is_json_utf8,
     negotiate,
@@ -85,9 +87,12 @@ class GraphQLEndpoint:
         *,
         graphiql: Callable[[Request], Awaitable[Response]] | None,
         max_body_bytes: int = 1_000_000,
+        streams: ASGIApp | None = None,
     ) -> None:
-        """``graphiql`` answers browsers that ask for HTML (``None``: no IDE is served)."""
+        """``graphiql`` answers browsers that ask for HTML (``None``: no IDE is served);
+        ``streams``, requests that accept ``text/event-stream`` (``None``: they get a 406)."""
         self._executor = executor
+        self._streams = streams
         self._context = context
         self._graphiql = graphiql
         self._max_body_bytes = max_body_bytes
@@ -97,6 +102,9 @@ class GraphQLEndpoint:
             await WebSocketClose()(scope, receive, send)
             return
         request = Request(scope, receive)
+        if self._streams is not None and accepts_event_stream(request.headers.get("accept")):
+            await self._streams(scope, receive, send)
+            return
         request.state.request_id = request_id = uuid4().hex
         set_request_id(request_id)
         try:

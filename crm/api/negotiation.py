@@ -113,3 +113,10 @@ def accepts_html(accept: str | None) -> bool:
     return accept is not None and any(
         r.specificity("text/html") == 2 and r.quality > 0 for r in _parse_accept(accept)
     )
+
+
+def accepts_event_stream(accept: str | None) -> bool:
+    """Whether an ``Accept`` header names ``text/event-stream`` (GraphQL over SSE)."""
+    return accept is not None and any(
+        r.specificity("text/event-stream") == 2 and r.quality > 0 for r in _parse_accept(accept)
+    )

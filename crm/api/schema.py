@@ -12,7 +12,7 @@ from crm.api.errors import ErrorCodes
 from crm.api.gdpr import gdpr_query_fields
 from crm.api.insight.fields import insight_fields
 from crm.api.limits import DocumentCache, ExecutionContext, Limits
-from crm.api.live.subscriptions import subscription_fields
+from crm.api.live.fields import subscription_fields
 from crm.api.mutations import mutation_fields
 from crm.api.network import network_fields
 from crm.api.nodes import node_types, query_fields
@@ -51,7 +51,7 @@ def build_schema() -> strawberry.Schema:
         },
     )
     mutation = type("Mutation", (), {"__annotations__": {}, **mutation_fields(types)})
-    subscription = type("Subscription", (), {"__annotations__": {}, **subscription_fields()})
+    subscription = type("Subscription", (), {"__annotations__": {}, **subscription_fields(types)})
     return _Schema(
         query=strawberry.type(query),
         mutation=strawberry.type(mutation),

@@ -1,6 +1,7 @@
 """How records and ties are named outside the graph: a record by its global id (Relay: its label
-and record id in one opaque string), a tie by its ends' global ids and, if it has one, its own
-id. The API answers with these names and the change log records them."""
+and record id in one opaque string), a tie by its ends' global ids and its own name: its type and
+its own id if it has one (``INTERACTED:<id>``), else its type alone (``WORKS_AT``). The API
+answers with these names and the change log records them."""
 
 import base64
 import binascii
@@ -31,11 +32,17 @@ def tie_id(rel_type: RelType, key: str) -> str:
 
 
 def tie_ids(
-    source: tuple[Label, str],
-    target: tuple[Label, str],
-    rel_type: RelType | None = None,
-    key: str | None = None,
+    source: tuple[Label, str], target: tuple[Label, str], rel_type: RelType, key: str | None = None
 ) -> list[str]:
-    """The names of a tie: its ends' global ids, and its own id if it has one."""
-    ends = [global_id(*source), global_id(*target)]
-    return ends if rel_type is None or key is None else [*ends, tie_id(rel_type, key)]
+    """The names of a tie: its ends' global ids, and its own (``tie_id``, or its type alone)."""
+    return [
+        global_id(*source),
+        global_id(*target),
+        tie_id(rel_type, key) if key else rel_type.value,
+    ]
+
+
+def tie_type(name: str) -> RelType | None:
+    """The type a tie's name (``tie_ids``) gives; ``None`` for a record's global id."""
+    value = name.partition(":")[0]
+    return RelType(value) if value in RelType.__members__.values() else None

@@ -6,7 +6,7 @@ from typing import LiteralString
 
 from crm.graph.store import GraphStore, Record
 from crm.keys import NewKey, Role
-from crm.queries.changes import Change, logged
+from crm.queries.changes import Change, ChangeEntry, logged
 
 LABEL = "ApiKey"
 PROPERTIES = ("id", "role", "name", "hash", "createdAt", "revokedAt")
@@ -53,6 +53,11 @@ class StoredKey:
 def key_name(key_id: str) -> str:
     """How the change log names a key: ``ApiKey:<id>``."""
     return f"{LABEL}:{key_id}"
+
+
+def revokes(entry: ChangeEntry, key_id: str) -> bool:
+    """Whether the change log's ``entry`` is the revocation of the key ``key_id``."""
+    return key_name(key_id) in entry.ids and "revokedAt" in entry.fields
 
 
 async def create_key(

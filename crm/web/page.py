@@ -2,7 +2,7 @@
 forms, its template. A handler is ``async def handler(request) -> Response`` that opens a
 ``Page``."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -77,6 +77,24 @@ class Page:
         """The data of the query ``name`` run as the visitor; ``PageNotFound``,
         ``StoreDown``, ``BadInput`` or ``OperationFailed`` when the API says so."""
         return await self._run(operations, name, variables, mutation=False)
+
+    async def subscribe(
+        self, operations: Operations, name: str, variables: dict[str, Any] | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
+        """The data of each result of the subscription ``name`` run as the visitor (errors as
+        for ``query``)."""
+        assert name in operations.names, f"{operations.path.name} has no operation {name}"
+        results = self.site.runner.subscribe(
+            self.request.state.store,
+            self.request.state.feed,
+            self.caller,
+            self.request_id,
+            operations.document,
+            operation_name=name,
+            variables=variables,
+        )
+        async for result in results:
+            yield data_of(result.data, result.errors, self.request_id)
 
     async def _run(
         self,

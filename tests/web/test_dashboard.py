@@ -182,7 +182,10 @@ def test_a_date_that_does_not_parse_is_a_400_in_the_visitors_language(
 ) -> None:
     page = site.client.get(f"/{lang}/dashboard", params={"asOf": as_of})
     csv_answer = site.client.get(f"/{lang}/dashboard/events.csv", params={"asOf": as_of})
+    live = site.client.get(f"/{lang}/dashboard/live", params={"asOf": as_of})
 
+    assert live.status_code == 400
+    assert live.text.startswith(message)
     assert page.status_code == 400
     assert message in page.text
     assert 'aria-invalid="true"' in page.text
@@ -213,3 +216,12 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv(site: Api) -> No
 
 def test_an_unknown_chart_is_a_404(site: Api) -> None:
     assert site.client.get("/en/dashboard/nothing.csv").status_code == 404
+
+
+def test_the_page_names_where_its_script_hears_of_changes(site: Api) -> None:
+    today = site.client.get("/en/dashboard")
+    dated = site.client.get("/en/dashboard", params={"asOf": "2012-12-31"})
+
+    assert 'data-live="/en/dashboard/live"' in today.text
+    assert 'data-live="/en/dashboard/live?asOf=2012-12-31"' in dated.text
+    assert re.search(r'<script src="/static/dashboard\.[0-9a-f]+\.js" defer>', today.text)

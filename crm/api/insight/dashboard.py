@@ -3,6 +3,7 @@ per graph version (``crm.queries.answers``): the home page and the dashboard rea
 graph, for every visitor."""
 
 from collections.abc import Awaitable, Callable
+from functools import cache
 from typing import Annotated, Any
 
 import strawberry
@@ -279,11 +280,17 @@ async def _stats(
     return {"as_of": as_of}
 
 
-def stats_field(types: dict[Label, type]) -> Any:
-    """``stats(asOf:)`` and its type (sector counts show the ``Sector`` node type)."""
-    sector_count = _sector_count(types[Label.SECTOR], per_country=False)
-    country_sector_count = _sector_count(types[Label.SECTOR], per_country=True)
-    project_funding = _project_funding(types[Label.PROJECT])
+def stats_type(types: dict[Label, type]) -> Any:
+    """The ``Stats`` type (sector counts show the ``Sector`` node type; one type for both
+    ``stats`` and the ``statsChanged`` subscription)."""
+    return _stats_type(types[Label.SECTOR], types[Label.PROJECT])
+
+
+@cache
+def _stats_type(sector: type, project: type) -> Any:
+    sector_count = _sector_count(sector, per_country=False)
+    country_sector_count = _sector_count(sector, per_country=True)
+    project_funding = _project_funding(project)
     fields = {
         "as_of": strawberry.field(
             graphql_type=Date | None, description="The date the figures are as of."
@@ -320,9 +327,15 @@ def stats_field(types: dict[Label, type]) -> Any:
             description="Funding per project against its outcomes, by the projects' names.",
         ),
     }
-    stats = strawberry.type(
+    return strawberry.type(
         type("Stats", (), {"__annotations__": {}, **fields}),
         description="Dashboard figures as the graph stood at `asOf` (default: now); each "
         "section costs one statement, and only when selected.",
     )
-    return strawberry.field(resolver=_stats, graphql_type=stats, description="Dashboard figures.")
+
+
+def stats_field(types: dict[Label, type]) -> Any:
+    """``stats(asOf:)``."""
+    return strawberry.field(
+        resolver=_stats, graphql_type=stats_type(types), description="Dashboard figures."
+    )

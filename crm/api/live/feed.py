@@ -6,6 +6,9 @@ A subscription that resumes ``after`` a sequence first reads the log from the st
 has caught up, then takes its queue (registered before, so nothing falls between the two; a
 sequence already delivered is skipped). A subscription whose queue is full has fallen behind:
 it is ended with ``Lagging``, which names the last sequence it received, to resume from.
+
+A subscription is held by a key: the key is checked again when it starts (a WebSocket may
+outlive its key), and the entry that revokes it ends the subscription with ``KeyRevoked``.
 """
 
 import asyncio
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from crm.errors import CrmError, InvalidInput
 from crm.graph.store import GraphStore
 from crm.queries.changes import ChangeEntry, entries_after, log_bounds
+from crm.queries.keys import key_by_id, revokes
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +34,13 @@ class Lagging(CrmError):
     def __init__(self, last: int) -> None:
         super().__init__(f"the subscription fell behind and was ended; resume with after: {last}")
         self.last = last
+
+
+class KeyRevoked(CrmError):
+    """The key that holds the subscription has been revoked."""
+
+    def __init__(self) -> None:
+        super().__init__("the API key has been revoked; the subscription is ended")
 
 
 class TooManySubscriptions(CrmError):
@@ -53,10 +64,16 @@ class ChangeFeed:
     _subscribers: set[_Subscriber] = field(default_factory=set)
     _last: int | None = None
     _task: asyncio.Task[None] | None = None
+    _starting: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def stream(self, key: str, after: int | None) -> AsyncGenerator[ChangeEntry]:
+    async def stream(
+        self, key_id: str | None, after: int | None, *, latest: bool = False
+    ) -> AsyncGenerator[ChangeEntry]:
         """Every entry after ``after`` (``None``: from now on), in sequence order, until the
-        caller stops; ``Lagging`` if it falls behind."""
+        caller stops, for the key ``key_id`` (``None``: anonymous); ``Lagging`` if it falls
+        behind. ``latest``: only the last of the entries waiting each time the caller asks (it
+        wants to know that something changed, not what)."""
+        key = key_id or "anonymous"
         self._admit(key)
         subscriber = _Subscriber(key, asyncio.Queue(self.queue_size))
         self._subscribers.add(subscriber)
@@ -64,9 +81,10 @@ class ChangeFeed:
             await self._start()
             assert self._last is not None
             delivered = self._last if after is None else await self._check(after)
+            await self._check_key(key_id)
             while True:  # the backlog, from the store
                 page = await entries_after(self.store, delivered, PAGE)
-                for entry in page:
+                for entry in _held(page, key_id, latest):
                     delivered = entry.sequence
                     yield entry
                 if len(page) < PAGE:
@@ -74,12 +92,22 @@ class ChangeFeed:
             while True:
                 if subscriber.lagging and subscriber.queue.empty():
                     raise Lagging(delivered)
-                entry = await subscriber.queue.get()
-                if entry.sequence > delivered:
+                waiting = [await subscriber.queue.get()]
+                while latest and not subscriber.queue.empty():
+                    waiting.append(subscriber.queue.get_nowait())
+                fresh = [entry for entry in waiting if entry.sequence > delivered]
+                for entry in _held(fresh, key_id, latest):
                     delivered = entry.sequence
                     yield entry
         finally:
             self._subscribers.discard(subscriber)
+
+    async def _check_key(self, key_id: str | None) -> None:
+        if key_id is None:
+            return
+        stored = await key_by_id(self.store, key_id)
+        if stored is None or stored.revoked_at is not None:
+            raise KeyRevoked
 
     def _admit(self, key: str) -> None:
         if len(self._subscribers) >= self.per_process:
@@ -106,9 +134,10 @@ class ChangeFeed:
         return after
 
     async def _start(self) -> None:
-        if self._task is None:
-            self._last = (await log_bounds(self.store))[1]
-            self._task = asyncio.create_task(self._poll())
+        async with self._starting:  # subscriptions that start together start one poller
+            if self._task is None:
+                self._last = (await log_bounds(self.store))[1]
+                self._task = asyncio.create_task(self._poll())
 
     async def _poll(self) -> None:
         while True:
@@ -141,3 +170,11 @@ class ChangeFeed:
             self._task.cancel()
             with suppress(asyncio.CancelledError):
                 await self._task
+
+
+def _held(entries: list[ChangeEntry], key_id: str | None, latest: bool) -> list[ChangeEntry]:
+    """What a subscriber of ``key_id`` is handed of ``entries`` (in order): all, or the last
+    (``latest``); ``KeyRevoked`` if one of them revokes its key."""
+    if key_id is not None and any(revokes(entry, key_id) for entry in entries):
+        raise KeyRevoked
+    return entries[-1:] if latest else entries

@@ -3,7 +3,8 @@
 like any query under the subscriber's role (a record deleted or erased since is left out: the
 event's ``ids`` still name it)."""
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import strawberry
@@ -11,11 +12,12 @@ from graphql import GraphQLError
 
 from crm.api.context import Info
 from crm.api.errors import code_of
+from crm.api.live.feed import ChangeFeed, Lagging
 from crm.api.nodes import Node
 from crm.api.records import ApiObject, api_node
 from crm.api.scalars import DateTime
-from crm.domain import Label
-from crm.domain.global_ids import decode_global_id
+from crm.domain import Label, RelType
+from crm.domain.global_ids import decode_global_id, tie_type
 from crm.errors import CrmError, InvalidInput
 from crm.queries.changes import ChangeEntry
 from crm.queries.nodes import nodes_by_id
@@ -27,7 +29,8 @@ class ChangeEvent:
     at: DateTime = strawberry.field(description="When the change was made.")
     operation: str = strawberry.field(description="The mutation, `load`, `createKey`, ...")
     ids: list[str] = strawberry.field(
-        description="What it changed: global ids of records, interaction ids."
+        description="What it changed: global ids of records; a tie is named by its ends' "
+        "global ids and its type (`WORKS_AT`), or its type and own id (`INTERACTED:<id>`)."
     )
     fields: list[str] = strawberry.field(description="The names of the fields written.")
     nodes: list[Node] = strawberry.field(
@@ -35,23 +38,35 @@ class ChangeEvent:
     )
 
 
-def _labels(names: list[str] | None) -> frozenset[Label] | None:
+def _names[T: (Label, RelType)](kind: type[T], names: list[str] | None, what: str) -> set[T] | None:
     if names is None:
         return None
-    known = {label.value: label for label in Label}
+    known = {member.value: member for member in kind}
     unknown = [name for name in names if name not in known]
     if unknown:
-        raise InvalidInput(f"labels: unknown label {unknown[0]!r}; one of {', '.join(known)}")
-    return frozenset(known[name] for name in names)
+        raise InvalidInput(f"{what}: unknown {what[:-1]} {unknown[0]!r}; one of {', '.join(known)}")
+    return {known[name] for name in names}
 
 
-def _wanted(entry: ChangeEntry, labels: frozenset[Label] | None, ids: set[str] | None) -> bool:
+def _wanted(
+    entry: ChangeEntry,
+    labels: set[Label] | None,
+    rel_types: set[RelType] | None,
+    ids: set[str] | None,
+) -> bool:
+    """Whether ``entry`` names one of ``ids``, and a record of one of ``labels`` or a tie of
+    one of ``rel_types`` (when given)."""
     if ids is not None and not ids.intersection(entry.ids):
         return False
-    if labels is None:
+    if labels is None and rel_types is None:
         return True
-    named = (decode_global_id(name) for name in entry.ids)
-    return any(decoded is not None and decoded[0] in labels for decoded in named)
+    for name in entry.ids:
+        decoded = decode_global_id(name)
+        if decoded is not None and labels is not None and decoded[0] in labels:
+            return True
+        if rel_types is not None and tie_type(name) in rel_types:
+            return True
+    return False
 
 
 async def _event(info: Info, entry: ChangeEntry) -> ChangeEvent:
@@ -75,36 +90,48 @@ async def _event(info: Info, entry: ChangeEntry) -> ChangeEvent:
     )
 
 
-async def changes(
-    info: Info,
-    labels: list[str] | None = None,
-    ids: list[strawberry.ID] | None = None,
-    after: int | None = None,
-) -> AsyncGenerator[ChangeEvent]:
+def feed_of(info: Info) -> ChangeFeed:
+    if info.context.feed is None:
+        raise InvalidInput("subscriptions are served over WebSocket and SSE at /graphql")
+    return info.context.feed
+
+
+@asynccontextmanager
+async def coded_errors() -> AsyncIterator[None]:
+    """A subscription's errors do not pass the schema's extensions: coded here (a lagging
+    subscriber's with the sequence to resume after)."""
     try:
-        wanted_labels = _labels(labels)
-        wanted_ids = None if ids is None else {str(value) for value in ids}
-        feed = info.context.feed
-        if feed is None:
-            raise InvalidInput("subscriptions are served over WebSocket at /graphql")
-        async for entry in feed.stream(info.context.caller.audit_id, after):
-            if _wanted(entry, wanted_labels, wanted_ids):
-                yield await _event(info, entry)
+        yield
     except CrmError as error:
-        # A subscription's errors do not pass the schema's extensions: coded here.
         code = code_of(error)
         if code is None:
             raise
-        raise GraphQLError(str(error), extensions={"code": code}) from None
+        extensions: dict[str, object] = {"code": code}
+        if isinstance(error, Lagging):
+            extensions["after"] = error.last
+        raise GraphQLError(str(error), extensions=extensions) from None
 
 
-def subscription_fields() -> dict[str, Any]:
-    return {
-        "changes": strawberry.subscription(
-            resolver=changes,
-            description="One event per committed change, in sequence order, from now on or "
-            "`after` a sequence (what a reconnecting client last received: nothing is missed "
-            "or repeated within the change log's retention). `labels` and `ids` filter by the "
-            "records an event names.",
-        )
-    }
+CHANGES_DESCRIPTION = (
+    "One event per committed change, in sequence order, from now on or `after` a sequence "
+    "(what a reconnecting client last received: nothing is missed or repeated within the change "
+    "log's retention). `labels`, `relationshipTypes` and `ids` filter by the records and ties "
+    "an event names. A revoked key ends it (`KEY_REVOKED`); a subscriber that falls behind is "
+    "ended with `SUBSCRIBER_LAGGING`, whose `after` extension is the sequence to resume after."
+)
+
+
+async def changes(
+    info: Info,
+    labels: list[str] | None = None,
+    relationship_types: list[str] | None = None,
+    ids: list[strawberry.ID] | None = None,
+    after: int | None = None,
+) -> AsyncGenerator[ChangeEvent]:
+    async with coded_errors():
+        wanted_labels = _names(Label, labels, "labels")
+        wanted_types = _names(RelType, relationship_types, "relationshipTypes")
+        wanted_ids = None if ids is None else {str(value) for value in ids}
+        async for entry in feed_of(info).stream(info.context.caller.key_id, after):
+            if _wanted(entry, wanted_labels, wanted_types, wanted_ids):
+                yield await _event(info, entry)

@@ -81,7 +81,10 @@ def tie_mutations(rel_type: RelType) -> dict[str, Any]:
     async def unlink(info: Info, from_: _From, to: strawberry.ID) -> ApiObject:
         source, target = await _ends(info.context, rel_type, from_, to)
         removed = await delete_tie(
-            info.context.store, TieRef(rel_type, source, target), change(info), _ids(source, target)
+            info.context.store,
+            TieRef(rel_type, source, target),
+            change(info),
+            _ids(source, target, rel_type),
         )
         return {"removed": removed}
 
@@ -164,10 +167,8 @@ async def _write_tie(
     return await _tie_payload(info, source, target, result, getattr(tie, "id", None))
 
 
-def _ids(
-    source: End, target: End, rel_type: RelType | None = None, key: str | None = None
-) -> list[str]:
-    """How the change log names a tie: its ends' global ids, and its own id if it has one."""
+def _ids(source: End, target: End, rel_type: RelType, key: str | None = None) -> list[str]:
+    """How the change log names a tie (``tie_ids``)."""
     return tie_ids((source.label, source.id), (target.label, target.id), rel_type, key)
 
 

@@ -1,29 +1,43 @@
 """The dashboard: clusters by country and sector, events and attendance per year, cross-border
 interactions per year, funding against outcomes per project; each as of a date (``?asOf=``, a
 GET form that works without scripts), each a chart (inline SVG), its table and its CSV
-download (``/{lang}/dashboard/<panel>.csv?asOf=``, the same figures as the page)."""
+download (``/{lang}/dashboard/<panel>.csv?asOf=``, the same figures as the page).
 
+The page follows the network where scripts run: ``static/dashboard.js`` listens to
+``/{lang}/dashboard/live?asOf=`` (server-sent events from the ``statsChanged`` subscription: a
+``changed`` event when the figures differ) and fetches the page again to swap its figures in."""
+
+import asyncio
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from crm.web.charts import BarChart, bar_chart
 from crm.web.i18n import N_, Formats, pick, translations
 from crm.web.nav import NavItem
-from crm.web.operations import Operations, PageNotFound
+from crm.web.operations import (
+    BadInput,
+    Busy,
+    OperationFailed,
+    Operations,
+    PageNotFound,
+    StoreDown,
+)
 from crm.web.page import Page
 
 OPERATIONS = Operations.beside(__file__)
 NAV = NavItem(N_("Dashboard"), "/dashboard")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+RETRY_MS = 30_000
+"""When the browser tries the live figures again after their stream ended."""
 BAD_DATE = N_("Enter the date as year-month-day, for example 2014-01-31.")
 
 
@@ -266,6 +280,51 @@ async def download(request: Request) -> Response:
     )
 
 
+async def live(request: Request) -> Response:
+    """The figures' changes as server-sent events, for the page's script."""
+    page = await Page.open(request)
+    try:
+        day = as_of(request)
+    except ValueError:
+        message = translations(page.lang).gettext(BAD_DATE)
+        return Response(message + "\n", 400, media_type="text/plain; charset=utf-8")
+    variables = {"asOf": day.isoformat() if day else None}
+    pushes = page.subscribe(OPERATIONS, "DashboardLive", variables)
+    keep_alive_s = page.site.runner.settings.live_keep_alive_s
+    return StreamingResponse(
+        _changed_events(pushes, keep_alive_s),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _changed_events(
+    pushes: AsyncIterator[dict[str, Any]], keep_alive_s: float
+) -> AsyncIterator[str]:
+    """A ``changed`` event for each push after the first (the figures the page has), a comment
+    every ``keep_alive_s`` of quiet. When the subscription ends (a limit, the store away, the
+    key revoked), the stream ends asking the browser to try again in ``RETRY_MS``."""
+    first = True
+    pending = asyncio.ensure_future(anext(pushes))
+    try:
+        while True:
+            done, _ = await asyncio.wait({pending}, timeout=keep_alive_s)
+            if not done:
+                yield ": ping\n\n"
+                continue
+            try:
+                pending.result()
+            except (StoreDown, Busy, BadInput, OperationFailed, StopAsyncIteration):
+                yield f"retry: {RETRY_MS}\n\n"
+                return
+            if not first:
+                yield "event: changed\ndata: \n\n"
+            first = False
+            pending = asyncio.ensure_future(anext(pushes))
+    finally:
+        pending.cancel()
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -277,5 +336,6 @@ def _inert(text: str) -> str:
 
 routes = [
     Route("/{lang}/dashboard", dashboard, methods=["GET"]),
+    Route("/{lang}/dashboard/live", live, methods=["GET"]),
     Route("/{lang}/dashboard/{panel}.csv", download, methods=["GET"]),
 ]
