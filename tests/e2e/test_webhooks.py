@@ -15,6 +15,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from crm.keys import Role
+from tests.e2e import test_serve
 from tests.e2e.test_cli import crm
 from tests.e2e.test_live import create_topic, make_key
 from tests.e2e.test_serve import Running, free_port
@@ -247,3 +248,32 @@ def test_an_endpoint_failing_past_the_retry_window_is_paused_and_resumes(
     [delivery] = receiver.delivered()
     assert verified(registered["secret"], delivery)["data"]["operation"] == "createTopic"
     assert delivery.headers["webhook-id"] == receiver.requests[0].headers["webhook-id"]
+
+
+def test_two_workers_deliver_each_change_once_and_a_restart_resumes_at_the_cursor(
+    data_dir: Path, admin: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(test_serve, "READY_WAIT_S", 240.0)  # two processes start
+    topics = tmp_path / "topics.yaml"
+    topics.write_text(
+        "nodes:\n  Topic:\n    - {id: t-while-stopped, name: Stopped, source: test}\n", "utf-8"
+    )
+    with receiving() as receiver:
+        with serving(data_dir, tmp_path / "first", workers="2") as server:
+            registered = register(server, admin, receiver.url, ["Topic"])
+            for n in range(4):
+                create_topic(server, admin, f"t-worker-{n}")
+            receiver.wait(lambda got: len(got.delivered()) == 4, "four deliveries")
+            time.sleep(1)  # room for a second delivery of any of them, which must not come
+        loaded = crm("load", str(topics), "--data-dir", str(data_dir))
+        assert loaded.returncode == 0, loaded.stderr
+        with serving(data_dir, tmp_path / "second") as server:
+            receiver.wait(lambda got: len(got.delivered()) == 5, "the change made while stopped")
+            time.sleep(1)
+
+    ids = [request.headers["webhook-id"] for request in receiver.requests]
+    payloads = [verified(registered["secret"], request) for request in receiver.requests]
+    sequences = [payload["data"]["sequence"] for payload in payloads]
+    assert len(ids) == len(set(ids)) == 5
+    assert sequences == sorted(sequences)
+    assert [payload["data"]["operation"] for payload in payloads] == ["createTopic"] * 4 + ["load"]
