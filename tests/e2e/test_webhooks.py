@@ -4,7 +4,7 @@ server of the test's own, signatures checked with the Standard Webhooks library.
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -28,6 +28,7 @@ mutation ($url: String!, $labels: [String!]) {
 """
 LOG = """{ webhooks { id url delivery { status sequence delivered attempts failures
   lastStatusCode lastError lastAttemptAt pausedAt pauseReason } } }"""
+LOGS = "{ webhooks { url delivery { status delivered failures lastError } } }"
 PERSONAL = ("lena@webhook.example", "+496990009123", "met at the fair")
 """E-mail, phone and note of the records the tests write: no payload may hold them."""
 
@@ -42,11 +43,13 @@ class Delivery:
 @dataclass
 class Receiver:
     """What the receiving server got, and how it answers: ``failures`` answers of 500 first,
-    or 500 always."""
+    or 500 always; each after ``delay_s``."""
 
     url: str
     failures: int = 0
     always_fail: bool = False
+    delay_s: float = 0
+    started: int = 0
     requests: list[Delivery] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -77,10 +80,14 @@ def receiving() -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["content-length"]))
+            with receiver.lock:
+                receiver.started += 1
+            time.sleep(receiver.delay_s)
             status = receiver.answer(dict(self.headers.items()), body)
-            self.send_response(status)
-            self.send_header("content-length", "0")
-            self.end_headers()
+            with suppress(OSError):  # the sender may have given up
+                self.send_response(status)
+                self.send_header("content-length", "0")
+                self.end_headers()
 
         def log_message(self, *_: Any) -> None:
             """Quiet."""
@@ -139,6 +146,11 @@ def delivery_log(server: Running, key: str) -> dict[str, Any]:
     [webhook] = body["data"]["webhooks"]
     log: dict[str, Any] = webhook["delivery"]
     return log
+
+
+def logs_by_url(server: Running, key: str) -> dict[str, dict[str, Any]]:
+    webhooks = server.query(LOGS, key)["data"]["webhooks"]
+    return {webhook["url"]: webhook["delivery"] for webhook in webhooks}
 
 
 def verified(secret: str, delivery: Delivery) -> dict[str, Any]:
@@ -277,3 +289,30 @@ def test_two_workers_deliver_each_change_once_and_a_restart_resumes_at_the_curso
     assert len(ids) == len(set(ids)) == 5
     assert sequences == sorted(sequences)
     assert [payload["data"]["operation"] for payload in payloads] == ["createTopic"] * 4 + ["load"]
+
+
+def test_a_slow_endpoint_holds_up_neither_the_others_nor_the_api(
+    data_dir: Path, admin: str, tmp_path: Path
+) -> None:
+    with (
+        receiving() as slow,
+        receiving() as fast,
+        serving(data_dir, tmp_path / "server", webhooks_timeout_s="3") as server,
+    ):
+        slow.delay_s = 6
+        register(server, admin, slow.url, ["Topic"])
+        register(server, admin, fast.url, ["Topic"])
+        create_topic(server, admin, "t-slow")
+        slow.wait(lambda got: got.started == 1, "the slow endpoint's first attempt")
+        fast.wait(lambda got: len(got.delivered()) == 1, "the other endpoint's delivery")
+        in_flight = not slow.requests
+        during = logs_by_url(server, admin)
+        deadline = time.monotonic() + WAIT_S
+        while (logs := logs_by_url(server, admin))[slow.url]["failures"] == 0:
+            assert time.monotonic() < deadline, logs
+            time.sleep(0.2)
+
+    assert in_flight  # the other endpoint got its delivery while the slow one was still called
+    assert (during[slow.url]["delivered"], during[fast.url]["delivered"]) == (0, 1)
+    assert logs[slow.url]["lastError"] == "no answer within 3 s"
+    assert logs[slow.url]["status"] == "RETRYING"

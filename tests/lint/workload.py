@@ -23,6 +23,7 @@ from crm.queries.webhooks import (
     record_failed,
     release_lease,
     take_lease,
+    webhook_by_id,
 )
 from graph_loader.datasets import INTRANET
 from graph_loader.export import export_graph
@@ -129,6 +130,7 @@ async def _webhooks(store: GraphStore, settings: Settings) -> None:
     webhook_id = registered["registerWebhook"]["webhook"]["id"]
     await _ask(store, settings, "{ webhooks { id delivery { status sequence } } }")
     await active_webhook_ids(store)
+    await webhook_by_id(store, webhook_id)
     now = time.time()
     await take_lease(store, webhook_id, "lint", now, now + 30)
     await pass_over(store, webhook_id, "lint", 1)

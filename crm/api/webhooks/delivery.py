@@ -107,10 +107,16 @@ class Deliveries:
     async def _supervise(self) -> None:
         """A task for every endpoint not paused (one paused or deleted ends its task)."""
         while True:
+            for webhook_id, task in list(self._tasks.items()):
+                if task.done():
+                    del self._tasks[webhook_id]
+                    if not task.cancelled() and task.exception() is not None:
+                        logger.error(
+                            "webhook %s: delivery failed", webhook_id, exc_info=task.exception()
+                        )
             try:
                 for webhook_id in await active_webhook_ids(self.store):
-                    task = self._tasks.get(webhook_id)
-                    if task is None or task.done():
+                    if webhook_id not in self._tasks:
                         self._tasks[webhook_id] = asyncio.create_task(self._endpoint(webhook_id))
             except CrmError:
                 logger.exception("listing the webhooks failed; trying again")
@@ -179,10 +185,12 @@ class Deliveries:
             stored.secret, message_id(stored.webhook_id, entry.sequence), int(now), body
         ) | {"content-type": "application/json", "user-agent": "crm-webhooks"}
         status: int | None = None
+        timeout_s = self.settings.webhooks_timeout_s
         try:
-            # Again at every attempt: where the host points may have changed since.
-            await check_url(stored.url, self.settings.webhooks_allow_private)
-            response = await self._client.post(stored.url, content=body, headers=headers)
+            async with asyncio.timeout(timeout_s):  # the whole attempt, name lookup included
+                # Again at every attempt: where the host points may have changed since.
+                await check_url(stored.url, self.settings.webhooks_allow_private)
+                response = await self._client.post(stored.url, content=body, headers=headers)
             status = response.status_code
             if response.is_success:
                 if not await record_delivered(
@@ -198,6 +206,8 @@ class Deliveries:
             error = f"HTTP {status} {response.reason_phrase}".strip()
         except InvalidInput as refused:
             error = f"refused: {refused}"
+        except TimeoutError:
+            error = f"no answer within {timeout_s:g} s"
         except (httpx.HTTPError, httpx.InvalidURL) as failed:
             error = f"{type(failed).__name__}: {failed}".removesuffix(": ")
         wait = min(self.settings.webhooks_first_retry_s * 2**stored.attempts, LONGEST_WAIT_S)
