@@ -210,7 +210,8 @@ class Deliveries:
             error = f"no answer within {timeout_s:g} s"
         except (httpx.HTTPError, httpx.InvalidURL) as failed:
             error = f"{type(failed).__name__}: {failed}".removesuffix(": ")
-        wait = min(self.settings.webhooks_first_retry_s * 2**stored.attempts, LONGEST_WAIT_S)
+        doublings = min(stored.attempts, 32)  # past the longest wait anyway; no overflow
+        wait = min(self.settings.webhooks_first_retry_s * 2**doublings, LONGEST_WAIT_S)
         failure = Failure(at, now, now + wait, status, error[:MAX_ERROR])
         window_s = self.settings.webhooks_retry_hours * 3600
         after = await record_failed(self.store, stored.webhook_id, self.holder, failure, window_s)
