@@ -242,6 +242,31 @@ class Settings(BaseSettings):
         description="Answer queries the compiler supports with one Cypher statement per "
         "top-level field; false sends every request through strawberry's resolvers.",
     )
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="Accept webhook URLs that resolve to private, loopback or link-local "
+        "addresses (refused by default: the server would call into its own network).",
+    )
+    webhooks_timeout_s: float = Field(
+        default=10, gt=0, le=300, description="How long one webhook delivery attempt may take."
+    )
+    webhooks_first_retry_s: float = Field(
+        default=5,
+        gt=0,
+        description="How long after a failed delivery the first retry comes; each next one "
+        "waits twice as long (at most an hour).",
+    )
+    webhooks_retry_hours: float = Field(
+        default=24,
+        gt=0,
+        description="How long a webhook endpoint's deliveries may keep failing before the "
+        "endpoint is paused.",
+    )
+    webhooks_poll_ms: int = Field(
+        default=1000,
+        ge=10,
+        description="How often the API server looks for new changes to deliver to webhooks.",
+    )
 
     @field_validator("session_secret")
     @classmethod

@@ -37,6 +37,11 @@ STRONGER: Mapping[str, Role] = {
     "Query.dataQuality": Role.ADMIN,
     "Query.duplicateCandidates": Role.EDITOR,
     "Mutation.erasePerson": Role.ADMIN,
+    "Query.webhooks": Role.ADMIN,
+    "Mutation.registerWebhook": Role.ADMIN,
+    "Mutation.pauseWebhook": Role.ADMIN,
+    "Mutation.resumeWebhook": Role.ADMIN,
+    "Mutation.deleteWebhook": Role.ADMIN,
     "Person.email": Role.EDITOR,
     "Person.phone": Role.EDITOR,
 }

@@ -30,6 +30,7 @@ from crm.api.live.endpoint import LiveEndpoint
 from crm.api.live.feed import ChangeFeed
 from crm.api.retention import keep_pruning
 from crm.api.schema import SCHEMA
+from crm.api.webhooks.delivery import Deliveries
 from crm.config import Environment, Settings
 from crm.errors import CrmError, StoreUnavailable
 from crm.graph import connect
@@ -70,9 +71,12 @@ def create_app(settings: Settings, open_store: OpenStore = connect.open_store) -
             per_key=settings.live_subscriptions_per_key,
             per_process=settings.live_subscriptions,
         )
+        deliveries = Deliveries(store, settings)
+        deliveries.start()
         try:
             yield {"store": store, "feed": feed}
         finally:
+            await deliveries.close()
             await feed.close()
             pruning.cancel()
             with suppress(asyncio.CancelledError):

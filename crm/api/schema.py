@@ -18,6 +18,7 @@ from crm.api.network import network_fields
 from crm.api.nodes import node_types, query_fields
 from crm.api.quality import quality_query_fields
 from crm.api.scalars import SCALARS
+from crm.api.webhooks.endpoints import webhook_mutations, webhook_query_fields
 from crm.graph.schema import SCHEMA_DIR
 
 SDL_PATH = SCHEMA_DIR / "crm.graphql"
@@ -48,9 +49,14 @@ def build_schema() -> strawberry.Schema:
             **gdpr_query_fields(),
             **audit_fields(),
             **quality_query_fields(),
+            **webhook_query_fields(),
         },
     )
-    mutation = type("Mutation", (), {"__annotations__": {}, **mutation_fields(types)})
+    mutation = type(
+        "Mutation",
+        (),
+        {"__annotations__": {}, **mutation_fields(types), **webhook_mutations()},
+    )
     subscription = type("Subscription", (), {"__annotations__": {}, **subscription_fields(types)})
     return _Schema(
         query=strawberry.type(query),

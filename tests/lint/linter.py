@@ -25,6 +25,7 @@ from crm.queries import changes as changes_query
 from crm.queries import duplicates as duplicates_query
 from crm.queries import keys as keys_query
 from crm.queries import sessions as sessions_query
+from crm.queries import webhooks as webhooks_query
 from crm.queries.merged import MERGED_IDS
 from tests.lint.capture import Statement
 
@@ -80,7 +81,14 @@ def db_schema() -> dict[str, Any]:
         keys.update(property_names(node_model))
     for spec in RELATIONSHIPS.values():
         keys.update(property_names(spec.properties))
-    internal = (keys_query, changes_query, duplicates_query, sessions_query, schema_version)
+    internal = (
+        keys_query,
+        changes_query,
+        duplicates_query,
+        sessions_query,
+        schema_version,
+        webhooks_query,
+    )
     for module in internal:
         keys.update(module.PROPERTIES)
     keys.add(MERGED_IDS)

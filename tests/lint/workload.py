@@ -2,6 +2,7 @@
 alone: load the InTra-Net demo, export it, count it, and ask the API a set of questions and
 changes (lists with filters, orders and cursors, nested ties, lookups, impact, mutations)."""
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,16 @@ from crm.graph.store import GraphStore
 from crm.keys import Caller, Role
 from crm.queries.changes import entries_after, log_bounds
 from crm.queries.stats import count_nodes, count_relationships
+from crm.queries.webhooks import (
+    Failure,
+    active_webhook_ids,
+    pass_over,
+    record_delivered,
+    record_failed,
+    release_lease,
+    take_lease,
+    webhook_by_id,
+)
 from graph_loader.datasets import INTRANET
 from graph_loader.export import export_graph
 from graph_loader.load import load
@@ -50,6 +61,10 @@ QUESTIONS = [
     """{ initiatives(first: 2, orderBy: {field: CREATED_AT}) { nodes { name
          events { nodes { title topics { nodes { name } } } } } } }""",
 ]
+REGISTER_WEBHOOK = """
+mutation { registerWebhook(url: "http://127.0.0.1:9/hook", labels: ["Topic"]) {
+  webhook { id } secret errors { code } } }
+"""
 CHANGES = """
 mutation ($event: ID!, $a: ID!, $b: ID!) {
   createTopic(input: {recordId: "lint-topic", name: "Lint", source: "lint"}) {
@@ -69,7 +84,7 @@ mutation ($event: ID!, $a: ID!, $b: ID!) {
 
 async def run_workload(data_dir: Path) -> None:
     """Run the workload on a store of its own in ``data_dir``."""
-    settings = Settings(data_dir=data_dir)
+    settings = Settings(data_dir=data_dir, webhooks_allow_private=True)
     store = await open_store(settings)
     try:
         report = await load([INTRANET], store, batch_size=settings.batch_size)
@@ -104,8 +119,32 @@ async def run_workload(data_dir: Path) -> None:
         await log_bounds(store)
         await entries_after(store, 0, 10)
         await prune_once(store, settings)
+        await _webhooks(store, settings)
     finally:
         await store.close()
+
+
+async def _webhooks(store: GraphStore, settings: Settings) -> None:
+    """What admins ask of webhooks, and what the server's deliveries write."""
+    registered = await _ask(store, settings, REGISTER_WEBHOOK)
+    webhook_id = registered["registerWebhook"]["webhook"]["id"]
+    await _ask(store, settings, "{ webhooks { id delivery { status sequence } } }")
+    await active_webhook_ids(store)
+    await webhook_by_id(store, webhook_id)
+    now = time.time()
+    await take_lease(store, webhook_id, "lint", now, now + 30)
+    await pass_over(store, webhook_id, "lint", 1)
+    await record_delivered(
+        store, webhook_id, "lint", cursor=2, at="2020-01-01T00:00:00Z", status=200
+    )
+    failure = Failure("2020-01-01T00:00:01Z", now, now + 1, 500, "HTTP 500")
+    await record_failed(store, webhook_id, "lint", failure, 60)
+    await release_lease(store, webhook_id, "lint")
+    for change in ("pauseWebhook", "resumeWebhook"):
+        await _ask(
+            store, settings, f'mutation {{ {change}(id: "{webhook_id}") {{ errors {{ code }} }} }}'
+        )
+    await _ask(store, settings, f'mutation {{ deleteWebhook(id: "{webhook_id}") {{ removed }} }}')
 
 
 async def _ask(

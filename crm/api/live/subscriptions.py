@@ -38,7 +38,11 @@ class ChangeEvent:
     )
 
 
-def _names[T: (Label, RelType)](kind: type[T], names: list[str] | None, what: str) -> set[T] | None:
+def filter_names[T: (Label, RelType)](
+    kind: type[T], names: list[str] | None, what: str
+) -> set[T] | None:
+    """The labels or relationship types a filter names (``None``: any); an unknown one is
+    ``InvalidInput`` naming it and the argument ``what``."""
     if names is None:
         return None
     known = {member.value: member for member in kind}
@@ -48,7 +52,7 @@ def _names[T: (Label, RelType)](kind: type[T], names: list[str] | None, what: st
     return {known[name] for name in names}
 
 
-def _wanted(
+def is_wanted(
     entry: ChangeEntry,
     labels: set[Label] | None,
     rel_types: set[RelType] | None,
@@ -129,9 +133,9 @@ async def changes(
     after: int | None = None,
 ) -> AsyncGenerator[ChangeEvent]:
     async with coded_errors():
-        wanted_labels = _names(Label, labels, "labels")
-        wanted_types = _names(RelType, relationship_types, "relationshipTypes")
+        wanted_labels = filter_names(Label, labels, "labels")
+        wanted_types = filter_names(RelType, relationship_types, "relationshipTypes")
         wanted_ids = None if ids is None else {str(value) for value in ids}
         async for entry in feed_of(info).stream(info.context.caller.key_id, after):
-            if _wanted(entry, wanted_labels, wanted_types, wanted_ids):
+            if is_wanted(entry, wanted_labels, wanted_types, wanted_ids):
                 yield await _event(info, entry)
