@@ -254,7 +254,7 @@ class EmbeddedEngine:
                 with self._client() as client:
                     client.ping()
                 return True
-            except (redis.BusyLoadingError, redis.ConnectionError, FileNotFoundError):
+            except (redis.BusyLoadingError, redis.ConnectionError, redis.TimeoutError, OSError):
                 time.sleep(0.05)
         return False
 
