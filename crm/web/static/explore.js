@@ -186,12 +186,13 @@ function layout(iterations) {
   let shown = performance.now();
   const mine = {};
   running = mine;
-  function show() {
+  function draw() {
     shown = performance.now();
     graph.updateEachNodeAttributes(
       (id, attributes) => {
-        if (work.hasNode(id)) Object.assign(attributes, { x: work.getNodeAttribute(id, "x"), y: work.getNodeAttribute(id, "y") });
-        return attributes;
+        if (!work.hasNode(id)) return attributes;
+        const at = work.getNodeAttributes(id);
+        return { ...attributes, x: at.x, y: at.y };
       },
       { attributes: ["x", "y"] },
     );
@@ -200,7 +201,7 @@ function layout(iterations) {
     function step() {
       if (running !== mine) return resolve();
       if (work.order < 2 || left <= 0) {
-        show();
+        draw();
         return requestAnimationFrame(() => resolve());
       }
       const count = Math.min(left, Math.max(1, Math.floor(SLICE_MS / each)));
@@ -208,7 +209,7 @@ function layout(iterations) {
       fa2.assign(work, { iterations: count, settings, getEdgeWeight: "weight" });
       each = (performance.now() - began) / count;
       left -= count;
-      if (left > 0 && performance.now() - shown > SHOW_MS) show();
+      if (left > 0 && performance.now() - shown > SHOW_MS) draw();
       requestAnimationFrame(step);
     }
     step();
