@@ -47,33 +47,21 @@ FOLDERS = ("unit", "contract", "api", "e2e", "web", "browser", "lint")
 STARTED_FIRST = ("e2e", "browser")
 """Folders whose tests run real processes and take longest: the test workers start on them, so
 that no worker is left with one of them at the end while the others idle."""
-SHARED_BY_FOLDER = ("browser",)
-"""Folders whose tests share package-scoped fixtures: one test worker runs them all."""
-
-
-def xdist_group(item: pytest.Item) -> str:
-    """The test's group for pytest-xdist (``--dist loadgroup``): one worker runs a group's tests
-    one after the other, so that a module's (or the browser package's) fixtures start once."""
-    folder = item.path.parent.name
-    if folder in SHARED_BY_FOLDER:
-        return folder
-    return item.path.relative_to(item.config.rootpath).as_posix()
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> Iterator[None]:
-    """Mark each test by its folder (unit, contract, api, e2e, web, browser or lint) and by its
-    test worker group; then order them: the slow folders first, the lint last, when every other
-    test has sent its statements."""
+    """Mark each test by its folder (unit, contract, api, e2e, web, browser or lint); then order
+    them: the slow folders first, the lint last, when every other test has sent its statements.
+    pytest-xdist hands each module to one worker (``--dist loadscope``), in this order."""
     for item in items:
         folder = item.path.parent.name
         if folder in FOLDERS:
             item.add_marker(getattr(pytest.mark, folder))
         if folder in {"e2e", "browser"}:  # real `crm` processes on their own data folders
             item.add_marker(pytest.mark.falkordb_only)
-        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
     yield
     items.sort(
         key=lambda item: (
