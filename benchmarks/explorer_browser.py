@@ -3,6 +3,7 @@
 step under 500 ms, for a view of 2,000 nodes and 10,000 ties).
 
 The app (API and web site) runs in this process on a free port over the run's store, anonymous
+<<<<<<< HEAD
 visitors reading. Two views are drawn:
 
 - **the largest real view**: people with interactions as centres, drawn with the run's seed,
@@ -21,6 +22,16 @@ Chromium from the benchmark; scripts, styles and the vendored libraries come fro
 view read from the page) to the layout's last positions drawn. A replay step is
 ``crmExplorer.setYear``, for every year from the view's first tie to today; the figure is the
 slowest step, its baseline the median step.
+=======
+visitors reading. The view's centres are people with interactions, drawn with the run's seed,
+added in batches while the view stays within ``CRM_MAX_GRAPH_NODES`` (2,000 nodes, ten times as
+many ties; a quick run stops after the first batch): the figure's details give the nodes and
+ties drawn. "Drawn" is the page's own measure (``crmExplorer.timings.drawnMs``): from its
+script's start (the view read from the page) to the layout's last step drawn. The baseline is
+the same page with the first centre alone. The replay step is ``crmExplorer.setYear`` (graph
+rebuilt for the day, redrawn), for every year from the view's first tie to today; the figure is
+the slowest step. Targets (issue 14): drawn under 3 s, a replay step under 500 ms.
+>>>>>>> i18-suite
 """
 
 import json
@@ -41,7 +52,7 @@ from benchmarks.report import Better, Figure
 from crm.api.app import create_app
 from crm.keys import Role
 
-SECTION = "explorer"
+SECTION = "explorer_browser"
 CHROMIUM = "/usr/bin/chromium"
 BATCH, QUICK_BATCH = 40, 10
 DRAW_TARGET_S, REPLAY_TARGET_S = 3.0, 0.5
@@ -156,7 +167,7 @@ def _largest_view(base: str, bench: Bench) -> list[str]:
     random.Random(bench.seed).shuffle(order)
     batch = QUICK_BATCH if bench.quick else BATCH
     centers: list[str] = []
-    for start in range(0, len(order), batch):
+    for start in range(0, batch if bench.quick else len(order), batch):  # quick: one batch
         trying = centers + order[start : start + batch]
         found = _graphql(base, SIZE, {"c": trying}, refused_ok=True)
         if found is None:

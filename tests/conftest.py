@@ -17,6 +17,7 @@ from crm.graph.connect import open_store
 from crm.graph.embedded import engine_processes
 from crm.graph.store import GraphStore
 from tests.lint import capture
+from tests.lint.capture import shared_folder
 from tests.lint.test_cypher_lint import COLLECTED
 
 # Property-based tests: few examples by default, so that each runs in seconds; more with
@@ -42,17 +43,32 @@ def pytest_configure(config: pytest.Config) -> None:
     capture.install()
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark each test by its folder: unit, contract, api, e2e or lint; the lint goes last, when
-    every other test has sent its statements."""
+FOLDERS = ("unit", "contract", "api", "e2e", "web", "browser", "lint")
+STARTED_FIRST = ("e2e", "browser")
+"""Folders whose tests run real processes and take longest: the test workers start on them, so
+that no worker is left with one of them at the end while the others idle."""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> Iterator[None]:
+    """Mark each test by its folder (unit, contract, api, e2e, web, browser or lint); then order
+    them: the slow folders first, the lint last, when every other test has sent its statements.
+    pytest-xdist hands each module to one worker (``--dist loadscope``), in this order."""
     for item in items:
         folder = item.path.parent.name
-        if folder in {"unit", "contract", "api", "e2e", "web", "browser", "lint"}:
+        if folder in FOLDERS:
             item.add_marker(getattr(pytest.mark, folder))
         if folder in {"e2e", "browser"}:  # real `crm` processes on their own data folders
             item.add_marker(pytest.mark.falkordb_only)
-    items.sort(key=lambda item: item.path.parent.name == "lint")
+    yield
+    items.sort(
+        key=lambda item: (
+            item.path.parent.name == "lint",
+            item.path.parent.name not in STARTED_FIRST,
+        )
+    )
     config.stash[COLLECTED] = {item.path for item in items}
 
 
@@ -161,6 +177,13 @@ async def store(settings: Settings, engine: str) -> AsyncIterator[GraphStore]:
         yield opened
     finally:
         await opened.close()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker leaves the statements its tests sent for the one running the lint."""
+    worker = getattr(session.config, "workerinput", None)
+    if worker is not None:
+        capture.RECORDER.save(shared_folder(session.config) / f"{worker['workerid']}.pickle")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

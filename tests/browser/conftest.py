@@ -1,10 +1,10 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (``apt-get install -y
 chromium``) against a real ``crm demo`` process on a free port and a data folder of its own.
 
-One demo process and one browser serve all of them (package-scoped: Playwright's sync API keeps
-an event loop running in the thread while it is open, which the tests after these would trip
-over). Without Chromium the tests skip with the reason, except on CI (``CI=true``), where they
-fail instead.
+One demo process and one browser serve all of them on a test worker (package-scoped:
+Playwright's sync API keeps an event loop running in the thread while it is open, which the
+tests after these would trip over). Without Chromium the tests skip with the reason, except on
+CI (``CI=true``), where they fail instead.
 """
 
 import os

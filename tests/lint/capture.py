@@ -6,15 +6,23 @@ a recording proxy over FalkorDB's: every fragment it hands out is remembered tog
 Neo4j rendering of the same call, so a captured statement can be rewritten into exactly what the
 Neo4j adapter sends. Statements that tests write themselves, and the FalkorDB adapter's own
 housekeeping (its index and constraint listings), are not captured: only the code's.
+
+Under pytest-xdist each worker process captures what its own tests sent: ``save`` leaves it in a
+file when the worker ends, and ``gather`` adds the other workers' files to the worker that runs
+the lint.
 """
 
+import pickle
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
+
+import pytest
 
 from crm.graph.dialect import FALKORDB, NEO4J, NEO4J_GDS, Neo4jDialect
 from crm.graph.falkordb import FalkorDBStore
@@ -101,8 +109,40 @@ class Recorder:
             key = (query, tuple(sorted(parameters or {})))
             self.sent.setdefault(key, (source, dict(parameters or {})))
 
+    def save(self, path: Path) -> None:
+        """Write what was captured (parameters as their samples) to ``path``."""
+        sent = {key: (source, _sample(values)) for key, (source, values) in self.sent.items()}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.with_suffix(".part").write_bytes(pickle.dumps((sent, self.dialect.neo4j)))
+        path.with_suffix(".part").rename(path)  # whole, or not there
+
+    def add(self, path: Path) -> None:
+        """Add what another process captured and saved to ``path``."""
+        sent, neo4j = pickle.loads(path.read_bytes())
+        for key, value in sent.items():
+            self.sent.setdefault(key, value)
+        self.dialect.neo4j.update(neo4j)
+
 
 RECORDER = Recorder()
+
+
+def shared_folder(config: pytest.Config) -> Path:
+    """Where the test workers of one pytest-xdist run leave what they captured: beside their
+    own temporary folders (each worker's ``--basetemp`` is a folder of the run's)."""
+    return Path(config.getoption("basetemp")).parent / "cypher-capture"
+
+
+def gather(folder: Path, workers: set[str], timeout_s: float) -> None:
+    """Add what each of ``workers`` saved to ``folder`` as ``{worker}.pickle``, waiting for the
+    ones still running their tests."""
+    deadline = time.monotonic() + timeout_s
+    while missing := {worker for worker in workers if not (folder / f"{worker}.pickle").exists()}:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no statements from the workers {sorted(missing)} in {timeout_s} s")
+        time.sleep(0.5)
+    for worker in workers:
+        RECORDER.add(folder / f"{worker}.pickle")
 
 
 def install() -> None:

@@ -3,7 +3,8 @@
 The statements are collected from the real code paths, not copied by hand: the schema
 statements the adapter sends, and every statement the code sent through a store during this
 test session (``tests/lint/capture.py``), rewritten into their Neo4j form. This test runs last
-(see ``tests/conftest.py``); on its own it still checks what a built-in workload sends.
+(see ``tests/conftest.py``); on its own it still checks what a built-in workload sends. Under
+pytest-xdist it also waits for what the other workers' tests sent.
 """
 
 import importlib
@@ -18,7 +19,7 @@ import crm.queries
 from crm.graph.neo4j import GDS_PROBE, fallback_indexes, schema_statements
 from crm.graph.schema import load_schema
 from crm.graph.store import GraphStore
-from tests.lint.capture import RECORDER, ROOT, Statement
+from tests.lint.capture import RECORDER, ROOT, Statement, gather, shared_folder
 from tests.lint.linter import lint
 from tests.lint.workload import run_workload
 
@@ -26,6 +27,8 @@ COLLECTED = pytest.StashKey[set[Path]]()
 """The test files of this session, stashed by ``tests/conftest.py``."""
 WHOLE_SUITE = ("contract", "api")
 """When every test file of these folders ran, every query module must have sent something."""
+GATHER_TIMEOUT_S = 1800.0
+"""How long the lint waits for the other test workers to finish their tests."""
 
 
 def adapter_statements() -> list[Statement]:
@@ -63,6 +66,10 @@ async def test_every_statement_the_neo4j_adapter_can_send_passes_its_linter(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     await run_workload(tmp_path / "crm-data")
+    worker = getattr(request.config, "workerinput", None)
+    if worker is not None:
+        others = {f"gw{index}" for index in range(worker["workercount"])} - {worker["workerid"]}
+        gather(shared_folder(request.config), others, GATHER_TIMEOUT_S)
     statements = [*adapter_statements(), *RECORDER.statements()]
 
     problems = lint(statements, getattr(request.config, "cache", None))  # none: -p no:cacheprovider

@@ -13,7 +13,9 @@ def test_a_new_key_parses_back_to_its_id_and_secret() -> None:
 
 
 @pytest.mark.parametrize(
-    "token", ["", "crm_", "crm_abc_def", "xyz_0123456789ab_" + "a" * 43, new_key().token + "x"]
+    "token",
+    ["", "crm_", "crm_abc_def", "xyz_0123456789ab_" + "a" * 43, new_key().token + "x"],
+    ids=["empty", "prefix", "short", "other prefix", "a character too many"],  # the same in workers
 )
 def test_other_text_is_no_key(token: str) -> None:
     assert parse_token(token) is None

@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from graph_loader.readers import read_csv_folder
-from graph_loader.synthetic import SIZES, generate, write_dataset
+from graph_loader.synthetic import generate, write_dataset
 from graph_loader.synthetic.names import combination, organization_name
 from graph_loader.synthetic.vocabulary import PLACES, SECTORS
-from tests.synthetic_specs import TINY
+from tests.synthetic_specs import QUARTER, TINY
 
-NETWORK = SIZES["small"].scaled(0.25, "quarter")
 """2,000 people and 7,500 interactions: enough for the shape of the degree distribution."""
 
 
@@ -31,7 +30,7 @@ def _rows(folder: Path, name: str) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def network(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("network")
-    write_dataset(NETWORK, folder, seed=7)
+    write_dataset(QUARTER, folder, seed=7)
     return folder
 
 
