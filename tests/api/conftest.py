@@ -26,6 +26,8 @@ from tests.conftest import ENGINES, SharedGraph, engine_settings, skip_unreachab
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
+WEBHOOKS_POLL_MS = 3_600_000
+
 
 @dataclass
 class Api:
@@ -123,7 +125,11 @@ def serve(
     claim: Callable[[], bool] = lambda: False,
     counting_store: type[CountingStore] = CountingStore,
 ) -> Iterator[Api]:
-    """The app on ``settings``' store (wrapped in ``counting_store``), with a key per role."""
+    """The app on ``settings``' store (wrapped in ``counting_store``), with a key per role.
+    Its webhook deliveries look for endpoints at the start and then hourly: the counted round
+    trips would otherwise take in the listing it makes every second (delivery is tested on
+    real servers, in ``tests/e2e/test_webhooks.py``)."""
+    settings = settings.model_copy(update={"webhooks_poll_ms": WEBHOOKS_POLL_MS})
     counter: list[CountingStore] = []
 
     async def counting(settings: Settings) -> GraphStore:

@@ -34,7 +34,7 @@ def test_every_operation_validates_against_the_sdl(schema: GraphQLSchema, path: 
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     assert operations
     assert all(op.name is not None for op in operations)
-    assert all(op.operation.value in ("query", "mutation") for op in operations)
+    assert all(op.operation.value in ("query", "mutation", "subscription") for op in operations)
 
 
 def test_every_page_module_has_its_operations_and_routes() -> None:
