@@ -56,11 +56,12 @@ class Dialect(Protocol):
         ...
 
     def communities(self) -> LiteralString | None:
-        """The statement that returns a row per organisation: ``o``, the Organization node,
-        ``component``, its connected component, and ``community``, its label-propagation
-        community, in the graph of organisations, their people and the people's interactions
-        (a caller groups them in a ``CALL`` subquery); ``None`` where the engine has no such
-        algorithms."""
+        """The statement that returns two rows per organisation, in the graph of organisations,
+        their people and the people's interactions: weakly connected components' (``id`` and
+        ``country``, the organisation's, and ``component``; ``community`` null) and label
+        propagation's (``community``; ``component`` null), each algorithm's in its own order.
+        The caller joins and groups them: a join in the statement would look each organisation
+        up in a list of them all. ``None`` where the engine has no such algorithms."""
         ...
 
 
@@ -161,12 +162,14 @@ class FalkorDBDialect:
             "CALL algo.WCC({nodeLabels: ['Organization', 'Person'], "
             "relationshipTypes: ['WORKS_AT', 'INTERACTED']}) YIELD node, componentId "
             "WITH node, componentId WHERE node:Organization "
-            "WITH collect({o: node, component: componentId}) AS components "
+            "RETURN node.id AS id, node.country AS country, componentId AS component, "
+            "null AS community "
+            "UNION ALL "
             "CALL algo.labelPropagation({nodeLabels: ['Organization', 'Person'], "
             "relationshipTypes: ['WORKS_AT', 'INTERACTED']}) YIELD node, communityId "
-            "WITH components, node, communityId WHERE node:Organization "
-            "UNWIND [c IN components WHERE c.o = node] AS c "
-            "RETURN c.o AS o, c.component AS component, communityId AS community"
+            "WITH node, communityId WHERE node:Organization "
+            "RETURN node.id AS id, node.country AS country, null AS component, "
+            "communityId AS community"
         )
 
 
@@ -285,10 +288,10 @@ class Neo4jDialect:
             "CALL gds.labelPropagation.stream(g.graphName) YIELD nodeId, communityId "
             "WITH g, components, collect({id: nodeId, community: communityId}) AS found "
             "CALL gds.graph.drop(g.graphName, false) YIELD graphName "
-            "UNWIND found AS f UNWIND [c IN components WHERE c.id = f.id] AS c "
-            "WITH gds.util.asNode(f.id) AS o, c.component AS component, "
-            "f.community AS community WHERE o:Organization "
-            "RETURN o, component, community"
+            "UNWIND components + found AS row "
+            "WITH gds.util.asNode(row.id) AS o, row WHERE o:Organization "
+            "RETURN o.id AS id, o.country AS country, row.component AS component, "
+            "row.community AS community"
         )
 
     def fulltext_search(self, label: Label) -> LiteralString:

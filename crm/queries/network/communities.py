@@ -2,13 +2,16 @@
 
 Without ``asOf``, the engine's algorithms (``Dialect.communities``: FalkorDB's ``algo.WCC`` and
 ``algo.labelPropagation``, Neo4j's Graph Data Science) run on the organisations, their people
-and the interactions. As of a day, or on an engine without them, the connected components are
+and the interactions, and the API process joins and groups their rows (linear in the
+organisations). As of a day, or on an engine without them, the connected components are
 worked out in the API process from who had interacted with whom by then (``pairs``: each pair
 of people once, however often they met) and who worked where on that day, by union-find: its
 cost follows the pairs, not the interactions. A component is named by its smallest
 organisation id; label propagation is not run then (a community is its component).
 """
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import LiteralString
 
@@ -34,17 +37,6 @@ _MEMBERS: LiteralString = """
 UNWIND $ids AS id MATCH (o:Organization {id: id}) RETURN o.id AS id, properties(o) AS properties
 """
 
-_GROUPS: LiteralString = """
-} WITH component, collect({o: o, community: community}) AS inComponent
-UNWIND inComponent AS m
-WITH m.community AS community, size(inComponent) AS componentSize, collect(m.o) AS orgs
-RETURN community, componentSize, size(orgs) AS size,
-       [o IN orgs | properties(o)][0..$membersShown] AS members,
-       size([o IN orgs WHERE o.country = 'DK']) AS dk, size([o IN orgs WHERE o.country = 'DE'])
-       AS de, size(orgs) - size([o IN orgs WHERE o.country IN ['DK', 'DE']]) AS other
-ORDER BY size DESC, componentSize DESC, community LIMIT $first
-"""
-
 
 @dataclass(frozen=True, slots=True)
 class Community:
@@ -67,14 +59,32 @@ async def communities(
     engine = store.dialect.communities()
     if engine is None or as_of is not None:
         return await _components(store, as_of or today, first, members_shown)
-    parameters = {"first": first, "membersShown": members_shown}
-    rows = await store.read(store.dialect.subquery("") + engine + _GROUPS, parameters)
-    return [
-        Community(
-            row["size"], row["componentSize"], row["members"], row["dk"], row["de"], row["other"]
-        )
-        for row in rows
-    ]
+    return await _propagated(store, engine, first, members_shown)
+
+
+async def _propagated(
+    store: GraphStore, engine: LiteralString, first: int, members_shown: int
+) -> list[Community]:
+    """The ``first`` largest label-propagation communities (then those of the larger
+    components, then by the engine's community id), members in label propagation's order."""
+    rows = await store.read(engine)
+    countries = {row["id"]: row["country"] for row in rows}
+    components = {row["id"]: row["component"] for row in rows if row["community"] is None}
+    groups: dict[tuple[int, int], list[str]] = {}
+    for row in rows:
+        if row["community"] is not None and row["id"] in components:
+            groups.setdefault((components[row["id"]], row["community"]), []).append(row["id"])
+    sizes: Counter[int] = Counter()
+    for (component, _), members in groups.items():
+        sizes[component] += len(members)
+
+    def rank(group: tuple[tuple[int, int], list[str]]) -> tuple[int, int, int]:
+        (component, community), members = group
+        return -len(members), -sizes[component], community
+
+    ranked = sorted(groups.items(), key=rank)[:first]
+    found = [(members, sizes[component]) for (component, _), members in ranked]
+    return await _described(store, found, countries, members_shown)
 
 
 async def _components(
@@ -106,17 +116,29 @@ async def _components(
     for organization in sorted(countries):
         groups.setdefault(root(("o", organization)), []).append(organization)
     ranked = sorted(groups.values(), key=lambda members: (-len(members), members[0]))[:first]
-    shown = [members[:members_shown] for members in ranked]
-    found = await store.read(_MEMBERS, {"ids": [o for members in shown for o in members]})
-    properties = {row["id"]: row["properties"] for row in found}
+    found = [(members, len(members)) for members in ranked]
+    return await _described(store, found, countries, members_shown)
+
+
+async def _described(
+    store: GraphStore,
+    found: list[tuple[list[str], int]],
+    countries: Mapping[str, str | None],
+    members_shown: int,
+) -> list[Community]:
+    """Each community of ``found`` (its organisations' ids, its component's size) with its
+    country mix and the properties of its first ``members_shown`` organisations."""
+    shown = [members[:members_shown] for members, _ in found]
+    read = await store.read(_MEMBERS, {"ids": [o for few in shown for o in few]})
+    properties = {row["id"]: row["properties"] for row in read}
     return [
         Community(
             size=len(members),
-            component_size=len(members),
+            component_size=component_size,
             members=[properties[o] for o in few],
             dk=sum(countries[o] == "DK" for o in members),
             de=sum(countries[o] == "DE" for o in members),
             other=sum(countries[o] not in ("DK", "DE") for o in members),
         )
-        for members, few in zip(ranked, shown, strict=True)
+        for (members, component_size), few in zip(found, shown, strict=True)
     ]
