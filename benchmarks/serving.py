@@ -137,11 +137,14 @@ def server_env(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
-def crm_server(args: list[str], env: Mapping[str, str], log: Path) -> Iterator[Server]:
+def crm_server(
+    args: list[str], env: Mapping[str, str], log: Path, prelude: str = ""
+) -> Iterator[Server]:
     """``crm <args>`` (``serve`` or ``demo``) on a free loopback port, its output in ``log``;
-    the server while it runs. It is stopped with Ctrl-C (SIGINT) at the end."""
+    the server while it runs. It is stopped with Ctrl-C (SIGINT) at the end. ``prelude``:
+    Python the process runs first (a benchmark's change to the product, for a baseline)."""
     port = free_port()
-    command = [sys.executable, "-c", "from crm.cli import main; main()"]
+    command = [sys.executable, "-c", prelude + "from crm.cli import main; main()"]
     where = ["--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as output:
         process = subprocess.Popen(
