@@ -24,9 +24,10 @@ from crm.api.execution import InProcess
 from crm.keys import Caller, Role
 from crm.web import csrf, flash, i18n
 from crm.web.assets import Assets
-from crm.web.i18n import LANGUAGES, Formats, negotiate, pick, translations
+from crm.web.i18n import LANGUAGES, Formats, messages, negotiate, pick, translations
 from crm.web.labels import enum_label, role_label
 from crm.web.links import record_href, sign_in_href
+from crm.web.macros import MACROS
 from crm.web.nav import NavItem
 from crm.web.operations import BadInput, Busy, OperationFailed, PageNotFound, StoreDown
 from crm.web.page import Forbidden, SignInNeeded
@@ -58,17 +59,14 @@ class Site:
             loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
-            extensions=["jinja2.ext.i18n"],
             trim_blocks=True,
             lstrip_blocks=True,
-        )
-        environment.install_gettext_callables(  # type: ignore[attr-defined]
-            gettext=_gettext, ngettext=_ngettext, newstyle=True
         )
         environment.globals["asset_url"] = self.assets.url
         environment.globals["enum_label"] = enum_label
         environment.globals["role_label"] = role_label
         environment.globals["record_href"] = record_href
+        environment.globals["python_macros"] = MACROS
         self.templates = Jinja2Templates(env=environment)
         self.nav = [item for module in PAGES if (item := getattr(module, "NAV", None))]
 
@@ -139,8 +137,12 @@ class Site:
         def there(other: str) -> str:
             return f"/{other}{rest}" + (f"?{query}" if query else "")
 
+        translated = messages(lang)
         return {
             "lang": lang,
+            "_": translated.gettext,
+            "gettext": translated.gettext,
+            "ngettext": translated.ngettext,
             "fmt": Formats(lang),
             "pick": lambda texts, name=None: pick(texts, lang, name),
             "languages": [
@@ -268,13 +270,3 @@ def _query(request: Request, **params: str | int | None) -> str:
         else:
             merged[key] = value
     return f"?{urlencode(merged)}" if merged else "?"
-
-
-@jinja2.pass_context
-def _gettext(context: jinja2.runtime.Context, message: str) -> str:
-    return translations(context["lang"]).gettext(message)
-
-
-@jinja2.pass_context
-def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
-    return translations(context["lang"]).ngettext(singular, plural, n)
