@@ -146,10 +146,11 @@ class Formats:
 
     def money(self, value: int | float | Decimal) -> str:
         """An amount in EUR: ``295.578 EUR`` (cents only when it has them)."""
-        whole = Decimal(str(value)) == Decimal(str(value)).to_integral_value()
-        pattern = "#,##0\xa0¤¤" if whole else "#,##0.00\xa0¤¤"
+        amount = Decimal(str(value))
+        if amount == amount.to_integral_value():
+            return f"{self.number(int(amount))}\xa0EUR"
         return format_currency(
-            value, "EUR", format=pattern, locale=self.locale, currency_digits=False
+            value, "EUR", format="#,##0.00\xa0¤¤", locale=self.locale, currency_digits=False
         )
 
     def percent(self, value: float) -> str:
@@ -191,7 +192,6 @@ def _locale(lang: str) -> Locale:
 
 
 @cache
-@cache
 def _group_symbol(lang: str) -> str:
     """The thousands separator of ``lang``'s numbers (each of ours groups by three and writes
     ``-`` before a negative one: ``#,##0.###``)."""
@@ -205,6 +205,7 @@ def _long_date(lang: str, day: date) -> str:
     return format_date(day, format="long", locale=_locale(lang))
 
 
+@cache
 def language_names() -> Mapping[str, str]:
     """Each language's name in itself, for the switcher: ``Deutsch``, ``Dansk``, ``English``."""
     return {lang: str(Locale.parse(lang).display_name).capitalize() for lang in LANGUAGES}

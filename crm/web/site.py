@@ -55,7 +55,7 @@ class Site:
     def __post_init__(self) -> None:
         for lang in LANGUAGES:
             translations(lang)  # compile every catalog now: a broken one stops the start
-        environment = jinja2.Environment(
+        environment = DataEnvironment(
             loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -212,6 +212,24 @@ class Site:
         """Logged where it happened (``OperationFailed``) or by the server (anything else,
         which Starlette raises on once this page is sent)."""
         return self._error(request, 500, "errors/failed.html")
+
+
+class DataEnvironment(jinja2.Environment):
+    """Jinja's environment, quicker at ``edge.node.name`` on the dicts of GraphQL's data."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """As Jinja's: a plain dict's key, unless a dict has an attribute of that name (then
+        that). Jinja asks for the attribute first, which for a key costs an exception raised
+        and caught; a page looks up hundreds."""
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 def create_site(runner: InProcess, visitor: Visitor | None = None) -> Site:

@@ -1,11 +1,12 @@
 """Numbers and dates in each language's conventions, and the Python macros' markup."""
 
 from datetime import date
+from decimal import Decimal
 
 import jinja2
 import pytest
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 
 from crm.web.i18n import LANGUAGES, Formats, InLanguage, messages
 from crm.web.macros import MACROS
@@ -19,6 +20,21 @@ def test_whole_numbers_are_grouped_as_babel_groups_them(lang: str) -> None:
     assert [fmt.number(value) for value in values] == [
         format_decimal(value, locale=fmt.locale) for value in values
     ]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_whole_amounts_are_written_as_babel_writes_them_without_cents(lang: str) -> None:
+    fmt = Formats(lang)
+    amounts = [0, 5, 295_578, -1_250_000, 295_578.0, Decimal("1000.00")]
+    whole = "#,##0\xa0¤¤"
+
+    assert [fmt.money(amount) for amount in amounts] == [
+        format_currency(amount, "EUR", whole, locale=fmt.locale, currency_digits=False)
+        for amount in amounts
+    ]
+    assert fmt.money(1234.5) == format_currency(
+        1234.5, "EUR", "#,##0.00\xa0¤¤", locale=fmt.locale, currency_digits=False
+    )
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
