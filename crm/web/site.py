@@ -22,7 +22,7 @@ from starlette.templating import Jinja2Templates
 
 from crm.api.execution import InProcess
 from crm.keys import Caller, Role
-from crm.web import csrf, flash, i18n
+from crm.web import charts, csrf, flash, i18n
 from crm.web.assets import Assets
 from crm.web.i18n import LANGUAGES, Formats, messages, negotiate, pick, translations
 from crm.web.labels import enum_label, role_label
@@ -67,6 +67,7 @@ class Site:
         environment.globals["role_label"] = role_label
         environment.globals["record_href"] = record_href
         environment.globals["python_macros"] = MACROS
+        environment.globals["chart_svg"] = charts.svg
         self.templates = Jinja2Templates(env=environment)
         self.nav = [item for module in PAGES if (item := getattr(module, "NAV", None))]
 

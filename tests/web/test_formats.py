@@ -25,7 +25,7 @@ def test_whole_numbers_are_grouped_as_babel_groups_them(lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_whole_amounts_are_written_as_babel_writes_them_without_cents(lang: str) -> None:
     fmt = Formats(lang)
-    amounts = [0, 5, 295_578, -1_250_000, 295_578.0, Decimal("1000.00")]
+    amounts: list[int | float | Decimal] = [0, 5, 295_578, -1_250_000, 295_578.0, Decimal("1000")]
     whole = "#,##0\xa0¤¤"
 
     assert [fmt.money(amount) for amount in amounts] == [
