@@ -15,6 +15,7 @@ and the stylesheet and scripts it links; the target is under 100 KB each for the
 a cluster profile.
 """
 
+import gc
 import gzip
 import random
 import re
@@ -71,9 +72,11 @@ class Call:
 
 @dataclass(frozen=True)
 class Recording(InProcess):
-    """The site's runner, recording what it runs (while ``calls`` is not ``None``)."""
+    """The site's runner, recording what it runs (while ``calls`` is not empty), and how long
+    each run took (``seconds``)."""
 
     calls: list[list[Call]] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
 
     async def run(
         self,
@@ -88,7 +91,8 @@ class Recording(InProcess):
     ) -> ExecutionResult:
         if self.calls:
             self.calls[-1].append(Call(caller, document, operation_name, variables))
-        return await super().run(
+        began = time.perf_counter()
+        result = await super().run(
             store,
             caller,
             request_id,
@@ -97,6 +101,8 @@ class Recording(InProcess):
             variables=variables,
             mutation=mutation,
         )
+        self.seconds.append(time.perf_counter() - began)
+        return result
 
 
 ASGIApp = Callable[
@@ -188,10 +194,14 @@ async def _page_figure(client: Client, name: str, path: str, bench: Bench) -> Fi
     calls = runner.calls.pop()
     page_s: list[float] = []
     operations_s: list[float] = []
+    within_s: list[float] = []
     runs = QUICK_RUNS if bench.quick else RUNS
+    full_collections = _full_collections()
     for index in range(WARM_UP + runs):
+        ran = len(runner.seconds)
         await http.get(path)
         page = server.seconds[-1]
+        within = sum(runner.seconds[ran:])
         began = time.perf_counter()
         for call in calls:
             result = await runner.run(
@@ -208,6 +218,7 @@ async def _page_figure(client: Client, name: str, path: str, bench: Bench) -> Fi
         if index >= WARM_UP:
             page_s.append(page)
             operations_s.append(operations)
+            within_s.append(within)
     return Figure(
         section=SECTION,
         name=f"page {name}: server time, median",
@@ -223,8 +234,20 @@ async def _page_figure(client: Client, name: str, path: str, bench: Bench) -> Fi
             "runs": len(page_s),
             "max_s": round(max(page_s), 4),
             "baseline_max_s": round(max(operations_s), 4),
+            # where the page's time went: its operations within it, and the rest (the
+            # visitor, the template, gzip); Python's full garbage collections meanwhile
+            "operations_within_page_s": round(statistics.median(within_s), 5),
+            "rest_of_page_s": round(
+                statistics.median(p - w for p, w in zip(page_s, within_s, strict=True)), 5
+            ),
+            "full_collections": _full_collections() - full_collections,
         },
     )
+
+
+def _full_collections() -> int:
+    """How many times Python's garbage collector has gone through every object so far."""
+    return int(gc.get_stats()[2]["collections"])
 
 
 _PAGE_KINDS = {"cluster profile", "organisation", "person", "event", "project"}
