@@ -22,7 +22,6 @@ from babel.messages.pofile import read_po
 from babel.numbers import (
     format_currency,
     format_decimal,
-    format_percent,
     get_group_symbol,
 )
 from babel.support import Translations
@@ -154,7 +153,9 @@ class Formats:
         )
 
     def percent(self, value: float) -> str:
-        return format_percent(value, locale=self.locale)
+        """A share in whole percent, rounded half to even as Babel does: ``12 %``."""
+        whole = round(Decimal(str(value)) * 100)
+        return f"{self.number(whole)}{_percent_suffix(self.lang)}"
 
     def date(self, value: str | date | None) -> str:
         """An ISO date (``2012-11-08``) as the language writes it: ``8. November 2012``."""
@@ -196,6 +197,13 @@ def _group_symbol(lang: str) -> str:
     """The thousands separator of ``lang``'s numbers (each of ours groups by three and writes
     ``-`` before a negative one: ``#,##0.###``)."""
     return get_group_symbol(_locale(lang))
+
+
+@cache
+def _percent_suffix(lang: str) -> str:
+    """What follows a percentage in ``lang`` (each of ours writes whole percent, a suffix
+    after the number: ``#,##0\xa0%``)."""
+    return str(_locale(lang).percent_formats[None].suffix[0])
 
 
 @lru_cache(maxsize=4096)

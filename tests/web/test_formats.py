@@ -6,7 +6,7 @@ from decimal import Decimal
 import jinja2
 import pytest
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 
 from crm.web.i18n import LANGUAGES, Formats, InLanguage, messages
 from crm.web.macros import MACROS
@@ -35,6 +35,16 @@ def test_whole_amounts_are_written_as_babel_writes_them_without_cents(lang: str)
     assert fmt.money(1234.5) == format_currency(
         1234.5, "EUR", "#,##0.00\xa0¤¤", locale=fmt.locale, currency_digits=False
     )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_percentages_are_written_and_rounded_as_babel_writes_them(lang: str) -> None:
+    fmt = Formats(lang)
+    shares = [0, 0.5, 0.125, 0.135, 0.005, 0.015, 0.025, 1, 12.345, -0.4, 0.33333]
+
+    assert [fmt.percent(share) for share in shares] == [
+        format_percent(share, locale=fmt.locale) for share in shares
+    ]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
