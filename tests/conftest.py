@@ -211,11 +211,11 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return settings.data_dir
 
 
-def copy_data(data_dir: Path, settings: Settings) -> None:
-    """The embedded engine's stopped data folder ``data_dir`` copied into the new data folder
-    of ``settings``, as ``crm restore`` makes one: the append-only files alone."""
-    settings.data_dir.mkdir(mode=0o700, parents=True)
-    shutil.copytree(data_dir / APPEND_DIR, settings.data_dir / APPEND_DIR)
+def copy_data(source: Path, data_dir: Path) -> None:
+    """The embedded engine's stopped data folder ``source`` copied into the new data folder
+    ``data_dir``, as ``crm restore`` makes one: the append-only files alone."""
+    data_dir.mkdir(mode=0o700, parents=True)
+    shutil.copytree(source / APPEND_DIR, data_dir / APPEND_DIR)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

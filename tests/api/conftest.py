@@ -174,7 +174,7 @@ def serve_demo(request: pytest.FixtureRequest, folder: Path) -> Iterator[Api]:
     skip_unreachable(request.param)
     settings = engine_settings(request.param, folder / "crm-data")
     if request.param == "falkordb":
-        copy_data(request.getfixturevalue("demo_data"), settings)
+        copy_data(request.getfixturevalue("demo_data"), settings.data_dir)
         yield from serve(settings)
         return
     yield from serve_loaded(request.param, settings, INTRANET)

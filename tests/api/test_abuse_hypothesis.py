@@ -39,7 +39,7 @@ REFUSALS = {"INVALID", "REQUIRED", "CONFLICT", "NOT_ALLOWED"}
 def api(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> Iterator[Api]:
     """The API over a copy of the demo, on a store that records every statement."""
     settings = load_settings(data_dir=tmp_path_factory.mktemp("abuse") / "crm-data")
-    copy_data(demo_data, settings)
+    copy_data(demo_data, settings.data_dir)
     yield from serve(settings, counting_store=RecordingStore)
 
 

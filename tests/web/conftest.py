@@ -17,7 +17,7 @@ def site_settings(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> 
     """A copy of the demo in a folder of its own; anonymous visitors read."""
     settings = engine_settings("falkordb", tmp_path_factory.mktemp("web") / "crm-data")
     settings = settings.model_copy(update={"anonymous_role": Role.READER})
-    copy_data(demo_data, settings)
+    copy_data(demo_data, settings.data_dir)
     return settings
 
 

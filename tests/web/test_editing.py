@@ -27,7 +27,7 @@ def editing(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> Iterat
     """The app over a copy of the demo of this module's own, its client signed in as an
     editor."""
     settings = engine_settings("falkordb", tmp_path_factory.mktemp("editing") / "crm-data")
-    copy_data(demo_data, settings)
+    copy_data(demo_data, settings.data_dir)
     for api in serve(settings.model_copy(update={"anonymous_role": Role.READER})):
         api.client.headers["accept"] = "text/html"
         sign_in(api.client, api.keys[Role.EDITOR].token)
