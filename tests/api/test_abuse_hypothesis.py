@@ -101,8 +101,8 @@ def test_created_records_are_stored_as_sent_or_refused(
         holding = [value for value in (record_id, name, source, de) if "\x00" in (value or "")]
         assert holding
         # one refusal per variable that holds NUL (``labels`` holds ``de``)
-        codes = [e["extensions"]["code"] for e in body["errors"]]
-        assert codes == ["BAD_USER_INPUT"] * len(holding)
+        refusals = [e["extensions"]["code"] for e in body["errors"]]
+        assert refusals == ["BAD_USER_INPUT"] * len(holding)
         assert recorder.statements <= known, recorder.statements - known
         return
     payload = body["data"]["createTopic"]
