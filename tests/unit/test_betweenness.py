@@ -53,3 +53,24 @@ def test_across_the_border_only_pairs_in_different_countries_count() -> None:
     assert betweenness(neighbours, list(range(4))) == [0.0, 2.0, 2.0, 0.0]
     # Were c Danish too, only the pairs with d would count: b between a and d only.
     assert betweenness(neighbours, list(range(4)), ["DK", "DK", "DK", "DE"]) == [0.0, 1.0, 2.0, 0.0]
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_disconnected_parts_and_equal_paths_score_as_in_networkx(exact: bool) -> None:
+    # A square 0-1-3 / 0-2-3 (two shortest paths from 0 to 3, each half through 1 and 2) with a
+    # tail 3-4-5, a separate triangle 6-7-8 with a tail 8-9, and nobody else: paths never cross
+    # between the parts.
+    graph: nx.Graph[int] = nx.Graph()
+    graph.add_edges_from([(0, 1), (0, 2), (1, 3), (2, 3), (3, 4), (4, 5)])
+    graph.add_edges_from([(6, 7), (7, 8), (6, 8), (8, 9)])
+    starts = sources(10, exact_up_to=10 if exact else 9, sampled=3)
+    found = betweenness(_neighbours(graph), starts)
+    if exact:
+        assert starts == list(range(10))
+        assert found[1] == found[2] == 1.5  # half of 0-3, 0-4 and 0-5
+        assert found[8] == 2  # 6-9 and 7-9
+        expected = nx.betweenness_centrality(graph, normalized=False)
+    else:
+        assert len(starts) == 3
+        expected = nx.betweenness_centrality(graph, k=3, seed=SEED, normalized=False)
+    assert found == pytest.approx([expected[v] for v in sorted(graph)])

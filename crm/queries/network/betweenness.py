@@ -34,14 +34,14 @@ def betweenness(
     countries: Sequence[str] | None = None,
 ) -> list[float]:
     """Each node's score from paths starting at ``starts``, scaled to all sources; with
-    ``countries``, only pairs of nodes in different countries count.
+    ``countries``, only pairs of nodes in different countries count. ``neighbours`` holds each
+    node's both ways (each edge under both its ends).
 
     igraph (its C core) follows the paths; its subset betweenness counts each source-target
     pair once, half of what networkx sums before it scales."""
     n, k = len(neighbours), len(starts)
     graph = igraph.Graph(
-        n=n,
-        edges=sorted({(min(v, w), max(v, w)) for v, near in enumerate(neighbours) for w in near}),
+        n=n, edges=[(v, w) for v, near in enumerate(neighbours) for w in near if v < w]
     )
     if countries is None:
         half = graph.betweenness(directed=False, sources=list(starts))

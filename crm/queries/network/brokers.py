@@ -3,8 +3,8 @@
 A person's score is their betweenness centrality among people joined by interactions dated up
 to ``asOf`` (either way): for every pair of others, the share of the pair's shortest paths that
 pass through them; when asked, only pairs in different countries count. One statement reads who
-has interacted with whom by then (``pairs``: each pair of people once, however often they met),
-and Brandes' algorithm (``betweenness.py``) follows the shortest paths: exactly up to
+has interacted with whom by then (``pairs.contacts``: each person's contacts once, however often
+they met), and Brandes' algorithm (``betweenness.py``) follows the shortest paths: exactly up to
 ``exact_up_to`` people (``CRM_BROKERS_EXACT_UP_TO``), and above that an estimate from
 ``sample`` sources drawn with a fixed seed (``CRM_BROKERS_SAMPLE``), which the answer says
 (``Ranking.estimated``, ``Ranking.sample_size``); the benchmark measures its top ten against
@@ -25,7 +25,7 @@ from typing import LiteralString
 
 from crm.graph.store import GraphStore, Record
 from crm.queries.network.betweenness import betweenness, sources
-from crm.queries.network.pairs import Pair, pairs
+from crm.queries.network.pairs import contacts
 from crm.queries.network.strength import active
 
 BRIDGES_SHOWN = 5
@@ -87,15 +87,17 @@ class Contacts:
     """Each person's country, when only pairs across the border count."""
 
     @classmethod
-    def of(cls, met: list[Pair], countries: dict[str, str] | None) -> "Contacts":
-        """From the pairs of people who had interacted."""
-        ids = sorted({pair.a for pair in met} | {pair.b for pair in met})
+    def of(cls, met: list[tuple[str, list[str]]], countries: dict[str, str] | None) -> "Contacts":
+        """From each person who had reached out to others, with those others."""
+        ids = sorted({person for person, _ in met} | {other for _, near in met for other in near})
         index = {person: k for k, person in enumerate(ids)}
         near: list[set[int]] = [set() for _ in ids]
-        for pair in met:
-            a, b = index[pair.a], index[pair.b]
-            near[a].add(b)
-            near[b].add(a)
+        for person, others in met:
+            a = index[person]
+            for other in others:
+                b = index[other]
+                near[a].add(b)
+                near[b].add(a)
         return cls(ids, near, None if countries is None else [countries[p] for p in ids])
 
     def scores(self, starts: list[int]) -> dict[str, float]:
@@ -136,7 +138,7 @@ class Contacts:
 
 async def read_contacts(store: GraphStore, as_of: str, *, cross_border: bool) -> Contacts:
     """Who had interacted with whom by ``as_of`` (with their countries, if ``cross_border``)."""
-    met = await pairs(store, as_of)
+    met = await contacts(store, as_of)
     countries = (
         {row["id"]: row["country"] for row in await store.read(_COUNTRIES)}
         if cross_border

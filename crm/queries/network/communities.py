@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import LiteralString
 
 from crm.graph.store import GraphStore, Record
+from crm.queries.network.pairs import contacts
 from crm.queries.network.strength import active
 
 _JOBS: LiteralString = (
@@ -28,14 +29,6 @@ RETURN DISTINCT p.id AS person, o.id AS organization
 """
 )
 """Who worked where on ``$asOf``."""
-
-_CONTACTS: LiteralString = """
-MATCH (a:Person)-[i:INTERACTED]->(b:Person) WHERE i.date <= $asOf
-WITH a, collect(DISTINCT b.id) AS contacts
-RETURN a.id AS person, contacts
-"""
-"""Each person who had reached out to others by ``$asOf``, and those others (each once): fewer
-rows and values to read than ``pairs`` with their weights."""
 
 _ORGANIZATIONS: LiteralString = (
     "MATCH (o:Organization) RETURN o.id AS id, o.country AS country ORDER BY id"
@@ -118,9 +111,9 @@ async def _components(
 
     for row in await store.read(_JOBS, day):
         join(("o", row["organization"]), ("p", row["person"]))
-    for row in await store.read(_CONTACTS, day):
-        for contact in row["contacts"]:
-            join(("p", row["person"]), ("p", contact))
+    for person, met in await contacts(store, as_of):
+        for contact in met:
+            join(("p", person), ("p", contact))
     groups: dict[tuple[str, str], list[str]] = {}
     for organization in sorted(countries):
         groups.setdefault(root(("o", organization)), []).append(organization)

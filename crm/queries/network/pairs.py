@@ -1,24 +1,23 @@
-"""Who has interacted with whom: each pair of people once, however many interactions they had.
+"""Who has interacted with whom: each person's contacts once, however many interactions they had.
 
 The network questions that follow people (brokers, communities, introduction paths) walk
-these pairs, not the interactions: two people who met 2,000 times are one pair, so what the
-questions cost follows the number of people who know each other, not how often they met. A
-pair carries its weight: how many interactions, and the first and last day of them, up to the
-day asked about.
+these contacts, not the interactions: two people who met 2,000 times are one pair, so what the
+questions cost follows the number of people who know each other, not how often they met. They
+need only who met whom, not how often or when (the pairs' weights): a list of contacts per
+person is a few times cheaper to read than a row per pair.
 """
 
-from dataclasses import dataclass
 from typing import LiteralString
 
 from crm.graph.store import GraphStore
 
-_PAIRS: LiteralString = """
+_CONTACTS: LiteralString = """
 MATCH (a:Person)-[i:INTERACTED]->(b:Person) WHERE i.date <= $asOf AND a <> b
-WITH CASE WHEN a.id < b.id THEN a.id ELSE b.id END AS a,
-     CASE WHEN a.id < b.id THEN b.id ELSE a.id END AS b, i.date AS date
-RETURN a, b, count(date) AS interactions, min(date) AS first, max(date) AS last
+WITH a, collect(DISTINCT b.id) AS contacts
+RETURN a.id AS person, contacts
 """
-"""Each pair of people who had interacted by ``$asOf`` (either way), the smaller id first."""
+"""Each person who had reached out to others by ``$asOf``, and those others (each once): one
+way, which the engine collects faster than both (the other way is the same lists turned round)."""
 
 _NEAR: LiteralString = """
 MATCH (s:Person)-[i:INTERACTED]-(b:Person) WHERE s.id IN $ends AND i.date <= $asOf AND b <> s
@@ -28,23 +27,11 @@ RETURN s.id AS id, collect(DISTINCT b.id) AS near
 interactions collapsed into the people they reach."""
 
 
-@dataclass(frozen=True, slots=True)
-class Pair:
-    """Two people (``a`` before ``b`` by id) and their interactions up to the day asked about."""
-
-    a: str
-    b: str
-    interactions: int
-    first: str
-    last: str
-
-
-async def pairs(store: GraphStore, as_of: str) -> list[Pair]:
-    """Every pair of people who had interacted by ``as_of``."""
-    rows = await store.read(_PAIRS, {"asOf": as_of})
-    return [
-        Pair(row["a"], row["b"], row["interactions"], row["first"], row["last"]) for row in rows
-    ]
+async def contacts(store: GraphStore, as_of: str) -> list[tuple[str, list[str]]]:
+    """Each person who had reached out to others by ``as_of``, with those others (each once):
+    whom others reached out to is in their lists, not in a row of their own."""
+    rows = await store.read(_CONTACTS, {"asOf": as_of})
+    return [(row["person"], row["contacts"]) for row in rows]
 
 
 async def near(store: GraphStore, ends: list[str], as_of: str) -> dict[str, list[str]]:
