@@ -232,7 +232,7 @@ def test_the_funding_charts_show_the_largest_projects_and_the_table_pages(
         chart = re.search(r'<svg [^>]*aria-labelledby="chart-funding-title".*?</svg>', html, re.S)
         assert chart is not None
         charted = re.findall(r'<text class="chart-label"[^>]*>([^<]*)</text>', chart[0])
-        assert charted == ["Bigger One", "Big One"]
+        assert charted == ["Big One", "Bigger One"]
         assert (
             f"The charts show the 2 projects of {len(names)} with the largest total investment;"
             " the table and its CSV download have them all." in html

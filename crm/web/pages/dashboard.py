@@ -43,7 +43,8 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 RETRY_MS = 30_000
 """When the browser tries the live figures again after their stream ended."""
 CHARTED_PROJECTS = 20
-"""The funding charts' projects at most: those with the largest total investment."""
+"""The funding charts' projects at most: those with the largest total investment, in the
+table's order."""
 TABLE_ROWS = 50
 """The rows of a page of the funding table."""
 BAD_DATE = N_("Enter the date as year-month-day, for example 2014-01-31.")
@@ -213,7 +214,8 @@ def _cross_border(stats: dict[str, Any], lang: str) -> Panel:
 def _funding(stats: dict[str, Any], lang: str) -> Panel:
     fmt, gettext = Formats(lang), translations(lang).gettext
     lines = stats["fundingByProject"]
-    charted = sorted(lines, key=lambda line: -line["totalInvestmentEur"])[:CHARTED_PROJECTS]
+    largest = sorted(range(len(lines)), key=lambda index: -lines[index]["totalInvestmentEur"])
+    charted = [lines[index] for index in sorted(largest[:CHARTED_PROJECTS])]
     names = [line["project"]["name"] for line in charted]
     charts = [
         bar_chart(
