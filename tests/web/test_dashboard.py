@@ -1,7 +1,8 @@
 """The dashboard through the real app in-process on the demo: its figures are the API's and
 the article's, each chart has its table and its CSV (the same figures, the same date), the
 date picker changes the figures, a date that does not parse is a 400 page in the visitor's
-language."""
+language; on a network of more projects than the funding charts show, the charts show the
+largest, the table is paged and the CSV has them all."""
 
 import csv
 import io
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from crm.web.pages import dashboard
 from tests.api.conftest import Api
 from tests.web.test_site import main
 
@@ -212,6 +214,67 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv(site: Api) -> No
             "mutation ($id: ID!) { deleteProject(id: $id) { errors { message } } }",
             {"id": created["project"]["recordId"]},
         )
+
+
+def test_the_funding_charts_show_the_largest_projects_and_the_table_pages(
+    site: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three projects added to the demo's three, the charts showing two and the table's pages
+    holding two rows (the same code as at 20 and 50); the demo's own page has neither."""
+    monkeypatch.setattr(dashboard, "CHARTED_PROJECTS", 2)
+    monkeypatch.setattr(dashboard, "TABLE_ROWS", 2)
+    added = [("Big One", 9_000_000_000), ("Bigger One", 9_500_000_000), ("Small One", 1)]
+    ids = [create_project(site, name, total) for name, total in added]
+    try:
+        names = [line["project"]["name"] for line in api_stats(site, None)["fundingByProject"]]
+        last = (len(names) + 1) // 2
+        html = main(site.client.get("/en/dashboard").text)
+        chart = re.search(r'<svg [^>]*aria-labelledby="chart-funding-title".*?</svg>', html, re.S)
+        assert chart is not None
+        charted = re.findall(r'<text class="chart-label"[^>]*>([^<]*)</text>', chart[0])
+        assert charted == ["Big One", "Bigger One"]
+        assert (
+            f"The charts show the 2 projects of {len(names)} with the largest total investment;"
+            " the table and its CSV download have them all." in html
+        )
+        assert [row[0] for row in table(html, "funding")[1:]] == names[:2]
+        assert f"Rows 1 to 2 of {len(names)}" in html
+        assert 'href="?page=2#funding" rel="next"' in html
+        assert 'rel="prev"' not in html
+
+        second = main(site.client.get("/en/dashboard", params={"page": "2"}).text)
+        assert [row[0] for row in table(second, "funding")[1:]] == names[2:4]
+        assert f"Rows 3 to 4 of {len(names)}" in second
+        assert 'href="?#funding" rel="prev"' in second
+        beyond = main(site.client.get("/en/dashboard", params={"page": "99"}).text)
+        assert [row[0] for row in table(beyond, "funding")[1:]] == names[2 * last - 2 :]
+        assert 'rel="next"' not in beyond
+        garbled = main(site.client.get("/en/dashboard", params={"page": "x"}).text)
+        assert [row[0] for row in table(garbled, "funding")[1:]] == names[:2]
+        assert [row["Project"] for row in download(site, "en", "funding")] == names
+    finally:
+        for record_id in ids:
+            site.data(
+                "mutation ($id: ID!) { deleteProject(id: $id) { errors { message } } }",
+                {"id": record_id},
+            )
+    monkeypatch.undo()
+    demo = main(site.client.get("/en/dashboard").text)
+    assert "The charts show" not in demo
+    assert "pager" not in demo
+
+
+def create_project(site: Api, name: str, total_eur: int) -> str:
+    created = site.data(
+        """mutation ($input: ProjectInput!) {
+             createProject(input: $input) { project { recordId } errors { message } } }""",
+        {"input": {"name": name, "programme": "P", "fund": "F", "periodStart": 2010,
+                   "periodEnd": 2011, "totalInvestmentEur": total_eur,
+                   "euContributionEur": total_eur // 2}},
+    )["createProject"]  # fmt: skip
+    assert created["errors"] == []
+    record_id: str = created["project"]["recordId"]
+    return record_id
 
 
 def test_an_unknown_chart_is_a_404(site: Api) -> None:

@@ -1,7 +1,10 @@
 """The dashboard: clusters by country and sector, events and attendance per year, cross-border
 interactions per year, funding against outcomes per project; each as of a date (``?asOf=``, a
 GET form that works without scripts), each a chart (inline SVG), its table and its CSV
-download (``/{lang}/dashboard/<panel>.csv?asOf=``, the same figures as the page).
+download (``/{lang}/dashboard/<panel>.csv?asOf=``, the same figures as the page). On a large
+network the funding charts show the projects with the largest total investment
+(``CHARTED_PROJECTS``) and the funding table is paged (``?page=``, ``TABLE_ROWS`` a page); its
+CSV has every project.
 
 The page follows the network where scripts run: ``static/dashboard.js`` listens to
 ``/{lang}/dashboard/live?asOf=`` (server-sent events from the ``statsChanged`` subscription: a
@@ -39,6 +42,11 @@ NAV = NavItem(N_("Dashboard"), "/dashboard")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 RETRY_MS = 30_000
 """When the browser tries the live figures again after their stream ended."""
+CHARTED_PROJECTS = 20
+"""The funding charts' projects at most: those with the largest total investment, in the
+table's order."""
+TABLE_ROWS = 50
+"""The rows of a page of the funding table."""
 BAD_DATE = N_("Enter the date as year-month-day, for example 2014-01-31.")
 
 
@@ -53,19 +61,21 @@ class Column:
 
 @dataclass(frozen=True)
 class Panel:
-    """One chart's section: its title, table (raw values, as the CSV has them) and charts."""
+    """One chart's section: its title, table (raw values, as the CSV has them) and charts;
+    a note under the charts when they show part of the table, whether the table is paged."""
 
     name: str
     title: str
     columns: list[Column]
     rows: list[list[Any]]
     charts: list[BarChart]
+    note: str = ""
+    paged: bool = False
 
-    def shown(self, fmt: Formats) -> list[Markup]:
-        """The table's rows as the page shows them, in ``fmt``'s language: the first cell
+    def shown(self, fmt: Formats, rows: slice = slice(None)) -> list[Markup]:
+        """The table's ``rows`` as the page shows them, in ``fmt``'s language: the first cell
         heads its row, the cells of figures are ``num``. (Markup written here, each value
-        escaped: a table has thousands of cells on a large network, which Jinja takes long
-        to loop over.)"""
+        escaped: Jinja takes long to loop over a table's cells.)"""
         show = [_shown(column.kind, fmt) for column in self.columns]
         kinds = ["" if column.kind in TEXT_KINDS else ' class="num"' for column in self.columns[1:]]
         return [
@@ -77,8 +87,28 @@ class Panel:
                 )
                 + "</tr>"
             )
-            for row in self.rows
+            for row in self.rows[rows]
         ]
+
+
+@dataclass(frozen=True)
+class TablePage:
+    """The page of a paged table that ``?page=N`` names (the first for anything else, the
+    last for a number beyond it), of ``count``."""
+
+    number: int
+    count: int
+
+    @classmethod
+    def of(cls, request: Request, rows: int) -> "TablePage":
+        text = request.query_params.get("page", "1")
+        number = int(text) if text.isascii() and text.isdigit() else 1
+        count = max(1, -(-rows // TABLE_ROWS))
+        return cls(min(max(number, 1), count), count)
+
+    @property
+    def rows(self) -> slice:
+        return slice((self.number - 1) * TABLE_ROWS, self.number * TABLE_ROWS)
 
 
 TEXT_KINDS = ("text", "country", "year")
@@ -184,14 +214,16 @@ def _cross_border(stats: dict[str, Any], lang: str) -> Panel:
 def _funding(stats: dict[str, Any], lang: str) -> Panel:
     fmt, gettext = Formats(lang), translations(lang).gettext
     lines = stats["fundingByProject"]
-    names = [line["project"]["name"] for line in lines]
+    largest = sorted(range(len(lines)), key=lambda index: -lines[index]["totalInvestmentEur"])
+    charted = [lines[index] for index in sorted(largest[:CHARTED_PROJECTS])]
+    names = [line["project"]["name"] for line in charted]
     charts = [
         bar_chart(
             "chart-funding",
             gettext("Total investment and EU contribution per project"),
             categories=names,
             series=[gettext("Total investment"), gettext("EU contribution")],
-            values=[[line["totalInvestmentEur"], line["euContributionEur"]] for line in lines],
+            values=[[line["totalInvestmentEur"], line["euContributionEur"]] for line in charted],
             shown=fmt.money,
         ),
         bar_chart(
@@ -199,7 +231,7 @@ def _funding(stats: dict[str, Any], lang: str) -> Panel:
             gettext("Events and initiatives per project"),
             categories=names,
             series=[gettext("Events"), gettext("Initiatives")],
-            values=[[line["events"], line["initiatives"]] for line in lines],
+            values=[[line["events"], line["initiatives"]] for line in charted],
             shown=fmt.number,
         ),
     ]
@@ -224,7 +256,17 @@ def _funding(stats: dict[str, Any], lang: str) -> Panel:
         ]
         for line in lines
     ]
-    return Panel("funding", N_("Funding against outcomes per project"), columns, rows, charts)
+    note = (
+        gettext(
+            "The charts show the %(shown)s projects of %(total)s with the largest total"
+            " investment; the table and its CSV download have them all."
+        )
+        % {"shown": fmt.number(len(charted)), "total": fmt.number(len(lines))}
+        if len(charted) < len(lines)
+        else ""
+    )
+    title = N_("Funding against outcomes per project")
+    return Panel("funding", title, columns, rows, charts, note=note, paged=True)
 
 
 PANELS: dict[str, tuple[str, Builder]] = {
@@ -252,16 +294,25 @@ async def dashboard(request: Request) -> Response:
         day = as_of(request)
     except ValueError:
         chosen = request.query_params.get("asOf", "")[:40]
-        return page.render("dashboard.html", 400, as_of=None, chosen=chosen, panels=[], rows={})
+        return page.render(
+            "dashboard.html", 400, as_of=None, chosen=chosen, panels=[], rows={}, pages={}
+        )
     variables = {"asOf": day.isoformat() if day else None}
     stats = (await page.query(OPERATIONS, "Dashboard", variables))["stats"]
     panels = [build(stats, page.lang) for _, build in PANELS.values()]
+    fmt = Formats(page.lang)
+    pages = {panel.name: TablePage.of(request, len(panel.rows)) for panel in panels if panel.paged}
     return page.render(
         "dashboard.html",
         as_of=stats["asOf"],
         chosen=variables["asOf"] or "",
         panels=panels,
-        rows={panel.name: panel.shown(Formats(page.lang)) for panel in panels},
+        rows={
+            panel.name: panel.shown(fmt, pages[panel.name].rows if panel.paged else slice(None))
+            for panel in panels
+        },
+        pages=pages,
+        table_rows=TABLE_ROWS,
     )
 
 
