@@ -3,13 +3,12 @@
 step under 500 ms, for a view of 2,000 nodes and 10,000 ties).
 
 The app (API and web site) runs in this process on a free port over the run's store, anonymous
-<<<<<<< HEAD
 visitors reading. Two views are drawn:
 
 - **the largest real view**: people with interactions as centres, drawn with the run's seed,
   added in batches while the view stays within ``CRM_MAX_GRAPH_NODES`` (2,000 nodes, ten times
-  as many ties); the figure's details give the nodes and ties drawn. Its baseline is the same
-  page with the first centre alone.
+  as many ties; a quick run stops after the first batch); the figure's details give the nodes
+  and ties drawn. Its baseline is the same page with the first centre alone.
 - **2,000 nodes and 10,000 ties exactly** (the issue's shape, which the generated datasets'
   views do not reach: they hold three to four ties a node): the largest real view's page with
   its view topped up to that size by copies of its nodes (same since, country, community) and
@@ -22,16 +21,6 @@ Chromium from the benchmark; scripts, styles and the vendored libraries come fro
 view read from the page) to the layout's last positions drawn. A replay step is
 ``crmExplorer.setYear``, for every year from the view's first tie to today; the figure is the
 slowest step, its baseline the median step.
-=======
-visitors reading. The view's centres are people with interactions, drawn with the run's seed,
-added in batches while the view stays within ``CRM_MAX_GRAPH_NODES`` (2,000 nodes, ten times as
-many ties; a quick run stops after the first batch): the figure's details give the nodes and
-ties drawn. "Drawn" is the page's own measure (``crmExplorer.timings.drawnMs``): from its
-script's start (the view read from the page) to the layout's last step drawn. The baseline is
-the same page with the first centre alone. The replay step is ``crmExplorer.setYear`` (graph
-rebuilt for the day, redrawn), for every year from the view's first tie to today; the figure is
-the slowest step. Targets (issue 14): drawn under 3 s, a replay step under 500 ms.
->>>>>>> i18-suite
 """
 
 import json

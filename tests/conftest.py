@@ -2,7 +2,9 @@
 always, Neo4j when ``NEO4J_URI`` is set), and a session-wide check that no engine process
 outlives the tests."""
 
+import asyncio
 import os
+import shutil
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -14,8 +16,10 @@ from hypothesis import settings as hypothesis_settings
 
 from crm.config import Settings, load_settings
 from crm.graph.connect import open_store
-from crm.graph.embedded import engine_processes
+from crm.graph.embedded import APPEND_DIR, engine_processes
 from crm.graph.store import GraphStore
+from graph_loader.datasets import INTRANET
+from graph_loader.load import load
 from tests.lint import capture
 from tests.lint.capture import shared_folder
 from tests.lint.test_cypher_lint import COLLECTED
@@ -177,6 +181,41 @@ async def store(settings: Settings, engine: str) -> AsyncIterator[GraphStore]:
         yield opened
     finally:
         await opened.close()
+
+
+def load_files(settings: Settings, *paths: Path) -> None:
+    """Load files into the store of ``settings`` as ``crm load`` would."""
+    asyncio.run(load_graph(settings, paths))
+
+
+async def load_graph(settings: Settings, paths: tuple[Path, ...], owner: object = None) -> None:
+    """Load ``paths``; on Neo4j (an ``owner`` given), into a cleared graph that ``owner`` then
+    holds."""
+    store = await open_store(settings)
+    try:
+        if owner is not None:
+            await SharedGraph.clear(store, owner)
+        problems = (await load(list(paths), store, batch_size=settings.batch_size)).problems
+    finally:
+        await store.close()
+    assert not problems, problems
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The InTra-Net demo loaded once per test worker into a data folder of the embedded engine
+    (stopped), for fixtures to copy with ``copy_data``: a copy opens in a fraction of a second,
+    where loading the demo takes seconds."""
+    settings = engine_settings("falkordb", tmp_path_factory.mktemp("demo") / "crm-data")
+    load_files(settings, INTRANET)
+    return settings.data_dir
+
+
+def copy_data(source: Path, data_dir: Path) -> None:
+    """The embedded engine's stopped data folder ``source`` copied into the new data folder
+    ``data_dir``, as ``crm restore`` makes one: the append-only files alone."""
+    data_dir.mkdir(mode=0o700, parents=True)
+    shutil.copytree(source / APPEND_DIR, data_dir / APPEND_DIR)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

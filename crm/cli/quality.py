@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from crm.api.quality import data_quality
 from crm.console import DataDir, GraphUrl, err, out, run, settings
 from crm.domain.duplicates import DEFAULT_MIN_SCORE
 from crm.queries.doctor import as_record
@@ -26,6 +25,9 @@ def doctor(
 ) -> None:
     """Report what is missing, contradictory or doubled in the graph, and how to fix it. Exit
     code 1 when there are findings."""
+    # here, not at the top: the API's modules take seconds to import, which no other command needs
+    from crm.api.quality import data_quality  # noqa: PLC0415
+
     chosen = settings(data_dir=data_dir, graph_url=graph_url)
     findings = run(chosen, lambda store: data_quality(store, min_score))
     if as_json:

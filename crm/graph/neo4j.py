@@ -43,9 +43,6 @@ _TIMED_OUT = "Transaction.TransactionTimedOut"
 """In the codes of a transaction stopped by its timeout (the request's budget, or
 ``CRM_QUERY_TIMEOUT_MS``)."""
 
-URL_SCHEMES = ("neo4j", "neo4j+s", "bolt", "bolt+s")
-"""``neo4j`` routes (clusters, Aura); ``bolt`` talks to one server; ``+s`` encrypts."""
-
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes($timeoutS)"
 """Indexes and constraints build in the background: wait until they are online."""
 

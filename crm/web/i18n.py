@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,13 @@ from babel import Locale, negotiate_locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    get_group_symbol,
+)
 from babel.support import Translations
+from markupsafe import Markup
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 
@@ -47,6 +52,35 @@ def translations(lang: str) -> Translations:
     write_mo(compiled, catalog)
     compiled.seek(0)
     return Translations(compiled, domain="messages")
+
+
+@dataclass(frozen=True)
+class Messages:
+    """One language's translations as templates call them (``_``, ``gettext``, ``ngettext``):
+    as Jinja's i18n extension's "newstyle" callables, autoescaped. The translation is markup,
+    the variables are escaped into it, and it is always formatted (``%%`` shows ``%``)."""
+
+    lang: str
+
+    def gettext(self, message: str, **variables: Any) -> Markup:
+        if not variables:  # most messages, shown many times a page
+            return _plain(self.lang, message)
+        return Markup(translations(self.lang).gettext(message)) % variables
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> Markup:
+        translated = translations(self.lang).ngettext(singular, plural, num)
+        return Markup(translated) % {"num": num, **variables}
+
+
+@cache
+def messages(lang: str) -> Messages:
+    return Messages(lang)
+
+
+@lru_cache(maxsize=2048)
+def _plain(lang: str, message: str) -> Markup:
+    """A message without variables, translated (the catalogs do not change while running)."""
+    return Markup(translations(lang).gettext(message)) % {}
 
 
 def negotiate(accept_language: str | None) -> str:
@@ -105,25 +139,30 @@ class Formats:
         return _locale(self.lang)
 
     def number(self, value: int | float | Decimal) -> str:
+        if type(value) is int:  # most figures: grouped as Babel would, without its pattern work
+            return f"{value:,}".replace(",", _group_symbol(self.lang))
         return format_decimal(value, locale=self.locale)
 
     def money(self, value: int | float | Decimal) -> str:
         """An amount in EUR: ``295.578 EUR`` (cents only when it has them)."""
-        whole = Decimal(str(value)) == Decimal(str(value)).to_integral_value()
-        pattern = "#,##0\xa0¤¤" if whole else "#,##0.00\xa0¤¤"
+        amount = Decimal(str(value))
+        if amount == amount.to_integral_value():
+            return f"{self.number(int(amount))}\xa0EUR"
         return format_currency(
-            value, "EUR", format=pattern, locale=self.locale, currency_digits=False
+            value, "EUR", format="#,##0.00\xa0¤¤", locale=self.locale, currency_digits=False
         )
 
     def percent(self, value: float) -> str:
-        return format_percent(value, locale=self.locale)
+        """A share in whole percent, rounded half to even as Babel does: ``12 %``."""
+        whole = round(Decimal(str(value)) * 100)
+        return f"{self.number(whole)}{_percent_suffix(self.lang)}"
 
     def date(self, value: str | date | None) -> str:
         """An ISO date (``2012-11-08``) as the language writes it: ``8. November 2012``."""
         if not value:
             return ""
         day = value if isinstance(value, date) else date.fromisoformat(value)
-        return format_date(day, format="long", locale=self.locale)
+        return _long_date(self.lang, day)
 
     def country(self, code: str | None) -> str:
         """An ISO 3166-1 code's name in this language (the code itself when unknown)."""
@@ -153,7 +192,29 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(LOCALES[lang])
 
 
-def language_names() -> dict[str, str]:
+@cache
+def _group_symbol(lang: str) -> str:
+    """The thousands separator of ``lang``'s numbers (each of ours groups by three and writes
+    ``-`` before a negative one: ``#,##0.###``)."""
+    return get_group_symbol(_locale(lang))
+
+
+@cache
+def _percent_suffix(lang: str) -> str:
+    """What follows a percentage in ``lang`` (each of ours writes whole percent, a suffix
+    after the number: ``#,##0\xa0%``)."""
+    return str(_locale(lang).percent_formats[None].suffix[0])
+
+
+@lru_cache(maxsize=4096)
+def _long_date(lang: str, day: date) -> str:
+    """A day as ``lang`` writes it in full (the same days recur on a page's rows, and Babel
+    takes as long as the rest of a row's markup to format one)."""
+    return format_date(day, format="long", locale=_locale(lang))
+
+
+@cache
+def language_names() -> Mapping[str, str]:
     """Each language's name in itself, for the switcher: ``Deutsch``, ``Dansk``, ``English``."""
     return {lang: str(Locale.parse(lang).display_name).capitalize() for lang in LANGUAGES}
 

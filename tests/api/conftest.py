@@ -21,8 +21,15 @@ from crm.keys import NewKey, Role, new_key
 from crm.queries.changes import CLI, Change
 from crm.queries.keys import create_key
 from graph_loader.datasets import INTRANET
-from graph_loader.load import load
-from tests.conftest import ENGINES, SharedGraph, engine_settings, skip_unreachable
+from tests.conftest import (
+    ENGINES,
+    SharedGraph,
+    copy_data,
+    engine_settings,
+    load_files,
+    load_graph,
+    skip_unreachable,
+)
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
@@ -102,24 +109,6 @@ class Api:
         return self.store.reads + self.store.writes - before - key_lookup
 
 
-def load_files(settings: Settings, *paths: Path) -> None:
-    """Load files into the store of ``settings`` as ``crm load`` would."""
-    asyncio.run(_load(settings, paths))
-
-
-async def _load(settings: Settings, paths: tuple[Path, ...], owner: object = None) -> None:
-    """Load ``paths``; on Neo4j (an ``owner`` given), into a cleared graph that ``owner`` then
-    holds."""
-    store = await open_store(settings)
-    try:
-        if owner is not None:
-            await SharedGraph.clear(store, owner)
-        problems = (await load(list(paths), store, batch_size=settings.batch_size)).problems
-    finally:
-        await store.close()
-    assert not problems, problems
-
-
 def serve(
     settings: Settings,
     claim: Callable[[], bool] = lambda: False,
@@ -172,7 +161,7 @@ def serve_loaded(engine: str, settings: Settings, *paths: Path) -> Iterator[Api]
     def claim() -> bool:
         if SharedGraph.owner is owner:
             return False
-        asyncio.run(_load(settings, paths, owner))
+        asyncio.run(load_graph(settings, paths, owner))
         return True
 
     claim()
@@ -180,9 +169,14 @@ def serve_loaded(engine: str, settings: Settings, *paths: Path) -> Iterator[Api]
 
 
 def serve_demo(request: pytest.FixtureRequest, folder: Path) -> Iterator[Api]:
-    """The API over the InTra-Net demo, on the engine of ``request.param``."""
+    """The API over the InTra-Net demo, on the engine of ``request.param`` (the embedded one's
+    a copy of ``demo_data``)."""
     skip_unreachable(request.param)
     settings = engine_settings(request.param, folder / "crm-data")
+    if request.param == "falkordb":
+        copy_data(request.getfixturevalue("demo_data"), settings.data_dir)
+        yield from serve(settings)
+        return
     yield from serve_loaded(request.param, settings, INTRANET)
 
 

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 
 from crm.config import Settings, load_settings
-from tests.api.conftest import Api, load_files, serve
+from tests.api.conftest import Api, serve
+from tests.conftest import load_files
 from tests.hostile import hostile_text
 
 CONSENT = {"basis": "consent", "date": "2014-01-01"}

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from crm.config import load_settings
-from tests.api.conftest import Api, load_files, serve
+from tests.api.conftest import Api, serve
+from tests.conftest import load_files
 
 CONSENT = {"basis": "consent", "date": "2020-01-01"}
 

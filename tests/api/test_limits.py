@@ -15,7 +15,8 @@ from crm.config import load_settings
 from crm.graph.counting import CountingStore
 from crm.graph.store import Parameters, Record
 from graph_loader.datasets import INTRANET
-from tests.api.conftest import GRAPHQL_RESPONSE, Api, load_files, serve
+from tests.api.conftest import GRAPHQL_RESPONSE, Api, serve
+from tests.conftest import load_files
 
 
 def limit_of(api: Api, document: str, variables: dict[str, Any] | None = None) -> str:

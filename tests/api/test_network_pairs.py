@@ -14,7 +14,8 @@ from crm.config import load_settings
 from crm.queries.network.brokers import Ranking, brokers
 from crm.queries.network.pairs import pairs
 from tests.api import test_network_small as small
-from tests.api.conftest import Api, load_files, serve
+from tests.api.conftest import Api, serve
+from tests.conftest import load_files
 
 REPEATS = 200
 

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from crm.config import load_settings
-from tests.api.conftest import Api, load_files, serve
+from tests.api.conftest import Api, serve
+from tests.conftest import load_files
 
 CONSENT = {"basis": "consent", "date": "2019-01-01"}
 PEOPLE = {"anna": "DE", "bert": "DE", "carl": "DK", "dora": "DK", "eva": "DE"}

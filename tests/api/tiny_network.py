@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from crm.config import load_settings
-from tests.api.conftest import Api, load_files, serve
+from tests.api.conftest import Api, serve
+from tests.conftest import load_files
 
 CONSENT = {"basis": "legitimate_interests", "date": "2012-01-01"}
 

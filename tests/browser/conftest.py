@@ -21,7 +21,7 @@ import httpx2 as httpx
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from tests.conftest import wait_for_engine_exit
+from tests.conftest import copy_data, wait_for_engine_exit
 from tests.e2e.test_cli import CRM, ROOT
 from tests.e2e.test_serve import free_port
 
@@ -82,19 +82,22 @@ def _chromium_or_skip() -> None:
 
 
 @pytest.fixture(scope="package")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> Iterator[Demo]:
     """The demo the reading tests share: they rely on its known figures, so tests that write
     start their own with ``running_demo``."""
-    with running_demo(tmp_path_factory) as started:
+    with running_demo(tmp_path_factory, demo_data) as started:
         yield started
 
 
 @contextmanager
-def running_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    """``crm demo`` on a free loopback port with its own data folder; stopped by its pid."""
+def running_demo(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> Iterator[Demo]:
+    """``crm demo`` on a free loopback port with a data folder of its own, a copy of
+    ``demo_data`` (``crm demo`` finds the demo there and makes its admin key); stopped by its
+    pid."""
     _chromium_or_skip()
     folder = tmp_path_factory.mktemp("browser")
     data_dir = folder / "crm-data"
+    copy_data(demo_data, data_dir)
     port = free_port()
     stderr, stdout = folder / "stderr", folder / "stdout"
     with stderr.open("wb") as err, stdout.open("wb") as out:

@@ -3,6 +3,7 @@ the page is open shows in its figures without a reload (``statsChanged`` over se
 events); without scripts the page still shows its figures."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -16,9 +17,9 @@ EVENT = (
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> Iterator[Demo]:
     """A demo of these tests' own: they write to it."""
-    with running_demo(tmp_path_factory) as started:
+    with running_demo(tmp_path_factory, demo_data) as started:
         yield started
 
 

@@ -10,6 +10,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -64,10 +65,10 @@ def make_keys(demo: Demo, *wanted: tuple[Role, str]) -> list[Key]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> Iterator[Demo]:
     """A demo of these tests' own: they write to it and stop its engine, and the other browser
     tests rely on the shared demo's known figures."""
-    with running_demo(tmp_path_factory) as started:
+    with running_demo(tmp_path_factory, demo_data) as started:
         yield started
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from benchmarks.bench import Bench
 from benchmarks.network import run
-from tests.api.conftest import load_files
 from tests.api.test_network_small import graph
+from tests.conftest import load_files
 
 pytestmark = pytest.mark.falkordb_only  # it measures the embedded engine's memory
 

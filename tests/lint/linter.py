@@ -7,8 +7,10 @@ installed into ``node_modules`` here (git-ignored) the first time it is needed.
 
 import hashlib
 import json
+import math
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,6 +29,7 @@ from crm.queries import keys as keys_query
 from crm.queries import sessions as sessions_query
 from crm.queries import webhooks as webhooks_query
 from crm.queries.merged import MERGED_IDS
+from graph_loader.workers import default_processes
 from tests.lint.capture import Statement
 
 HERE = Path(__file__).resolve().parent
@@ -38,6 +41,9 @@ PLUGINS: tuple[str, ...] = ("gds.",)
 signatures)."""
 LINT_TIMEOUT_S = 600
 CACHE = "cypher-lint"
+PER_PROCESS = 50
+"""Statements a Node process lints at least: each spends some seconds loading and warming up the
+linter before its first verdict."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,8 @@ def db_schema() -> dict[str, Any]:
 
 
 def lint(statements: list[Statement], cache: pytest.Cache | None = None) -> list[Problem]:
-    """Every error and warning the linter finds, in one Node process.
+    """Every error and warning the linter finds, in a Node process per CPU (one for a few
+    statements).
 
     The linter takes about a fifth of a second per statement, so a statement it found clean is
     remembered in pytest's cache (by a hash of everything the verdict depends on) and not linted
@@ -126,21 +133,20 @@ def lint(statements: list[Statement], cache: pytest.Cache | None = None) -> list
     todo = [key for key in entries if cache is None or not cache.get(f"{CACHE}/{key}", False)]
     if not todo:
         return []
-    request = {
-        "schema": db_schema(),
-        "plugins": list(PLUGINS),
-        "statements": [entries[key] | {"id": key} for key in todo],
-    }
-    result = subprocess.run(
-        [node, str(SCRIPT)],
-        input=json.dumps(request),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=LINT_TIMEOUT_S,
-        cwd=HERE,
-    )
-    report = {entry["id"]: entry["diagnostics"] for entry in json.loads(result.stdout)}
+    processes = max(1, min(default_processes(), math.ceil(len(todo) / PER_PROCESS)))
+    running = [
+        _start(node, [entries[key] | {"id": key} for key in todo[index::processes]])
+        for index in range(processes)
+    ]
+    try:
+        report = {
+            entry["id"]: entry["diagnostics"] for process in running for entry in _verdicts(process)
+        }
+    finally:
+        for process in running:  # none left running after a failure or a timeout
+            if process.poll() is None:
+                process.kill()
+                process.wait()
     if cache is not None:
         for key in todo:
             if key not in report:
@@ -150,6 +156,31 @@ def lint(statements: list[Statement], cache: pytest.Cache | None = None) -> list
         for key, diagnostics in report.items()
         for found in diagnostics
     ]
+
+
+def _start(node: str, statements: list[dict[str, Any]]) -> subprocess.Popen[str]:
+    """A Node process linting ``statements``, their request its input."""
+    request = {"schema": db_schema(), "plugins": list(PLUGINS), "statements": statements}
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as handle:
+        json.dump(request, handle)
+        handle.seek(0)
+        return subprocess.Popen(
+            [node, str(SCRIPT)],
+            stdin=handle,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=HERE,
+        )
+
+
+def _verdicts(process: subprocess.Popen[str]) -> list[dict[str, Any]]:
+    """What a linting process found; it must end well."""
+    out, errors = process.communicate(timeout=LINT_TIMEOUT_S)
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, process.args, out, errors)
+    found: list[dict[str, Any]] = json.loads(out)
+    return found
 
 
 def _entry(statement: Statement) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from crm.api.app import create_app
 from crm.config import Settings
-from crm.graph import neo4j
+from crm.graph.connect import NEO4J_SCHEMES
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -81,7 +81,7 @@ def test_the_api_talks_to_the_neo4j_service(services: dict[str, Any]) -> None:
     url = urlsplit(settings.graph_url or "")
     neo4j_ports = {int(mapping.split(":")[-1]) for mapping in services["neo4j"]["ports"]}
 
-    assert url.scheme in neo4j.URL_SCHEMES
+    assert url.scheme in NEO4J_SCHEMES
     assert url.hostname == "neo4j"
     assert url.port in neo4j_ports
     assert settings.neo4j_password.get_secret_value() == USER_ENV["NEO4J_PASSWORD"]

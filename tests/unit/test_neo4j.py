@@ -29,8 +29,8 @@ from crm.errors import (
     StoreError,
     StoreUnavailable,
 )
-from crm.graph.connect import open_store
-from crm.graph.neo4j import URL_SCHEMES, Neo4jStore, plain, records, translate_errors
+from crm.graph.connect import NEO4J_SCHEMES, open_store
+from crm.graph.neo4j import Neo4jStore, plain, records, translate_errors
 from crm.graph.store import GraphStore
 from crm.keys import Role
 
@@ -54,7 +54,7 @@ def settings_for(url: str, **more: object) -> Settings:
     )
 
 
-@pytest.mark.parametrize("scheme", URL_SCHEMES)
+@pytest.mark.parametrize("scheme", NEO4J_SCHEMES)
 async def test_every_scheme_reaches_neo4j_and_an_unreachable_server_fails_quickly(
     scheme: str, closed_port: int, caplog: pytest.LogCaptureFixture
 ) -> None:

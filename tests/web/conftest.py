@@ -2,22 +2,22 @@
 real embedded engine, anonymous visitors reading as ``reader``."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from crm.config import Settings
 from crm.keys import Role
-from graph_loader.datasets import INTRANET
-from tests.api.conftest import Api, load_files, serve
-from tests.conftest import engine_settings
+from tests.api.conftest import Api, serve
+from tests.conftest import copy_data, engine_settings
 
 
 @pytest.fixture(scope="session")
-def site_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """The demo loaded into a folder of its own; anonymous visitors read."""
+def site_settings(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> Settings:
+    """A copy of the demo in a folder of its own; anonymous visitors read."""
     settings = engine_settings("falkordb", tmp_path_factory.mktemp("web") / "crm-data")
     settings = settings.model_copy(update={"anonymous_role": Role.READER})
-    load_files(settings, INTRANET)
+    copy_data(demo_data, settings.data_dir)
     return settings
 
 

@@ -4,15 +4,15 @@ errors beside the fields that caused them, the input kept, nothing written."""
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
 from crm.keys import Role
-from graph_loader.datasets import INTRANET
-from tests.api.conftest import Api, load_files, serve
-from tests.conftest import engine_settings
+from tests.api.conftest import Api, serve
+from tests.conftest import copy_data, engine_settings
 from tests.web.signing import main, post_form, sign_in, token_of
 
 MICHAEL = "p-michael-nedergaard"
@@ -23,11 +23,11 @@ COUNTS = """
 
 
 @pytest.fixture(scope="module")
-def editing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+def editing(tmp_path_factory: pytest.TempPathFactory, demo_data: Path) -> Iterator[Api]:
     """The app over a copy of the demo of this module's own, its client signed in as an
     editor."""
     settings = engine_settings("falkordb", tmp_path_factory.mktemp("editing") / "crm-data")
-    load_files(settings, INTRANET)
+    copy_data(demo_data, settings.data_dir)
     for api in serve(settings.model_copy(update={"anonymous_role": Role.READER})):
         api.client.headers["accept"] = "text/html"
         sign_in(api.client, api.keys[Role.EDITOR].token)

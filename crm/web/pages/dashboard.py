@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
@@ -60,12 +61,28 @@ class Panel:
     rows: list[list[Any]]
     charts: list[BarChart]
 
-    def shown(self, fmt: Formats) -> list[list[str]]:
-        """The table's cells as the page shows them, in ``fmt``'s language."""
+    def shown(self, fmt: Formats) -> list[Markup]:
+        """The table's rows as the page shows them, in ``fmt``'s language: the first cell
+        heads its row, the cells of figures are ``num``. (Markup written here, each value
+        escaped: a table has thousands of cells on a large network, which Jinja takes long
+        to loop over.)"""
         show = [_shown(column.kind, fmt) for column in self.columns]
+        kinds = ["" if column.kind in TEXT_KINDS else ' class="num"' for column in self.columns[1:]]
         return [
-            [to_text(value) for to_text, value in zip(show, row, strict=True)] for row in self.rows
+            Markup(
+                f'<tr><th scope="row">{escape(show[0](row[0]))}</th>'
+                + "".join(
+                    f"<td{kind}>{escape(to_text(value))}</td>"
+                    for kind, to_text, value in zip(kinds, show[1:], row[1:], strict=True)
+                )
+                + "</tr>"
+            )
+            for row in self.rows
         ]
+
+
+TEXT_KINDS = ("text", "country", "year")
+"""Columns of words (the others' cells are figures, aligned as numbers)."""
 
 
 def _shown(kind: str, fmt: Formats) -> Callable[[Any], str]:
@@ -235,7 +252,7 @@ async def dashboard(request: Request) -> Response:
         day = as_of(request)
     except ValueError:
         chosen = request.query_params.get("asOf", "")[:40]
-        return page.render("dashboard.html", 400, as_of=None, chosen=chosen, panels=[], cells={})
+        return page.render("dashboard.html", 400, as_of=None, chosen=chosen, panels=[], rows={})
     variables = {"asOf": day.isoformat() if day else None}
     stats = (await page.query(OPERATIONS, "Dashboard", variables))["stats"]
     panels = [build(stats, page.lang) for _, build in PANELS.values()]
@@ -244,7 +261,7 @@ async def dashboard(request: Request) -> Response:
         as_of=stats["asOf"],
         chosen=variables["asOf"] or "",
         panels=panels,
-        cells={panel.name: panel.shown(Formats(page.lang)) for panel in panels},
+        rows={panel.name: panel.shown(Formats(page.lang)) for panel in panels},
     )
 
 
