@@ -170,7 +170,7 @@ async def _api_entries(data_dir: Path) -> int:
     """How many entries the API's (anonymous) requests made."""
     store = await open_store(load_settings(data_dir=data_dir))
     try:
-        rows = await store.read("MATCH (e:Change {keyId: 'anonymous'}) RETURN count(e) AS n")
+        rows = await store.read("MATCH ()-[e:CHANGE {keyId: 'anonymous'}]->() RETURN count(e) AS n")
         return int(rows[0]["n"])
     finally:
         await store.close()

@@ -46,7 +46,8 @@ def migration_message(done: Migration) -> str:
     rewritten = done.rewritten.node_total.updated if done.rewritten is not None else 0
     return (
         f"migrated the graph from schema version {done.before} to {done.after}: "
-        f"{removed} duplicate ties merged away, {rewritten} records given the keys they lacked"
+        f"{removed} duplicate ties merged away, {rewritten} records given the keys they "
+        f"lacked, {done.moved_entries} change log entries made ties"
     )
 
 

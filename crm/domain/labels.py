@@ -11,8 +11,15 @@ class InternalLabel(StrEnum):
     or export of records shows them. (Those its statements never name in a template are not
     listed.)"""
 
-    CHANGE = "Change"
     CHANGE_SEQUENCE = "ChangeSequence"
+    CHANGE = "Change"
+    """The change log's entries up to schema version 2 (now ties: ``InternalType.CHANGE``)."""
+
+
+class InternalType(StrEnum):
+    """Relationship types of the graph's own bookkeeping, as ``InternalLabel``."""
+
+    CHANGE = "CHANGE"
 
 
 PLURALS: dict[Label, str] = {

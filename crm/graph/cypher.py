@@ -2,23 +2,25 @@
 
 Labels and relationship types cannot be query parameters, so the few statements that need one
 are templates with ``%slot%`` placeholders. This is the only place where text enters a statement:
-nothing but a ``Label``, ``InternalLabel`` or ``RelType`` member is accepted, never text from a
-caller.
+nothing but a ``Label``, ``InternalLabel``, ``RelType`` or ``InternalType`` member is accepted,
+never text from a caller.
 """
 
 import re
 from typing import LiteralString
 
 from crm.domain import Label, RelType
-from crm.domain.labels import InternalLabel
+from crm.domain.labels import InternalLabel, InternalType
+
+Slot = Label | InternalLabel | RelType | InternalType
 
 _SLOT = re.compile(r"%([a-z_]+)%")
 
 
-def render(template: LiteralString, **slots: Label | InternalLabel | RelType) -> LiteralString:
+def render(template: LiteralString, **slots: Slot) -> LiteralString:
     """Fill every ``%slot%`` of ``template``; each slot must be filled, each value a model name."""
     for name, value in slots.items():
-        if not isinstance(value, Label | InternalLabel | RelType):
+        if not isinstance(value, Slot):
             raise TypeError(f"slot {name!r} takes a Label or RelType, not {type(value).__name__}")
 
     def fill(match: re.Match[str]) -> str:

@@ -7,7 +7,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from crm.domain import Label, RelType
-from crm.domain.labels import InternalLabel
+from crm.domain.labels import InternalLabel, InternalType
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
 
@@ -25,7 +25,7 @@ class NodeProperty(_Frozen):
 
 
 class RelationshipProperty(_Frozen):
-    type: RelType
+    type: RelType | InternalType
     property: Property
 
 

@@ -12,7 +12,8 @@ Versions:
    hold duplicate ties (two ``INTERACTED`` ties with one id, two ties of another type between
    one pair of ends) that concurrent writers could make.
 2. Every node has its derived keys; ties are one per id (one per pair of ends); the unique
-   constraint on interaction ids holds.
+   constraint on interaction ids holds. The change log's entries are ``:Change`` nodes.
+3. The change log's entries are ``CHANGE`` ties on its counter (``crm.queries.changes``).
 """
 
 from typing import LiteralString
@@ -23,7 +24,7 @@ from crm.errors import OutdatedGraph
 from crm.graph.cypher import render
 from crm.graph.store import GraphStore
 
-CURRENT = 2
+CURRENT = 3
 UNRECORDED = 1
 """The version of a graph that holds records and no version: written before versions were."""
 LABEL = "SchemaVersion"

@@ -1,6 +1,10 @@
-"""The change log: every write the product makes records itself as a ``:Change`` entry in the
+"""The change log: every write the product makes records itself as a ``CHANGE`` entry in the
 statement that makes it, so an entry is there if and only if its change committed, on every
 engine (FalkorDB has no transaction around two statements).
+
+An entry is a tie from the one ``:ChangeSequence`` node to itself, not a node: on FalkorDB a
+statement that sets a property and creates a node costs milliseconds more, growing with the
+graph's nodes, where creating a tie does not (BENCHMARKS.md, the change log's cost).
 
 An entry holds ``sequence``, a number that only grows: the statement increments the one
 ``:ChangeSequence`` node and takes its value. Writing the counter locks it on Neo4j until the
@@ -20,14 +24,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from crm.domain.labels import InternalLabel
+from crm.domain.labels import InternalLabel, InternalType
 from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore, Record
 
-LABEL = InternalLabel.CHANGE.value
+LABEL = InternalLabel.CHANGE_SEQUENCE.value
+TYPE = InternalType.CHANGE.value
 PROPERTIES = ("sequence", "at", "operation", "keyId", "ids", "fields", "requestId", "id", "value")
-"""The internal labels' properties: an entry's, and its counter's ``id`` and ``value`` (what
-Neo4j's linter checks)."""
+"""An entry's properties, and its counter's ``id`` and ``value`` (what Neo4j's linter checks)."""
+
+_ENTRIES: LiteralString = "MATCH (:ChangeSequence {id: 'changes'})-[e:CHANGE]->() "
+"""The start of a read of the entries, as ``e``."""
 
 LOADER = "loader"
 """The key id of a ``crm load`` or a contact import run from the command line."""
@@ -74,9 +81,9 @@ def logged(
         # The first write locks the counter (Neo4j) before the second reads it.
         "SET seq.at = $change.at "
         "SET seq.value = coalesce(seq.value, 0) + 1 "
-        "CREATE (:Change {sequence: seq.value, at: $change.at, operation: $change.operation, "
+        "CREATE (seq)-[:CHANGE {sequence: seq.value, at: $change.at, operation: $change.operation, "
         "keyId: $change.keyId, requestId: $change.requestId, ids: changeIds, "
-        "fields: changeFields})) "
+        "fields: changeFields}]->(seq)) "
         "WITH " + carry + " "
     )
 
@@ -104,7 +111,7 @@ def renaming_in_log(carry: LiteralString) -> LiteralString:
     ``$logOld`` in every entry (an erased person's id is personal data: their placeholder's
     takes its place); the rows go on."""
     return (
-        "WITH " + carry + " OPTIONAL MATCH (e:Change) WHERE $logOld IN e.ids "
+        "WITH " + carry + " OPTIONAL " + _ENTRIES + "WHERE $logOld IN e.ids "
         "WITH " + carry + ", collect(e) AS entries "
         "FOREACH (e IN entries | SET e.ids = "
         "[x IN e.ids | CASE WHEN x = $logOld THEN $logNew ELSE x END]) "
@@ -155,9 +162,7 @@ async def page_entries(store: GraphStore, where: ChangeFilter, limit: int) -> li
     """Up to ``limit`` entries, newest first."""
     clause, parameters = where.where(store.dialect)
     rows = await store.read(
-        "MATCH (e:Change) "
-        + clause
-        + " RETURN properties(e) AS e ORDER BY e.sequence DESC LIMIT $limit",
+        _ENTRIES + clause + " RETURN properties(e) AS e ORDER BY e.sequence DESC LIMIT $limit",
         parameters | {"limit": limit},
     )
     return [_entry(row["e"]) for row in rows]
@@ -165,14 +170,14 @@ async def page_entries(store: GraphStore, where: ChangeFilter, limit: int) -> li
 
 async def count_entries(store: GraphStore, where: ChangeFilter) -> int:
     clause, parameters = where.where(store.dialect)
-    rows = await store.read("MATCH (e:Change) " + clause + " RETURN count(e) AS n", parameters)
+    rows = await store.read(_ENTRIES + clause + " RETURN count(e) AS n", parameters)
     return int(rows[0]["n"]) if rows else 0
 
 
 async def entries_after(store: GraphStore, sequence: int, limit: int) -> list[ChangeEntry]:
     """Up to ``limit`` entries after ``sequence``, oldest first (reading the log on)."""
     rows = await store.read(
-        "MATCH (e:Change) WHERE e.sequence > $after "
+        _ENTRIES + "WHERE e.sequence > $after "
         "RETURN properties(e) AS e ORDER BY e.sequence LIMIT $limit",
         {"after": sequence, "limit": limit},
     )
@@ -184,10 +189,28 @@ async def prune_changes(store: GraphStore, before: str) -> int:
     own upkeep: not logged.)"""
     at = store.dialect.ordered_text("e.at")
     rows = await store.write(
-        "MATCH (e:Change) WHERE " + at + " < $before DELETE e RETURN count(*) AS n",
+        _ENTRIES + "WHERE " + at + " < $before DELETE e RETURN count(*) AS n",
         {"before": before},
     )
     return int(rows[0]["n"]) if rows else 0
+
+
+async def move_entry_nodes(store: GraphStore, batch_size: int) -> int:
+    """Turn the entries a graph of schema version 2 or earlier keeps as ``:Change`` nodes into
+    ties on the counter, with the same properties; how many moved (``crm migrate``)."""
+    moved = 0
+    while True:
+        rows = await store.write(
+            "MATCH (old:Change) WITH old LIMIT $batch "
+            "MATCH (seq:ChangeSequence {id: 'changes'}) "
+            "CREATE (seq)-[e:CHANGE]->(seq) SET e = properties(old) "
+            "DELETE old RETURN count(*) AS n",
+            {"batch": batch_size},
+        )
+        count = int(rows[0]["n"]) if rows else 0
+        moved += count
+        if count < batch_size:
+            return moved
 
 
 def _entry(record: Record) -> ChangeEntry:
@@ -205,7 +228,7 @@ def _entry(record: Record) -> ChangeEntry:
 async def log_bounds(store: GraphStore) -> tuple[int | None, int]:
     """The oldest entry's sequence (``None`` when the log holds none) and the last sequence
     given out (0 before the first change)."""
-    oldest = await store.read("MATCH (e:Change) RETURN min(e.sequence) AS n")
+    oldest = await store.read(_ENTRIES + "RETURN min(e.sequence) AS n")
     last = await store.read("MATCH (s:ChangeSequence {id: 'changes'}) RETURN s.value AS n")
     first = oldest[0]["n"] if oldest else None
     return (None if first is None else int(first)), (int(last[0]["n"] or 0) if last else 0)

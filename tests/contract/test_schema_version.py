@@ -15,6 +15,8 @@ from crm.graph.schema_version import (
     stored_version,
 )
 from crm.graph.store import GraphStore
+from crm.queries.changes import LOADER, Change, ChangeFilter, entries_after, page_entries
+from crm.queries.upsert import upsert_nodes
 from graph_loader.datasets import INTRANET
 from graph_loader.load import load
 from graph_loader.migrate import migrate
@@ -59,3 +61,29 @@ async def test_a_newer_graph_is_refused_by_serve_and_migrate(store: GraphStore) 
         await require_current(store)
     with pytest.raises(OutdatedGraph, match="newer than this version"):
         await migrate(store, batch_size=500)
+
+
+async def test_a_change_log_of_nodes_becomes_ties_on_its_counter(store: GraphStore) -> None:
+    """Schema version 2 kept the log's entries as ``:Change`` nodes: migrating keeps every one,
+    as it was, and the log goes on from its last sequence."""
+    change = Change("test", LOADER, "2026-01-01T00:00:00.000Z", "req")
+    for name in ("a", "b", "c"):
+        row = {"id": name, "props": {"name": name}, "createdAt": None, "updatedAt": None}
+        await upsert_nodes(store, Label.TOPIC, rows=[row], change=change)
+    entries = await page_entries(store, ChangeFilter(), 10)
+    await store.write(
+        "MATCH (:ChangeSequence)-[e:CHANGE]->() CREATE (n:Change) SET n = properties(e) DELETE e"
+    )
+    await record_version(store, 2)
+    with pytest.raises(OutdatedGraph, match="run `crm migrate`"):
+        await require_current(store)
+
+    done = await migrate(store, batch_size=2)
+    row = {"id": "d", "props": {"name": "d"}, "createdAt": None, "updatedAt": None}
+    await upsert_nodes(store, Label.TOPIC, rows=[row], change=change)
+
+    assert (done.before, done.after, done.moved_entries, done.rewritten) == (2, CURRENT, 3, None)
+    assert await store.read("MATCH (n:Change) RETURN count(n) AS n") == [{"n": 0}]
+    assert [entry.sequence for entry in entries] == [3, 2, 1]
+    assert await page_entries(store, ChangeFilter(before=4), 10) == entries
+    assert [entry.sequence for entry in await entries_after(store, 3, 10)] == [4]

@@ -20,7 +20,7 @@ import pytest
 from filelock import FileLock
 
 from crm.domain import NODE_MODELS, RELATIONSHIPS, Label, RelType
-from crm.domain.labels import InternalLabel
+from crm.domain.labels import InternalLabel, InternalType
 from crm.graph import schema_version
 from crm.graph.properties import TIMESTAMPS, property_names
 from crm.queries import changes as changes_query
@@ -106,14 +106,15 @@ def db_schema() -> dict[str, Any]:
                 + [label.value for label in InternalLabel]
             )
         ),
-        "relationshipTypes": [rel_type.value for rel_type in RelType],
+        "relationshipTypes": [rel_type.value for rel_type in (*RelType, *InternalType)],
         "propertyKeys": sorted(keys),
         "graphSchema": [
             {"from": source.value, "to": target.value, "relType": spec.name.value}
             for spec in RELATIONSHIPS.values()
             for source in spec.sources
             for target in spec.targets
-        ],
+        ]
+        + [{"from": changes_query.LABEL, "to": changes_query.LABEL, "relType": changes_query.TYPE}],
     }
 
 

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from crm.domain import Label, RelType
-from crm.domain.labels import InternalLabel
+from crm.domain.labels import InternalLabel, InternalType
 from crm.domain.natural_keys import NATURAL_KEYS
 from crm.graph.cypher import render
 from crm.graph.dialect import FALKORDB, NEO4J, FalkorDBDialect
@@ -68,14 +68,14 @@ def test_render_refuses_a_missing_slot(template: str, slots: dict[str, Any]) -> 
 def test_schema_makes_every_label_id_and_every_natural_key_unique() -> None:
     unique = [(target.label, target.property) for target in load_schema().unique]
     natural = [(label, key) for label, keys in NATURAL_KEYS.items() for key in keys]
-    change_log = [(InternalLabel.CHANGE_SEQUENCE, "id"), (InternalLabel.CHANGE, "sequence")]
+    change_log = [(InternalLabel.CHANGE_SEQUENCE, "id")]
     expected: list[tuple[Label | InternalLabel, str]] = [(label, "id") for label in Label]
     assert sorted(unique) == sorted([*expected, *natural, *change_log])
 
 
-def test_schema_makes_interaction_ids_unique() -> None:
+def test_schema_makes_interaction_ids_and_change_log_places_unique() -> None:
     unique = [(target.type, target.property) for target in load_schema().unique_relationships]
-    assert unique == [(RelType.INTERACTED, "id")]
+    assert unique == [(RelType.INTERACTED, "id"), (InternalType.CHANGE, "sequence")]
 
 
 @pytest.mark.parametrize("label", list(Label))
@@ -101,7 +101,8 @@ def test_falkordb_ddl_has_each_statement_once() -> None:
 def test_falkordb_ddl_names_the_graph_in_constraints() -> None:
     ddl = FALKORDB.ddl(load_schema(), "other_graph")
     constraints = [line for line in ddl if line.startswith("GRAPH.CONSTRAINT")]
-    assert len(constraints) == len(load_schema().unique) + 1  # and interactions' ids
+    # and interactions' ids, and the change log's places
+    assert len(constraints) == len(load_schema().unique) + len(load_schema().unique_relationships)
     assert all(line.split()[2] == "other_graph" for line in constraints)
 
 
@@ -111,10 +112,12 @@ def test_falkordb_ddl_indexes_and_constrains_interaction_ids() -> None:
     assert "GRAPH.CONSTRAINT CREATE crm UNIQUE RELATIONSHIP INTERACTED PROPERTIES 1 id" in ddl
 
 
-def test_neo4j_constrains_interaction_ids_with_a_plain_index_to_fall_back_on() -> None:
+def test_neo4j_constrains_tie_properties_with_a_plain_index_to_fall_back_on() -> None:
     schema = load_schema()
     constraint = "CREATE CONSTRAINT IF NOT EXISTS FOR ()-[r:INTERACTED]-() REQUIRE (r.id) IS UNIQUE"
+    log = "CREATE CONSTRAINT IF NOT EXISTS FOR ()-[r:CHANGE]-() REQUIRE (r.sequence) IS UNIQUE"
     assert constraint in NEO4J.schema_statements(schema)
     assert fallback_indexes(schema) == {
-        constraint: "CREATE INDEX IF NOT EXISTS FOR ()-[r:INTERACTED]-() ON (r.id)"
+        constraint: "CREATE INDEX IF NOT EXISTS FOR ()-[r:INTERACTED]-() ON (r.id)",
+        log: "CREATE INDEX IF NOT EXISTS FOR ()-[r:CHANGE]-() ON (r.sequence)",
     }
