@@ -21,7 +21,8 @@ def render(template: LiteralString, **slots: Slot) -> LiteralString:
     """Fill every ``%slot%`` of ``template``; each slot must be filled, each value a model name."""
     for name, value in slots.items():
         if not isinstance(value, Slot):
-            raise TypeError(f"slot {name!r} takes a Label or RelType, not {type(value).__name__}")
+            kind = type(value).__name__
+            raise TypeError(f"slot {name!r} takes a label or relationship type, not {kind}")
 
     def fill(match: re.Match[str]) -> str:
         try:

@@ -45,7 +45,7 @@ def test_render_leaves_text_without_slots_unchanged() -> None:
 
 @pytest.mark.parametrize("value", ["Cluster", "WORKS_AT", "Cluster) DETACH DELETE (n", 1, None])
 def test_render_refuses_anything_but_a_label_or_type(value: Any) -> None:
-    with pytest.raises(TypeError, match="slot 'label' takes a Label or RelType"):
+    with pytest.raises(TypeError, match="slot 'label' takes a label or relationship type"):
         render("MATCH (n:%label%) RETURN n", label=value)
 
 
