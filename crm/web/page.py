@@ -3,7 +3,7 @@ forms, its template. A handler is ``async def handler(request) -> Response`` tha
 ``Page``."""
 
 from collections.abc import AsyncIterator, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 from uuid import uuid4
@@ -13,12 +13,13 @@ from starlette.responses import RedirectResponse, Response
 
 from crm.errors import StoreUnavailable
 from crm.keys import Caller, Role
-from crm.web import forms
-from crm.web.flash import flash
+from crm.web import csrf, flash, forms
 from crm.web.forms import Form
 from crm.web.i18n import LANGUAGES, translations
+from crm.web.kept import Answers
 from crm.web.labels import enum_label
 from crm.web.operations import Operations, PageNotFound, StoreDown, data_of
+from crm.web.visitor import account_of
 
 if TYPE_CHECKING:
     from crm.web.site import Site
@@ -41,6 +42,9 @@ class Page:
     lang: str
     caller: Caller
     request_id: str
+    answers: Answers = field(default_factory=Answers)
+    """What its queries answered, for finding the page rendered for the same answers
+    (``crm.web.kept``)."""
 
     @classmethod
     async def open(cls, request: Request, needs: Role | None = None) -> "Page":
@@ -117,7 +121,10 @@ class Page:
             )
         except StoreUnavailable:
             raise StoreDown from None
-        return data_of(result.data, result.errors, self.request_id)
+        data = data_of(result.data, result.errors, self.request_id)
+        if not mutation:
+            self.answers.add(name, data)
+        return data
 
     async def save(
         self,
@@ -154,16 +161,28 @@ class Page:
     def redirect(self, path: str, message: str) -> Response:
         """After a form's success: to ``path`` (after ``/{lang}``), which shows ``message``
         (a name in ``crm.web.flash.MESSAGES``) once."""
-        return flash(RedirectResponse(f"/{self.lang}{path}", 303), self.request, message)
+        return flash.flash(RedirectResponse(f"/{self.lang}{path}", 303), self.request, message)
 
     def href(self, path: str, **query: str | int | None) -> str:
         """A path on this page's language, with the query parameters that have a value."""
         given = {key: value for key, value in query.items() if value not in (None, "")}
         return f"/{self.lang}{path}" + (f"?{urlencode(given)}" if given else "")
 
+    def kept(self, template: str) -> Response | None:
+        """The page ``template`` rendered earlier for the same answers, address and visitor's
+        role, when there is one and this visitor may get it (see ``crm.web.kept``)."""
+        if not self._keepable():
+            return None
+        etag = self._etag(template)
+        page = self.site.kept.get(etag)
+        return page.response(self.request, etag) if page is not None else None
+
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
-        """The template rendered for this page (the layout's context added)."""
-        return self.site.render(
+        """The template rendered for this page (the layout's context added), or the page
+        rendered earlier for the same answers."""
+        if status == 200 and (kept := self.kept(template)) is not None:
+            return kept
+        response = self.site.render(
             self.request,
             template,
             self.lang,
@@ -171,6 +190,24 @@ class Page:
             visitor=self.caller,
             **context,
         )
+        if status != 200 or not self._keepable() or csrf.used(self.request):
+            return response
+        etag = self._etag(template)
+        page = self.site.kept.keep(etag, response)
+        return page.response(self.request, etag) if page is not None else response
+
+    def _keepable(self) -> bool:
+        """Whether nothing but the answers, address, role and day makes this page: a read
+        by a visitor without an account and with no message to show once."""
+        return (
+            self.request.method == "GET"
+            and self.answers.usable
+            and account_of(self.request) is None
+            and flash.COOKIE not in self.request.cookies
+        )
+
+    def _etag(self, template: str) -> str:
+        return self.answers.key(self.request, template, self.caller.role.value)
 
 
 def record(data: dict[str, Any], field: str) -> dict[str, Any]:

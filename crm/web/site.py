@@ -25,6 +25,7 @@ from crm.keys import Caller, Role
 from crm.web import charts, csrf, flash, i18n
 from crm.web.assets import Assets
 from crm.web.i18n import LANGUAGES, Formats, messages, negotiate, pick, translations
+from crm.web.kept import KeptPages
 from crm.web.labels import enum_label, role_label
 from crm.web.links import record_href, sign_in_href
 from crm.web.macros import MACROS
@@ -52,6 +53,7 @@ class Site:
     sessions: SessionCookies
     visitor: Visitor
     assets: Assets = field(default_factory=Assets)
+    kept: KeptPages = field(default_factory=KeptPages)
     templates: Jinja2Templates = field(init=False)
     nav: list[NavItem] = field(init=False)
 

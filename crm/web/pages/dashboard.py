@@ -299,6 +299,8 @@ async def dashboard(request: Request) -> Response:
         )
     variables = {"asOf": day.isoformat() if day else None}
     stats = (await page.query(OPERATIONS, "Dashboard", variables))["stats"]
+    if (kept := page.kept("dashboard.html")) is not None:
+        return kept
     panels = [build(stats, page.lang) for _, build in PANELS.values()]
     fmt = Formats(page.lang)
     pages = {panel.name: TablePage.of(request, len(panel.rows)) for panel in panels if panel.paged}
