@@ -5,8 +5,8 @@ The app (``crm.api.app.create_app``, the site mounted in it) answers in this pro
 httpx's ASGI transport, and a page's time is the server's, measured around the app's call:
 routing, the visitor, its operations, the template, gzip; not the client's work (building the
 request, decompressing the answer) and no network. A page whose operations answer what they
-answered before is sent as it was rendered then (``crm.web.kept``); each run also times the
-page rendered afresh (the kept pages dropped first), as after a write, reported beside it.
+answered before is sent as it was rendered then (``crm.web.kept``); runs of their own time
+the page rendered afresh (its kept pages dropped first), as after a write, reported beside it.
 The site's ``InProcess`` runner is wrapped to record each operation a page runs (its
 document, name, variables and caller); the baseline runs exactly those through the same
 runner, one after the other. The target (issue 13): each page within 1.25x of its operations.
@@ -191,32 +191,92 @@ class Client:
 
 async def _page_figures(client: Client, name: str, path: str, bench: Bench) -> list[Figure]:
     """The page as served (kept, its answers unchanged) and rendered afresh, each against its
-    operations."""
-    http, server, runner = client.http, client.server, client.runner
-    store = server.store
+    operations, in runs of their own."""
+    runner = client.runner
     runner.calls.append([])
-    response = await http.get(path)
+    response = await client.http.get(path)
     if response.status_code != 200:
         raise RuntimeError(f"{path} answered {response.status_code}")
     calls = runner.calls.pop()
-    page_s: list[float] = []
-    rendered_s: list[float] = []
-    operations_s: list[float] = []
-    within_s: list[float] = []
     runs = QUICK_RUNS if bench.quick else RUNS
     full_collections = _full_collections()
+    served = await _timings(client, path, calls, runs, afresh=False)
+    collections = _full_collections() - full_collections
+    rendered = await _timings(client, path, calls, runs, afresh=True)
+    shown = re.sub(r"/[\w-]+$", "/{id}", path) if name in _PAGE_KINDS else path
+    return [
+        Figure(
+            section=SECTION,
+            name=f"page {name}: server time, median",
+            value=statistics.median(served.page_s),
+            unit="s",
+            better=Better.LOWER,
+            baseline=BASELINE,
+            baseline_value=statistics.median(served.operations_s),
+            target=TARGET,
+            details={
+                "path": shown,
+                "operations": [call.operation_name for call in calls],
+                **served.details(),
+                "full_collections": collections,
+            },
+        ),
+        Figure(
+            section=SECTION,
+            name=f"page {name}: rendered afresh (as after a write), server time, median",
+            value=statistics.median(rendered.page_s),
+            unit="s",
+            better=Better.LOWER,
+            baseline=BASELINE,
+            baseline_value=statistics.median(rendered.operations_s),
+            details={"path": shown, **rendered.details()},
+        ),
+    ]
+
+
+BASELINE = "its GraphQL operations run directly (in-process), median"
+
+
+@dataclass(frozen=True)
+class Timings:
+    page_s: list[float]
+    operations_s: list[float]
+    within_s: list[float]
+    """The page's operations' time within the page."""
+
+    def details(self) -> dict[str, Any]:
+        """Runs, maxima and where the page's time went: its operations within it, and the
+        rest (the visitor, the template, gzip)."""
+        return {
+            "runs": len(self.page_s),
+            "max_s": round(max(self.page_s), 4),
+            "baseline_max_s": round(max(self.operations_s), 4),
+            "operations_within_page_s": round(statistics.median(self.within_s), 5),
+            "rest_of_page_s": round(
+                statistics.median(p - w for p, w in zip(self.page_s, self.within_s, strict=True)),
+                5,
+            ),
+        }
+
+
+async def _timings(
+    client: Client, path: str, calls: list[Call], runs: int, *, afresh: bool
+) -> Timings:
+    """``runs`` of the page (with ``afresh``, its kept pages dropped first), each followed by
+    its operations run directly, after a warm-up."""
+    http, server, runner = client.http, client.server, client.runner
+    timings = Timings([], [], [])
     for index in range(WARM_UP + runs):
+        if afresh:
+            client.site.kept.clear()
         ran = len(runner.seconds)
         await http.get(path)
         page = server.seconds[-1]
         within = sum(runner.seconds[ran:])
-        client.site.kept.clear()
-        await http.get(path)
-        rendered = server.seconds[-1]
         began = time.perf_counter()
         for call in calls:
             result = await runner.run(
-                store,
+                server.store,
                 call.caller,
                 "bench",
                 call.document,
@@ -225,48 +285,11 @@ async def _page_figures(client: Client, name: str, path: str, bench: Bench) -> l
             )
             if result.errors:
                 raise RuntimeError(f"{call.operation_name} failed: {result.errors[0]}")
-        operations = time.perf_counter() - began
         if index >= WARM_UP:
-            page_s.append(page)
-            rendered_s.append(rendered)
-            operations_s.append(operations)
-            within_s.append(within)
-    shown = re.sub(r"/[\w-]+$", "/{id}", path) if name in _PAGE_KINDS else path
-    served = Figure(
-        section=SECTION,
-        name=f"page {name}: server time, median",
-        value=statistics.median(page_s),
-        unit="s",
-        better=Better.LOWER,
-        baseline="its GraphQL operations run directly (in-process), median",
-        baseline_value=statistics.median(operations_s),
-        target=TARGET,
-        details={
-            "path": shown,
-            "operations": [call.operation_name for call in calls],
-            "runs": len(page_s),
-            "max_s": round(max(page_s), 4),
-            "baseline_max_s": round(max(operations_s), 4),
-            # where the page's time went: its operations within it, and the rest (the
-            # visitor, the template, gzip); Python's full garbage collections meanwhile
-            "operations_within_page_s": round(statistics.median(within_s), 5),
-            "rest_of_page_s": round(
-                statistics.median(p - w for p, w in zip(page_s, within_s, strict=True)), 5
-            ),
-            "full_collections": _full_collections() - full_collections,
-        },
-    )
-    afresh = Figure(
-        section=SECTION,
-        name=f"page {name}: rendered afresh (as after a write), server time, median",
-        value=statistics.median(rendered_s),
-        unit="s",
-        better=Better.LOWER,
-        baseline="its GraphQL operations run directly (in-process), median",
-        baseline_value=statistics.median(operations_s),
-        details={"path": shown, "runs": len(rendered_s), "max_s": round(max(rendered_s), 4)},
-    )
-    return [served, afresh]
+            timings.page_s.append(page)
+            timings.operations_s.append(time.perf_counter() - began)
+            timings.within_s.append(within)
+    return timings
 
 
 def _full_collections() -> int:
