@@ -256,6 +256,12 @@ class Timings:
                 statistics.median(p - w for p, w in zip(self.page_s, self.within_s, strict=True)),
                 5,
             ),
+            # each run's page against its own operations in it: what the page adds, free of
+            # the noise between two runs of the same operations on a shared machine
+            "page_over_its_operations": round(
+                statistics.median(p / w for p, w in zip(self.page_s, self.within_s, strict=True)),
+                3,
+            ),
         }
 
 

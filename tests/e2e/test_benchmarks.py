@@ -83,6 +83,9 @@ def test_the_web_figures_cover_the_pages_and_their_weight(results: dict[str, Any
         figure = web[f"page {page}: server time, median"]
         assert figure["target"]["ratio"] == 1.25
         assert figure["details"]["operations"], figure
+        assert figure["details"]["page_over_its_operations"] >= 1, figure
+        afresh = web[f"page {page}: rendered afresh (as after a write), server time, median"]
+        assert afresh["target"] is None, afresh
     for page in ("home", "cluster profile"):
         weight = web[f"{page}: transferred on a first visit, compressed (page, CSS, scripts)"]
         assert weight["details"]["page_bytes"] < weight["value"]
