@@ -36,6 +36,7 @@ from benchmarks.bench import Bench
 from benchmarks.report import Better, Figure, Target
 from crm.domain import Label
 from crm.graph.connect import open_store
+from crm.graph.dialect import Dialect
 from crm.graph.embedded import engine_processes
 from crm.graph.store import GraphStore
 from crm.queries.network.betweenness import SEED
@@ -49,11 +50,13 @@ PAIRS = 20
 QUICK_PAIRS = 3
 AHEAD = Target(1.0, "ahead of networkx")
 
-_STRENGTHS: LiteralString = (
-    "UNWIND $pairs AS pair MATCH (a:Person {id: pair[0]}) MATCH (b:Person {id: pair[1]})"
-    + tie_strength("")
-    + "RETURN a.id AS a, b.id AS b, tie.strength AS strength"
-)
+
+def _strengths_statement(dialect: Dialect) -> LiteralString:
+    return (
+        "UNWIND $pairs AS pair MATCH (a:Person {id: pair[0]}) MATCH (b:Person {id: pair[1]})"
+        + tie_strength(dialect, "")
+        + "RETURN a.id AS a, b.id AS b, tie.strength AS strength"
+    )
 
 
 async def run(bench: Bench) -> list[Figure]:
@@ -184,7 +187,9 @@ async def _strengths(
 ) -> dict[tuple[str, str], float]:
     """The strength of every hop on ``paths``, both ways round."""
     pairs = sorted({tuple(sorted(hop)) for path in paths for hop in itertools.pairwise(path)})
-    rows = await store.read(_STRENGTHS, PARAMETERS | {"pairs": pairs, "asOf": day})
+    rows = await store.read(
+        _strengths_statement(store.dialect), PARAMETERS | {"pairs": pairs, "asOf": day}
+    )
     strengths = {(row["a"], row["b"]): row["strength"] for row in rows}
     return strengths | {(b, a): value for (a, b), value in strengths.items()}
 

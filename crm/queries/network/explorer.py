@@ -29,6 +29,7 @@ from typing import Any, LiteralString
 
 from crm.domain import Label
 from crm.errors import CrmError, NotFound
+from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore, Record
 from crm.queries.network.strength import PARAMETERS, TieStrength, tie_strength
 
@@ -210,19 +211,22 @@ match: FalkorDB plans ``IN`` on an indexed property badly inside an ``OR``). A r
 the second statement), and the tie's dates, role and interactions (date and kind, oldest
 first)."""
 
-_RATE: LiteralString = (
-    """
+
+def _rate(dialect: Dialect) -> LiteralString:
+    """Each pair's tie by the formula, the pairs at least ``$minStrength`` strong."""
+    return (
+        """
 UNWIND $pairs AS pair
 MATCH (a:Person {id: pair[0]})
 MATCH (b:Person {id: pair[1]})
 """
-    + tie_strength("")
-    + """
+        + tie_strength(dialect, "")
+        + """
 WITH a, b, tie WHERE $minStrength IS NULL OR tie.strength >= $minStrength
 RETURN a.id AS a, b.id AS b, tie
 """
-)
-"""Each pair's tie by the formula, the pairs at least ``$minStrength`` strong."""
+    )
+
 
 _NODES: LiteralString = """
 UNWIND $people AS id
@@ -356,7 +360,9 @@ class _Walk:
             - set(self.rated)
         )
         if pairs:
-            rows = await self.store.read(_RATE, self.parameters() | {"pairs": pairs})
+            rows = await self.store.read(
+                _rate(self.store.dialect), self.parameters() | {"pairs": pairs}
+            )
             rated = {(row["a"], row["b"]): TieStrength.of(row["tie"]) for row in rows}
             for pair in pairs:
                 self.rated[pair] = rated.get(pair)

@@ -9,6 +9,7 @@ person is a few times cheaper to read than a row per pair.
 
 from typing import LiteralString
 
+from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore
 
 _CONTACTS: LiteralString = """
@@ -19,12 +20,22 @@ RETURN a.id AS person, contacts
 """Each person who had reached out to others by ``$asOf``, and those others (each once): one
 way, which the engine collects faster than both (the other way is the same lists turned round)."""
 
-_NEAR: LiteralString = """
-MATCH (s:Person)-[i:INTERACTED]-(b:Person) WHERE s.id IN $ends AND i.date <= $asOf AND b <> s
-RETURN s.id AS id, collect(DISTINCT b.id) AS near
+
+def _near(dialect: Dialect) -> LiteralString:
+    """Each of the people ``$ends`` with whom they had interacted by ``$asOf``: one step out,
+    the interactions collapsed into the people they reach. Each pair's interactions are read
+    until one dated by ``$asOf`` turns up (``LIMIT 1``), not all: the pattern without a
+    relationship variable reaches each neighbour once on FalkorDB, however often they met."""
+    return (
+        """
+MATCH (s:Person)-[:INTERACTED]-(b:Person) WHERE s.id IN $ends AND b <> s
+WITH DISTINCT s, b
 """
-"""Each of the people ``$ends`` with whom they had interacted by ``$asOf``: one step out, the
-interactions collapsed into the people they reach."""
+        + dialect.subquery("s, b")
+        + """MATCH (s)-[i:INTERACTED]-(b) WHERE i.date <= $asOf RETURN i.date AS met LIMIT 1 }
+RETURN s.id AS id, collect(b.id) AS near
+"""
+    )
 
 
 async def contacts(store: GraphStore, as_of: str) -> list[tuple[str, list[str]]]:
@@ -38,5 +49,5 @@ async def near(store: GraphStore, ends: list[str], as_of: str) -> dict[str, list
     """For each of ``ends``, the people they had interacted with by ``as_of`` (sorted by id)."""
     if not ends:
         return {}
-    rows = await store.read(_NEAR, {"ends": ends, "asOf": as_of})
+    rows = await store.read(_near(store.dialect), {"ends": ends, "asOf": as_of})
     return {row["id"]: sorted(row["near"]) for row in rows}

@@ -22,6 +22,7 @@ from typing import LiteralString
 
 from crm.domain import Label
 from crm.graph.cypher import render
+from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore, Record
 from crm.queries.network.pairs import near
 from crm.queries.network.strength import PARAMETERS, Shared, TieStrength, active, tie_strength
@@ -44,8 +45,12 @@ _TARGETS: dict[Label, LiteralString] = {
 }
 """Who an organisation or cluster as a target stands for: the people working there."""
 
-_RANK: LiteralString = (
-    """
+
+def _rank(dialect: Dialect) -> LiteralString:
+    """Each route's hops rated (each distinct pair once) and joined with the people reached and
+    where they work; the best ``$first`` routes."""
+    return (
+        """
 UNWIND $routes AS route
 UNWIND range(0, size(route) - 2) AS k
 WITH route, k, route[k] AS x, route[k + 1] AS y
@@ -54,16 +59,16 @@ WITH CASE WHEN x < y THEN x ELSE y END AS aid, CASE WHEN x < y THEN y ELSE x END
 MATCH (a:Person {id: aid})
 MATCH (b:Person {id: bid})
 """
-    + tie_strength("uses")
-    + """
+        + tie_strength(dialect, "uses")
+        + """
 OPTIONAL MATCH (a)-[wa:WORKS_AT]->(oa) WHERE """
-    + active("wa")
-    + """
+        + active("wa")
+        + """
 WITH uses, a, b, tie, collect(CASE WHEN oa IS NULL THEN null
      ELSE {label: labels(oa)[0], id: oa.id, name: oa.name} END) AS aJobs
 OPTIONAL MATCH (b)-[wb:WORKS_AT]->(ob) WHERE """
-    + active("wb")
-    + """
+        + active("wb")
+        + """
 WITH uses, a, b, tie, aJobs, collect(CASE WHEN ob IS NULL THEN null
      ELSE {label: labels(ob)[0], id: ob.id, name: ob.name} END) AS bJobs
 UNWIND uses AS use
@@ -77,7 +82,7 @@ ORDER BY score DESC, size(route), reduce(key = '', id IN route | key + id + ' ')
 LIMIT $first
 RETURN route, score, hops
 """
-)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +183,7 @@ async def introduction_paths(
     found = routes(from_source, targets, far, source, max_hops)
     if not found:
         return []
-    rows = await store.read(_RANK, parameters | {"routes": found})
+    rows = await store.read(_rank(store.dialect), parameters | {"routes": found})
     return [
         IntroductionPath(
             row["route"],

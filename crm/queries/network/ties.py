@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import LiteralString
 
+from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore, Record
 from crm.queries.network.strength import PARAMETERS, TieStrength, active, tie_strength
 
@@ -27,18 +28,20 @@ WHERE b <> a
 For rows of ``pid`` and a person ``a``: one row per person ``b`` ``a`` shares anything with
 on ``$asOf`` (the tie's strength decides whether it counts)."""
 
-_TIES: LiteralString = (
-    "UNWIND $ids AS pid MATCH (a:Person {id: pid})"
-    + CANDIDATES
-    + "AND ($crossBorder IS NULL OR (a.country <> b.country) = $crossBorder)"
-    + tie_strength("pid")
-    + """
+
+def _ties(dialect: Dialect) -> LiteralString:
+    return (
+        "UNWIND $ids AS pid MATCH (a:Person {id: pid})"
+        + CANDIDATES
+        + "AND ($crossBorder IS NULL OR (a.country <> b.country) = $crossBorder)"
+        + tie_strength(dialect, "pid")
+        + """
 WHERE tie.raw > 0
 WITH pid, b, tie ORDER BY tie.raw DESC, b.id
 WITH pid, collect({person: properties(b), tie: tie}) AS ties
 RETURN pid, ties[0..$limit] AS ties
 """
-)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,6 @@ async def person_ties(
         "asOf": as_of,
     }
     found: dict[str, list[PersonTie]] = {person: [] for person in person_ids}
-    for row in await store.read(_TIES, parameters):
+    for row in await store.read(_ties(store.dialect), parameters):
         found[row["pid"]] = [PersonTie(t["person"], TieStrength.of(t["tie"])) for t in row["ties"]]
     return found
