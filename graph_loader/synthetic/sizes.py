@@ -80,8 +80,8 @@ memory allows on the embedded engine, with headroom.
 Measured on this machine (RSS of the embedded engine, falkordblite 0.11.0, seed 7): 23.5 MB
 empty; after loading ``small`` (10k nodes, 59k ties) 91 MB; after ``medium`` (122k nodes, 1.01M
 ties) 816 MB, about 700 bytes per record (node or tie, indexes included), 8 MB per 1,000
-people with their ties. ``large`` so needs about 8.2 GB, and up to as much again while the
-engine rewrites its append-only file (a forked, copy-on-write child): at most about 16 GB,
-which leaves room for the API and the loader; twelve times ``medium`` would need up to 20 GB."""
+people with their ties. Loaded (2026-12-07, BENCHMARKS.md): ``large`` took 9.2 GiB (771 MiB per
+100k nodes), each rewrite of the append-only file (a forked, copy-on-write child) copied at
+most 0.9 GiB, and the loader peaked at 5.4 GiB while validating, before the engine grew."""
 
 SIZES: dict[str, SizeSpec] = {spec.name: spec for spec in (SMALL, MEDIUM, LARGE)}
