@@ -152,9 +152,11 @@ class FalkorDBDialect:
         """None: FalkorDB's ``algo.betweenness`` follows the relationships' direction (an
         interaction's says who reached out, not who knows whom), with no option to ignore it.
         Its ``samplingSize`` and ``samplingSeed`` (FalkorDB 4.x, as in falkordblite 0.11) make
-        a sample repeatable, but it draws the sources with replacement among nodes with an
-        incoming relationship; so ``crm.queries.network.brokers`` runs Brandes' algorithm on
-        the undirected contacts instead."""
+        a sample repeatable, but it draws the sources with replacement, each node in
+        proportion to its incoming relationships, and has no exact mode (without a size it
+        draws 32); so ``crm.queries.network.brokers`` runs Brandes' algorithm on the
+        undirected contacts instead (BENCHMARKS.md: "The engine's betweenness on a symmetric
+        projection")."""
         return None
 
     def communities(self) -> LiteralString:
