@@ -28,7 +28,6 @@ from crm.graph.store import GraphStore
 from graph_loader.checks import Row
 from graph_loader.load import load, plan_load
 from graph_loader.validate import LinkKey, Plan
-from graph_loader.workers import default_processes
 
 SECTION = "imports"
 GRAPH = "bench_import"
@@ -77,7 +76,7 @@ class Rates:
 
 async def run(bench: Bench) -> list[Figure]:
     batch = bench.settings(GRAPH).batch_size
-    processes = bench.settings(GRAPH).load_processes or default_processes()
+    processes = bench.settings(GRAPH).load_processes
     # The loader's store stays open throughout: the embedded engine is started once, not again
     # for each baseline's graph.
     store = await _fresh(bench, GRAPH)
@@ -143,7 +142,7 @@ class _Clock:
 
 async def _loader(store: GraphStore, dataset: Path, batch: int, processes: int) -> Rates:
     """The real loader on the dataset, into the empty graph of ``store``, validating with
-    ``processes`` processes (as ``crm load`` does by default: one per CPU)."""
+    ``processes`` processes (``CRM_LOAD_PROCESSES``, as ``crm load`` does)."""
     clock = _Clock()
     with _peak_memory() as memory:
         began = time.perf_counter()

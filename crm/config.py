@@ -58,12 +58,12 @@ class Settings(BaseSettings):
         "(always) or once a second (everysec).",
     )
     batch_size: int = Field(default=1000, ge=1, le=100_000)
-    load_processes: int | None = Field(
-        default=None,
+    load_processes: int = Field(
+        default=1,
         ge=1,
         le=256,
-        description="Processes that validate a load's records; unset: one per CPU; 1: the "
-        "loading process alone.",
+        description="Processes that validate a load's records; 1: the loading process alone "
+        "(worker processes cost more than they save on two CPUs: see BENCHMARKS.md).",
     )
     query_timeout_ms: int = Field(default=30_000, ge=1)
     start_timeout_s: float = Field(default=60.0, gt=0)

@@ -25,7 +25,6 @@ from graph_loader.load import load as load_paths
 from graph_loader.matching import MatchKey
 from graph_loader.progress import progress_for
 from graph_loader.validate import Plan
-from graph_loader.workers import default_processes
 from graph_loader.writer import Summary
 
 LoadProcesses = Annotated[
@@ -35,7 +34,7 @@ LoadProcesses = Annotated[
         min=1,
         max=256,
         help="Processes that validate the records; 1: this one alone \\[env: CRM_LOAD_PROCESSES; "
-        "default: one per CPU].",
+        "default: 1].",
         show_default=False,
     ),
 ]
@@ -81,7 +80,7 @@ def load(
                 progress=progress,
                 match=keys,
                 announce=announce,
-                processes=chosen.load_processes or default_processes(),
+                processes=chosen.load_processes,
             )
 
     report = run(chosen, work)

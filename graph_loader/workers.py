@@ -12,7 +12,6 @@ with any such pool, a script that loads with several processes guards its work w
 
 import asyncio
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,13 +30,6 @@ _AHEAD = 2
 
 _Sent = tuple[tuple[Read, ...], Future[list[Check]]]
 """A chunk and its checks to come."""
-
-
-def default_processes() -> int:
-    """The CPUs this process may run on (all of the machine's where the system cannot say)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 class Checker:

@@ -13,7 +13,12 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from crm.keys import Role
+from crm.config import load_settings
+from crm.console import run
+from crm.domain.values import now_timestamp
+from crm.keys import Role, new_key
+from crm.queries.changes import CLI, Change
+from crm.queries.keys import create_key
 from tests.e2e import test_serve
 from tests.e2e.test_cli import crm
 from tests.e2e.test_serve import Running, free_port
@@ -30,9 +35,13 @@ subscription ($after: Int, $labels: [String!]) {
 
 
 def make_key(data_dir: Path, role: Role) -> str:
-    made = crm("keys", "create", role.value, "--name", "live", "--data-dir", str(data_dir))
-    assert made.returncode == 0, made.stderr
-    return made.stdout.strip()
+    """A key made as ``crm keys create`` makes it (``tests/e2e/test_serve.py`` runs that
+    command), in this process: a ``crm`` process more would cost a second or two of CPU."""
+    key = new_key()
+    change = Change("createKey", CLI, now_timestamp())
+    settings = load_settings(data_dir=data_dir)
+    run(settings, lambda store: create_key(store, key, role, "live", change))
+    return key.token
 
 
 @pytest.fixture

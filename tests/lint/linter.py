@@ -8,6 +8,7 @@ installed into ``node_modules`` here (git-ignored) the first time it is needed.
 import hashlib
 import json
 import math
+import os
 import shutil
 import subprocess
 import tempfile
@@ -29,7 +30,6 @@ from crm.queries import keys as keys_query
 from crm.queries import sessions as sessions_query
 from crm.queries import webhooks as webhooks_query
 from crm.queries.merged import MERGED_IDS
-from graph_loader.workers import default_processes
 from tests.lint.capture import Statement
 
 HERE = Path(__file__).resolve().parent
@@ -134,7 +134,7 @@ def lint(statements: list[Statement], cache: pytest.Cache | None = None) -> list
     todo = [key for key in entries if cache is None or not cache.get(f"{CACHE}/{key}", False)]
     if not todo:
         return []
-    processes = max(1, min(default_processes(), math.ceil(len(todo) / PER_PROCESS)))
+    processes = max(1, min(cpus(), math.ceil(len(todo) / PER_PROCESS)))
     running = [
         _start(node, [entries[key] | {"id": key} for key in todo[index::processes]])
         for index in range(processes)
@@ -157,6 +157,13 @@ def lint(statements: list[Statement], cache: pytest.Cache | None = None) -> list
         for key, diagnostics in report.items()
         for found in diagnostics
     ]
+
+
+def cpus() -> int:
+    """The CPUs this process may run on (all of the machine's where the system cannot say)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _start(node: str, statements: list[dict[str, Any]]) -> subprocess.Popen[str]:
