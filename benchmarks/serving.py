@@ -10,13 +10,14 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
+import psutil
 
 from crm.config import Settings
 
@@ -114,6 +115,35 @@ async def drive(
 
     await asyncio.gather(*(one(n) for n in range(clients)))
     return tallies, time.monotonic() - started
+
+
+def processes_of(server: Server) -> list[psutil.Process]:
+    """The server's process and every process it started (uvicorn's workers)."""
+    process = psutil.Process(server.pid)
+    return [process, *process.children(recursive=True)]
+
+
+def cpu_seconds(groups: Mapping[str, Sequence[psutil.Process]]) -> dict[str, float]:
+    """The CPU time (user and system) each group of processes has used so far; a process that
+    has ended counts nothing. Two readings' difference is what a measurement cost where, on a
+    machine whose CPUs the clients, the API and the engine share."""
+    used: dict[str, float] = {}
+    for name, processes in groups.items():
+        used[name] = 0.0
+        for process in processes:
+            with suppress(psutil.NoSuchProcess):
+                times = process.cpu_times()
+                used[name] += times.user + times.system
+    return used
+
+
+def cpu_per_request(
+    before: Mapping[str, float], after: Mapping[str, float], requests: int
+) -> dict[str, float]:
+    """Milliseconds of CPU a request cost in each group, between two ``cpu_seconds`` readings."""
+    return {
+        name: round((after[name] - before[name]) * 1000 / max(requests, 1), 3) for name in after
+    }
 
 
 def server_env(settings: Settings) -> dict[str, str]:

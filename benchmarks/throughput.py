@@ -6,20 +6,36 @@ graph, not a dashboard's read. The figures are requests per second at 8 and 32 c
 one client (one worker), 2 workers against 1, and 32 clients on 2 workers against the engine's
 own throughput: the same statements (each query's baseline: the product's statements sent
 directly) sent by 32 concurrent clients of one process straight to the engine. Errors are
-counted (the target is none at 32)."""
+counted (the target is none at 32). Each level's details give the CPU a request cost in the
+API's processes, the engine and this process (the clients), which share the machine's CPUs."""
 
 import asyncio
 import random
 import time
 from typing import Any
 
+import psutil
+
 from benchmarks.api import server_settings
 from benchmarks.bench import Bench, SectionFailed
 from benchmarks.queries import Baseline, Query, Variables, catalogue
 from benchmarks.report import Better, Figure, Target
-from benchmarks.serving import Request, Tally, client, crm_server, drive, send, server_env
+from benchmarks.serving import (
+    Request,
+    Tally,
+    client,
+    cpu_per_request,
+    cpu_seconds,
+    crm_server,
+    drive,
+    processes_of,
+    send,
+    server_env,
+)
+from crm.config import Settings
 from crm.errors import CrmError
 from crm.graph.connect import open_store
+from crm.graph.embedded import engine_processes
 from crm.graph.store import GraphStore
 
 SECTION = "throughput"
@@ -72,13 +88,17 @@ async def run(bench: Bench) -> list[Figure]:
             if not requests:
                 raise SectionFailed("every request of the mix fails on its own", [])
             for clients in CLIENTS:
+                groups = {"api": processes_of(server)} | _engine_and_benchmark(settings)
                 async with client(server.base, clients) as http:
+                    before = cpu_seconds(groups)
                     tallies, elapsed = await drive(http, clients, seconds, choose, seed=bench.seed)
+                    after = cpu_seconds(groups)
                 every = Tally()
                 for tally in tallies.values():
                     every.merge(tally)
                 measured[workers, clients] = every.summary(elapsed) | {
-                    "per_query": {name: tally.summary(elapsed) for name, tally in tallies.items()}
+                    "per_query": {name: tally.summary(elapsed) for name, tally in tallies.items()},
+                    "cpu_ms_per_request": cpu_per_request(before, after, len(every.latencies)),
                 }
     direct = await _direct(bench, chosen(queries), failing, CLIENTS[-1], seconds)
     one = measured[1, CLIENTS[0]]
@@ -124,6 +144,7 @@ def _details(measured: dict[str, Any], seconds: float) -> dict[str, Any]:
         "requests": measured["requests"],
         "errors": measured["errors"],
         "latency_ms": measured["latency_ms"],
+        "cpu_ms_per_request": measured["cpu_ms_per_request"],
         "per_query": measured["per_query"],
     }
 
@@ -139,10 +160,13 @@ async def _direct(
         for case in query.cases
         if (query.kind, query.document, dict(case)) not in failing
     ]
-    store = await open_store(server_settings(bench))
+    settings = server_settings(bench)
+    store = await open_store(settings)
+    groups = _engine_and_benchmark(settings)
     errors = 0
     done = 0
     try:
+        before = cpu_seconds(groups)
         deadline = time.monotonic() + seconds
         started = time.monotonic()
 
@@ -159,6 +183,20 @@ async def _direct(
 
         await asyncio.gather(*(one(n, store) for n in range(clients)))
         elapsed = time.monotonic() - started
+        after = cpu_seconds(groups)
     finally:
         await store.close()
-    return {"requests": done, "rps": round(done / elapsed, 1), "errors": errors, "clients": clients}
+    return {
+        "requests": done,
+        "rps": round(done / elapsed, 1),
+        "errors": errors,
+        "clients": clients,
+        "cpu_ms_per_request": cpu_per_request(before, after, done),
+    }
+
+
+def _engine_and_benchmark(settings: Settings) -> dict[str, list[psutil.Process]]:
+    """The embedded engine's process (none for an engine elsewhere) and this one, which runs
+    the clients."""
+    engine = engine_processes(settings.data_dir) if settings.graph_url is None else []
+    return {"engine": engine, "benchmark": [psutil.Process()]}
