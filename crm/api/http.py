@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
-from graphql import GraphQLError, OperationDefinitionNode, parse
+from graphql import GraphQLError, OperationDefinitionNode
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,6 +27,7 @@ from strawberry.types.graphql import OperationType
 
 from crm.api.budgets import ran_out, retry_after
 from crm.api.execution import QUERIES, QUERIES_AND_MUTATIONS, Executor
+from crm.api.limits import parse_document
 from crm.api.logs import set_request_id
 from crm.api.negotiation import (
     GRAPHQL_RESPONSE_JSON,
@@ -209,7 +210,7 @@ def _leaves_the_operation_open(params: _Params) -> bool:
     if params.operation_name is not None:
         return False
     try:
-        document = parse(params.query)
+        document = parse_document(params.query)
     except GraphQLError:
         return False
     return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1

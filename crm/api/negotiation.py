@@ -2,6 +2,7 @@
 ``Accept`` header (RFC 9110 12.5.1), and whether a request's body is JSON in UTF-8."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -46,9 +47,11 @@ class _MediaRange:
         return 2 if self.subtype == subtype else None
 
 
-def _parse_accept(accept: str) -> list[_MediaRange]:
+@lru_cache(maxsize=256)
+def _parse_accept(accept: str) -> tuple[_MediaRange, ...]:
     """The ranges of an ``Accept`` header; one with a bad ``q`` or a charset other than UTF-8
-    (the only one answered in) matches nothing, so it is left out."""
+    (the only one answered in) matches nothing, so it is left out. Remembered: every request
+    is asked about its header two or three times, and clients send few different ones."""
     ranges = []
     for position, entry in enumerate(accept.split(",")):
         media_range, *params = entry.split(";")
@@ -62,7 +65,7 @@ def _parse_accept(accept: str) -> list[_MediaRange]:
             and parameters.get("charset", "utf-8") in _UTF8
         ):
             ranges.append(_MediaRange(type_, subtype, quality, position))
-    return ranges
+    return tuple(ranges)
 
 
 def _parameters(params: list[str]) -> dict[str, str]:
@@ -102,7 +105,7 @@ def negotiate(accept: str | None) -> str | None:
     return chosen
 
 
-def _most_specific(ranges: list[_MediaRange], media_type: str) -> _MediaRange | None:
+def _most_specific(ranges: tuple[_MediaRange, ...], media_type: str) -> _MediaRange | None:
     """The range that sets the quality of ``media_type``: the most specific naming it."""
     scored = [(s, r) for r in ranges if (s := r.specificity(media_type)) is not None]
     return max(scored, key=lambda pair: pair[0])[1] if scored else None
