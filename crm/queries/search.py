@@ -18,6 +18,7 @@ from crm.errors import InvalidInput
 from crm.graph.cypher import render
 from crm.graph.properties import from_properties
 from crm.graph.store import GraphStore, Record
+from crm.queries.answers import ANSWERS
 
 MAX_TEXT = 200
 """The longest search text, in characters."""
@@ -86,16 +87,23 @@ def alternatives(word: str, vocabulary: Sequence[frozenset[str]]) -> list[str]:
 
 async def search(store: GraphStore, text: str, labels: Sequence[Label], first: int) -> list[Hit]:
     """The ``first`` best matches among the nodes of ``labels``, best first (two statements:
-    the vocabulary, then one search over every label)."""
+    the vocabulary, unless kept from an earlier search on the same version of the graph, then
+    one search over every label)."""
     found = search_words(text)
     if not labels or first == 0:
         return []
-    vocabulary = translations(await store.read(_VOCABULARY))
+    vocabulary, _ = await ANSWERS.get(store, "search vocabulary", lambda: _vocabulary(store))
     query = store.dialect.fulltext_query([alternatives(word, vocabulary) for word in found])
     rows = await store.read(_statement(store, labels), {"query": query, "first": first})
     hits = [Hit(Label(row["label"]), row["n"], float(row["score"])) for row in rows]
     hits.sort(key=lambda hit: (-hit.score, hit.label.value, hit.properties["id"]))
     return hits[:first]
+
+
+async def _vocabulary(store: GraphStore) -> list[frozenset[str]]:
+    """The graph's translations, kept per version of the graph (``ANSWERS``): every search
+    needs them, and they change only when a sector or topic does."""
+    return translations(await store.read(_VOCABULARY))
 
 
 def _statement(store: GraphStore, labels: Sequence[Label]) -> LiteralString:

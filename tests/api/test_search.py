@@ -14,6 +14,7 @@ query ($text: String!, $types: [Label!], $first: Int) {
   }
 }
 """
+TOPIC = "mutation ($input: TopicInput!) { createTopic(input: $input) { created } }"
 ENERGY_CLUSTERS = ["cl-musterfoerde-energie", "cl-eksempelfjord-energi", "cl-demosund-maritim"]
 HEALTH = ["sector-health", "cl-beispielhafen-gesundheit", "cl-fiktivholm-sundhed"]
 
@@ -63,7 +64,20 @@ def test_first_and_types_bound_the_answer(intranet: Api) -> None:
 
 
 def test_a_search_costs_two_round_trips(intranet: Api) -> None:
+    intranet.data(TOPIC, {"input": {"recordId": "t-round-trips", "name": "Round trips"}})
     assert intranet.round_trips(SEARCH, {"text": "energi"}) == 2
+    # The vocabulary is kept for the same version of the graph.
+    assert intranet.round_trips(SEARCH, {"text": "sundhed"}) == 1
+
+
+def test_a_new_translation_is_used_by_the_next_search(empty: Api) -> None:
+    """The vocabulary kept from one search is not used after a write."""
+    cluster = {"recordId": "cl-wind", "name": "Nordsee Windkraft", "country": "DE"}
+    empty.data(CREATE, {"input": cluster})
+    assert hits(empty, "vindkraft") == []
+    topic = {"recordId": "t-wind", "name": "Windkraft", "labels": {"da": "Vindkraft"}}
+    empty.data(TOPIC, {"input": topic})
+    assert hits(empty, "vindkraft", ["CLUSTER"]) == ["cl-wind"]
 
 
 @pytest.mark.parametrize(
