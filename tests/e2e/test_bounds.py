@@ -16,8 +16,10 @@ import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
+from crm.keys import Role
 from graph_loader.datasets import INTRANET
 from tests.e2e.test_cli import crm
+from tests.e2e.test_live import make_key
 from tests.e2e.test_serve import Running, free_port
 
 CLUSTERS = [cluster["id"] for cluster in yaml.safe_load(INTRANET.read_text())["nodes"]["Cluster"]]
@@ -49,10 +51,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     loaded = crm("load", str(INTRANET), "--data-dir", data_dir)
     assert loaded.returncode == 0, loaded.stderr
     keys = {}
-    for role in ("reader", "admin"):
-        made = crm("keys", "create", role, "--name", role, "--data-dir", data_dir)
-        assert made.returncode == 0, made.stderr
-        keys[role] = made.stdout.strip()
+    for role in (Role.READER, Role.ADMIN):
+        keys[role.value] = make_key(Path(data_dir), role)
     port = free_port()
     env = {
         "CRM_PORT": str(port),
