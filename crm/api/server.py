@@ -1,6 +1,7 @@
 """Running the app under uvicorn: until Ctrl-C, with a clear failure when it cannot start."""
 
 import asyncio
+import gc
 import logging
 import os
 import socket
@@ -57,6 +58,7 @@ def run(settings: Settings, ready: Callable[[str], None]) -> None:
         _run_workers(settings, ready)
         return
     app = create_app(settings, open_recorded)
+    freeze_start_up_objects()
     json_logs = settings.log_format == LogFormat.JSON
     if json_logs:
         logs.use_json()
@@ -101,7 +103,17 @@ def worker_app() -> Starlette:
     if settings.log_format == LogFormat.JSON:
         logs.use_json()
     logging.getLogger("uvicorn.access").addFilter(_WithoutQuery())
-    return create_app(settings, _open_current)
+    app = create_app(settings, _open_current)
+    freeze_start_up_objects()
+    return app
+
+
+def freeze_start_up_objects() -> None:
+    """Put every object alive now (the modules, the GraphQL schema, the app) out of the
+    garbage collector's sight, so that its collections look only at what requests make: the
+    API's CPU a request fell by 15-30 % (BENCHMARKS.md)."""
+    gc.collect()
+    gc.freeze()
 
 
 async def _check_current(settings: Settings) -> None:

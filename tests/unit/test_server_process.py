@@ -1,13 +1,17 @@
-"""The socket ``crm serve --workers N`` listens on: connections accepted on it have Nagle's
-algorithm off, as a single process's have (else each response after the first on a kept-alive
-connection waits for the client's delayed acknowledgement, about 40 ms on Linux)."""
+"""What ``crm serve`` sets up for its processes: the socket ``--workers N`` listens on, whose
+accepted connections have Nagle's algorithm off as a single process's have (else each response
+after the first on a kept-alive connection waits for the client's delayed acknowledgement,
+about 40 ms on Linux); start-up objects kept out of the garbage collector's sight."""
 
 import asyncio
+import gc
 import socket
+from pathlib import Path
 
+import pytest
 import uvicorn
 
-from crm.api.server import tcp_socket
+from crm.api.server import tcp_socket, worker_app
 
 
 async def accepted_nodelay(listening: socket.socket) -> int:
@@ -41,3 +45,15 @@ async def test_uvicorn_s_own_socket_still_leaves_nagle_on() -> None:
     """Why ``tcp_socket`` exists: when this fails, uvicorn sets the protocol itself and
     ``tcp_socket`` can go."""
     assert await accepted_nodelay(bound()) == 0
+
+
+def test_a_worker_s_start_up_objects_are_frozen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRM_DATA_DIR", str(tmp_path / "crm-data"))
+    gc.unfreeze()
+    try:
+        worker_app()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
