@@ -419,8 +419,16 @@ def _records(header: Iterable[Any], rows: Iterable[list[Any]]) -> list[Record]:
     return [dict(zip(names, (_plain(value) for value in row), strict=True)) for row in rows]
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""Values given as they are: checked first, as most values of most rows are these."""
+
+
 def _plain(value: Any) -> Any:
     """Engine values as plain Python: entities as their properties, dates as ISO text."""
+    return value if value.__class__ in _SCALARS else _converted(value)
+
+
+def _converted(value: Any) -> Any:
     match value:
         case Node() | Edge():
             return {key: _plain(item) for key, item in value.properties.items()}
