@@ -5,6 +5,7 @@ outlives the tests."""
 import asyncio
 import os
 import shutil
+import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -42,9 +43,32 @@ ENGINE_EXIT_WAIT_S = 15.0
 """The engine's module takes a second or two to unload after a shutdown."""
 
 
+BYTECODE = Path(__file__).resolve().parents[1] / ".pytest_cache" / "bytecode"
+"""Where this session's Python processes keep compiled modules when Python is told to write
+none beside the sources (``keep_bytecode``)."""
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Remember every statement the code sends, for the Neo4j lint (tests/lint)."""
+    """Keep compiled modules; remember every statement the code sends, for the Neo4j lint
+    (tests/lint)."""
+    keep_bytecode()
     capture.install()
+
+
+def keep_bytecode() -> None:
+    """Where ``PYTHONDONTWRITEBYTECODE`` is set (as on the CI machine), let this session's
+    processes keep compiled modules in ``BYTECODE`` (``PYTHONPYCACHEPREFIX``) instead.
+
+    The suite starts about 150 Python processes (its workers, every ``crm`` command and server
+    the tests run), and each would compile every module it imports from source again: a
+    server's imports take 2.8 s so, 1.5 s from compiled modules, and the whole suite about a
+    third longer. The checkout's own folders stay free of ``__pycache__``."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE") or os.environ.get("PYTHONPYCACHEPREFIX"):
+        return
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    os.environ["PYTHONPYCACHEPREFIX"] = str(BYTECODE)
+    sys.dont_write_bytecode = False  # this process too, from its next import on
+    sys.pycache_prefix = str(BYTECODE)
 
 
 FOLDERS = ("unit", "contract", "api", "e2e", "web", "browser", "lint")
