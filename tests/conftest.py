@@ -103,7 +103,8 @@ def pytest_collection_modifyitems(
     )
     config.stash[COLLECTED] = {item.path for item in items}
     if any(item.path == LINT_MODULE for item in items):
-        config.stash[BACKGROUND] = Background()
+        workers = getattr(config, "workerinput", None) is not None
+        config.stash[BACKGROUND] = Background(shared_folder(config) / "claims" if workers else None)
 
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:
