@@ -103,8 +103,7 @@ def pytest_collection_modifyitems(
     )
     config.stash[COLLECTED] = {item.path for item in items}
     if any(item.path == LINT_MODULE for item in items):
-        workers = getattr(config, "workerinput", None) is not None
-        config.stash[BACKGROUND] = Background(shared_folder(config) / "claims" if workers else None)
+        config.stash[BACKGROUND] = Background()
 
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:

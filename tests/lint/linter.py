@@ -186,16 +186,11 @@ class Background:
     engines and browsers). Its verdicts are ``Verdicts`` by the same hash as ``lint``'s, so a
     statement is linted by exactly the same script and schema either way.
 
-    Test processes that share a ``claims`` folder lint each statement once between them: the
-    first to hand it over claims it (a file named by its hash, created only if absent). A
-    statement still queued when ``stop`` is called, or a process that failed, only leaves more
+    A statement still queued when ``stop`` is called, or a process that failed, only leaves more
     for the lint at the end."""
 
-    def __init__(self, claims: Path | None = None) -> None:
+    def __init__(self) -> None:
         self.verdicts: Verdicts = {}
-        self._claims = claims
-        if claims is not None:
-            claims.mkdir(parents=True, exist_ok=True)
         self._queue: queue.SimpleQueue[dict[str, Any] | None] = queue.SimpleQueue()
         self._submitted: set[str] = set()
         self._process: subprocess.Popen[str] | None = None
@@ -207,10 +202,8 @@ class Background:
     def submit(self, statements: Iterable[Statement]) -> None:
         for statement in statements:
             key = _key(statement)
-            if key in self._submitted:
-                continue
-            self._submitted.add(key)
-            if self._claims is None or _claim(self._claims / key):
+            if key not in self._submitted:
+                self._submitted.add(key)
                 self._queue.put(_entry(statement) | {"id": key})
 
     def stop(self) -> Verdicts:
@@ -269,15 +262,6 @@ class Background:
                 self.verdicts[verdict["id"]] = verdict["diagnostics"]
             except (ValueError, KeyError, TypeError):
                 return  # not a verdict: what is left is linted at the end
-
-
-def _claim(path: Path) -> bool:
-    """Whether this process is the first to claim ``path`` (which it then creates)."""
-    try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-    except FileExistsError:
-        return False
-    return True
 
 
 def cpus() -> int:

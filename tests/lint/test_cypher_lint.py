@@ -139,18 +139,3 @@ def test_the_background_lint_finds_what_the_lint_finds() -> None:
     assert sum(not found for found in verdicts.values()) == 1
     expected = sorted(map(str, lint(statements)))
     assert sorted(map(str, lint(statements, known=verdicts))) == expected
-
-
-def test_two_background_lints_sharing_claims_lint_each_statement_once(tmp_path: Path) -> None:
-    statements = [Statement(query, {}, "planted") for query in PLANTED]
-    first, second = Background(tmp_path / "claims"), Background(tmp_path / "claims")
-    first.submit(statements[:4])
-    second.submit(statements)
-    deadline = time.monotonic() + BACKGROUND_WAIT_S
-    while len(first.verdicts) + len(second.verdicts) < len(statements):
-        assert time.monotonic() < deadline, "the background lints did not finish"
-        time.sleep(0.1)
-    found_first, found_second = first.stop(), second.stop()
-
-    assert (len(found_first), len(found_second)) == (4, len(statements) - 4)
-    assert not found_first.keys() & found_second.keys()
