@@ -23,8 +23,7 @@ from graph_loader.datasets import INTRANET
 from graph_loader.load import load
 from tests.lint import capture
 from tests.lint.capture import shared_folder
-from tests.lint.linter import Background
-from tests.lint.test_cypher_lint import BACKGROUND, COLLECTED
+from tests.lint.test_cypher_lint import COLLECTED
 
 # Property-based tests: few examples by default, so that each runs in seconds; more with
 # HYPOTHESIS_PROFILE=crm-thorough. No example database: nothing is written into the checkout.
@@ -72,9 +71,6 @@ def keep_bytecode() -> None:
     sys.pycache_prefix = str(BYTECODE)
 
 
-LINT_MODULE = Path(__file__).resolve().parent / "lint" / "test_cypher_lint.py"
-"""Where a session that lints has the lint's tests: it then lints beside its tests too."""
-
 FOLDERS = ("unit", "contract", "api", "e2e", "web", "browser", "lint")
 STARTED_FIRST = ("e2e", "browser")
 """Folders whose tests run real processes and take longest: the test workers start on them, so
@@ -102,14 +98,6 @@ def pytest_collection_modifyitems(
         )
     )
     config.stash[COLLECTED] = {item.path for item in items}
-    if any(item.path == LINT_MODULE for item in items):
-        config.stash[BACKGROUND] = Background()
-
-
-def pytest_runtest_teardown(item: pytest.Item) -> None:
-    """Hand what the test sent to the background lint, if this session lints."""
-    if (background := item.config.stash.get(BACKGROUND, None)) is not None:
-        background.submit(capture.RECORDER.fresh())
 
 
 def wait_for_engine_exit(data_dir: Path | None = None) -> list[int]:
@@ -255,10 +243,7 @@ def copy_data(source: Path, data_dir: Path) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """A pytest-xdist worker leaves the statements its tests sent, and what its background lint
-    found in them, for the one running the lint."""
-    if (background := session.config.stash.get(BACKGROUND, None)) is not None:
-        capture.RECORDER.verdicts |= background.stop()
+    """A pytest-xdist worker leaves the statements its tests sent for the one running the lint."""
     worker = getattr(session.config, "workerinput", None)
     if worker is not None:
         capture.RECORDER.save(shared_folder(session.config) / f"{worker['workerid']}.pickle")

@@ -8,14 +8,14 @@ Neo4j adapter sends. Statements that tests write themselves, and the FalkorDB ad
 housekeeping (its index and constraint listings), are not captured: only the code's.
 
 Under pytest-xdist each worker process captures what its own tests sent: ``save`` leaves it in a
-file when the worker ends (with what its background lint found in it, ``verdicts``), and
-``gather`` adds the other workers' files to the worker that runs the lint.
+file when the worker ends, and ``gather`` adds the other workers' files to the worker that runs
+the lint.
 """
 
 import pickle
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,25 +97,9 @@ class Recorder:
     def __init__(self) -> None:
         self.dialect = RecordingDialect()
         self.sent: dict[tuple[str, tuple[str, ...]], tuple[str, Parameters]] = {}
-        self.verdicts: dict[str, list[dict[str, Any]]] = {}
-        """What a background lint already found in statements, by the lint's hash of each."""
-        self._handed_out = 0
 
     def statements(self) -> Iterator[Statement]:
-        return self._rewritten(self.sent.items())
-
-    def fresh(self) -> Iterator[Statement]:
-        """The statements sent since the last call."""
-        if len(self.sent) == self._handed_out:
-            return iter(())
-        new = list(self.sent.items())[self._handed_out :]
-        self._handed_out = len(self.sent)
-        return self._rewritten(new)
-
-    def _rewritten(
-        self, sent: Iterable[tuple[tuple[str, tuple[str, ...]], tuple[str, Parameters]]]
-    ) -> Iterator[Statement]:
-        for (query, _), (source, parameters) in sent:
+        for (query, _), (source, parameters) in self.sent.items():
             for rewritten in self.dialect.rewrite(query):
                 yield Statement(rewritten, _sample(parameters), source)
 
@@ -126,21 +110,18 @@ class Recorder:
             self.sent.setdefault(key, (source, dict(parameters or {})))
 
     def save(self, path: Path) -> None:
-        """Write what was captured (parameters as their samples), and the verdicts, to
-        ``path``."""
+        """Write what was captured (parameters as their samples) to ``path``."""
         sent = {key: (source, _sample(values)) for key, (source, values) in self.sent.items()}
         path.parent.mkdir(parents=True, exist_ok=True)
-        saved = pickle.dumps((sent, self.dialect.neo4j, self.verdicts))
-        path.with_suffix(".part").write_bytes(saved)
+        path.with_suffix(".part").write_bytes(pickle.dumps((sent, self.dialect.neo4j)))
         path.with_suffix(".part").rename(path)  # whole, or not there
 
     def add(self, path: Path) -> None:
         """Add what another process captured and saved to ``path``."""
-        sent, neo4j, verdicts = pickle.loads(path.read_bytes())
+        sent, neo4j = pickle.loads(path.read_bytes())
         for key, value in sent.items():
             self.sent.setdefault(key, value)
         self.dialect.neo4j.update(neo4j)
-        self.verdicts.update(verdicts)
 
 
 RECORDER = Recorder()

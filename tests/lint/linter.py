@@ -9,13 +9,9 @@ import hashlib
 import json
 import math
 import os
-import queue
 import shutil
 import subprocess
 import tempfile
-import threading
-from collections.abc import Iterable
-from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -44,8 +40,6 @@ PLUGINS: tuple[str, ...] = ("gds.",)
 (its statements are sent only when ``gds.version`` exists; the linter cannot check their
 signatures)."""
 LINT_TIMEOUT_S = 600
-Verdicts = dict[str, list[dict[str, Any]]]
-"""What the linter found in each statement, by ``_key``: nothing for a clean one."""
 CACHE = "cypher-lint"
 PER_PROCESS = 50
 """Statements a Node process lints at least: each spends some seconds loading and warming up the
@@ -124,32 +118,22 @@ def db_schema() -> dict[str, Any]:
     }
 
 
-def lint(
-    statements: list[Statement],
-    cache: pytest.Cache | None = None,
-    known: Verdicts | None = None,
-) -> list[Problem]:
+def lint(statements: list[Statement], cache: pytest.Cache | None = None) -> list[Problem]:
     """Every error and warning the linter finds, in a Node process per CPU (one for a few
     statements).
 
     The linter takes about a fifth of a second per statement, so a statement it found clean is
     remembered in pytest's cache (by a hash of everything the verdict depends on) and not linted
-    again; nor is one whose verdict is ``known`` (by the same hash: from a ``Background``)."""
+    again."""
     ensure_package()
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("the Cypher lint needs Node.js 20 on the PATH")
-    known = known or {}
     by_key = {_key(statement): statement for statement in statements}
     entries = {key: _entry(statement) for key, statement in by_key.items()}
-    todo = [
-        key
-        for key in entries
-        if key not in known and (cache is None or not cache.get(f"{CACHE}/{key}", False))
-    ]
-    found = {key: diagnostics for key, diagnostics in known.items() if key in by_key}
+    todo = [key for key in entries if cache is None or not cache.get(f"{CACHE}/{key}", False)]
     if not todo:
-        return _problems(by_key, found)
+        return []
     processes = max(1, min(cpus(), math.ceil(len(todo) / PER_PROCESS)))
     running = [
         _start(node, [entries[key] | {"id": key} for key in todo[index::processes]])
@@ -165,103 +149,14 @@ def lint(
                 process.kill()
                 process.wait()
     if cache is not None:
-        for key in [*todo, *(key for key, diagnostics in found.items() if not diagnostics)]:
+        for key in todo:
             if key not in report:
                 cache.set(f"{CACHE}/{key}", True)
-    return _problems(by_key, found | report)
-
-
-def _problems(by_key: dict[str, Statement], verdicts: Verdicts) -> list[Problem]:
     return [
         Problem(by_key[key], found["severity"], found["message"], found["offset"])
-        for key, diagnostics in verdicts.items()
+        for key, diagnostics in report.items()
         for found in diagnostics
     ]
-
-
-class Background:
-    """A Node process at the lowest CPU priority that lints statements as the tests send them
-    (``submit``), so that the lint at the end has only the rest to do: the linter is the suite's
-    largest single cost, and this way it takes CPU the tests leave idle (waiting for servers,
-    engines and browsers). Its verdicts are ``Verdicts`` by the same hash as ``lint``'s, so a
-    statement is linted by exactly the same script and schema either way.
-
-    A statement still queued when ``stop`` is called, or a process that failed, only leaves more
-    for the lint at the end."""
-
-    def __init__(self) -> None:
-        self.verdicts: Verdicts = {}
-        self._queue: queue.SimpleQueue[dict[str, Any] | None] = queue.SimpleQueue()
-        self._submitted: set[str] = set()
-        self._process: subprocess.Popen[str] | None = None
-        self._reader: threading.Thread | None = None
-        self._stopped = threading.Event()
-        self._writer = threading.Thread(target=self._write, name="cypher-lint", daemon=True)
-        self._writer.start()
-
-    def submit(self, statements: Iterable[Statement]) -> None:
-        for statement in statements:
-            key = _key(statement)
-            if key not in self._submitted:
-                self._submitted.add(key)
-                self._queue.put(_entry(statement) | {"id": key})
-
-    def stop(self) -> Verdicts:
-        """End the process at once, queued statements unlinted; the verdicts it gave."""
-        self._stopped.set()
-        self._queue.put(None)  # wakes the writer if it waits for statements
-        if (process := self._process) is not None:
-            process.kill()  # fails the writer's write if it waits for the process to read
-        self._writer.join(timeout=LINT_TIMEOUT_S)
-        return dict(self.verdicts)
-
-    def _write(self) -> None:
-        try:
-            ensure_package()
-            node = shutil.which("node")
-            if node is None:
-                return
-            nice = shutil.which("nice")
-            self._process = subprocess.Popen(
-                [*([nice, "-n", "19"] if nice else []), node, str(SCRIPT), "--lines"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-                cwd=HERE,
-            )
-            self._reader = threading.Thread(target=self._read, args=(self._process,), daemon=True)
-            self._reader.start()
-            assert self._process.stdin is not None
-            header = {"schema": db_schema(), "plugins": list(PLUGINS)}
-            self._process.stdin.write(json.dumps(header) + "\n")
-            while (entry := self._queue.get()) is not None and not self._stopped.is_set():
-                self._process.stdin.write(json.dumps(entry) + "\n")
-                self._process.stdin.flush()
-        except (OSError, RuntimeError, subprocess.SubprocessError):
-            pass  # no Node or npm, or the process was stopped: the lint at the end does the rest
-        finally:
-            if self._process is not None:
-                self._end(self._process)
-
-    def _end(self, process: subprocess.Popen[str]) -> None:
-        process.kill()
-        process.wait()
-        if self._reader is not None:
-            self._reader.join(timeout=LINT_TIMEOUT_S)
-        for pipe in (process.stdin, process.stdout):
-            if pipe is not None:
-                with suppress(OSError):  # what was still buffered for it is not needed
-                    pipe.close()
-
-    def _read(self, process: subprocess.Popen[str]) -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            try:
-                verdict = json.loads(line)
-                self.verdicts[verdict["id"]] = verdict["diagnostics"]
-            except (ValueError, KeyError, TypeError):
-                return  # not a verdict: what is left is linted at the end
 
 
 def cpus() -> int:

@@ -5,16 +5,11 @@ statements the adapter sends, and every statement the code sent through a store 
 test session (``tests/lint/capture.py``), rewritten into their Neo4j form. This test runs last
 (see ``tests/conftest.py``); on its own it still checks what a built-in workload sends. Under
 pytest-xdist it also waits for what the other workers' tests sent.
-
-A session that runs this test also lints while its tests run: each process hands what its tests
-sent to a ``Background`` lint at the lowest CPU priority, and this test lints only what those
-had not linted yet (the same script and schema either way).
 """
 
 import importlib
 import inspect
 import pkgutil
-import time
 from pathlib import Path
 from types import ModuleType
 
@@ -25,21 +20,15 @@ from crm.graph.neo4j import GDS_PROBE, fallback_indexes, schema_statements
 from crm.graph.schema import load_schema
 from crm.graph.store import GraphStore
 from tests.lint.capture import RECORDER, ROOT, Statement, gather, shared_folder
-from tests.lint.linter import Background, lint
+from tests.lint.linter import lint
 from tests.lint.workload import run_workload
 
 COLLECTED = pytest.StashKey[set[Path]]()
 """The test files of this session, stashed by ``tests/conftest.py``."""
-BACKGROUND = pytest.StashKey[Background]()
-"""The lint that runs beside this process's tests (``tests/conftest.py``), when this session
-lints."""
 WHOLE_SUITE = ("contract", "api")
 """When every test file of these folders ran, every query module must have sent something."""
 GATHER_TIMEOUT_S = 1800.0
 """How long the lint waits for the other test workers to finish their tests."""
-BACKGROUND_WAIT_S = 120.0
-"""How long a test waits for a background lint (at the lowest priority) to lint a few
-statements."""
 
 
 def adapter_statements() -> list[Statement]:
@@ -77,19 +66,13 @@ async def test_every_statement_the_neo4j_adapter_can_send_passes_its_linter(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     await run_workload(tmp_path / "crm-data")
-    background = request.config.stash.get(BACKGROUND, None)
-    if background is not None:  # it goes on while the other workers finish
-        background.submit([*adapter_statements(), *RECORDER.fresh()])
     worker = getattr(request.config, "workerinput", None)
     if worker is not None:
         others = {f"gw{index}" for index in range(worker["workercount"])} - {worker["workerid"]}
         gather(shared_folder(request.config), others, GATHER_TIMEOUT_S)
-    if background is not None:
-        RECORDER.verdicts |= background.stop()
     statements = [*adapter_statements(), *RECORDER.statements()]
 
-    cache = getattr(request.config, "cache", None)  # none: -p no:cacheprovider
-    problems = lint(statements, cache, RECORDER.verdicts)
+    problems = lint(statements, getattr(request.config, "cache", None))  # none: -p no:cacheprovider
 
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(map(str, problems))
     sources = {statement.source for statement in statements}
@@ -121,21 +104,3 @@ def test_the_lint_finds_every_planted_mistake() -> None:
     found = {(problem.statement.query, problem.message) for problem in problems}
     for query, expected in PLANTED.items():
         assert any(q == query and expected in message for q, message in found), (query, found)
-
-
-def test_the_background_lint_finds_what_the_lint_finds() -> None:
-    statements = [
-        *(Statement(query, {}, "planted") for query in PLANTED),
-        Statement("MATCH (n:Person) RETURN n.name", {}, "clean"),
-    ]
-    background = Background()
-    background.submit(statements)
-    deadline = time.monotonic() + BACKGROUND_WAIT_S
-    while len(background.verdicts) < len(statements) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    verdicts = background.stop()
-
-    assert len(verdicts) == len(statements)
-    assert sum(not found for found in verdicts.values()) == 1
-    expected = sorted(map(str, lint(statements)))
-    assert sorted(map(str, lint(statements, known=verdicts))) == expected
