@@ -65,9 +65,11 @@ def best_path(demo: Demo, source: str, target: str) -> list[str]:
 
 
 def drawn(page: Page, number: int = 1) -> list[str]:
-    """The people of the page's path ``number``, the asker first."""
-    chain = page.locator(".path").nth(number - 1).locator(".chain-person > a")
-    return chain.all_inner_texts()
+    """The people of the page's path ``number``, the asker first, once the path is shown (a
+    click that submits a form returns when the answer starts loading, not when it is drawn)."""
+    path = page.locator(".path").nth(number - 1)
+    expect(path).to_be_visible()
+    return path.locator(".chain-person > a").all_inner_texts()
 
 
 @pytest.mark.parametrize("lang", ["en", "de", "da"])
