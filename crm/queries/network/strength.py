@@ -98,8 +98,12 @@ class TieStrength:
             events=_newest_first(
                 [SharedEvent(e["id"], e["title"], e["date"]) for e in tie["events"]]
             ),
-            organizations=[Shared(o["label"], o["id"], o["name"]) for o in tie["organizations"]],
-            initiatives=[Shared("Initiative", n["id"], n["name"]) for n in tie["initiatives"]],
+            organizations=_by_name(
+                [Shared(o["label"], o["id"], o["name"]) for o in tie["organizations"]]
+            ),
+            initiatives=_by_name(
+                [Shared("Initiative", n["id"], n["name"]) for n in tie["initiatives"]]
+            ),
         )
 
 
@@ -184,6 +188,60 @@ WITH {keep}, {{
   initiatives: initiatives
 }} AS tie
 """
+
+
+def raw_from(dialect: Dialect) -> LiteralString:
+    """Cypher that, for rows with a person ``a`` (and whatever else they carry), adds
+    ``s1`` .. ``s4``: lists of ``{b, w}``, the parts of the raw weight ``tie_strength`` gives
+    ``a`` and each person ``b`` they share something with, read outwards from ``a`` once:
+    interactions by other person and kind, each event ``a`` attended with its attendees counted
+    once, overlapping jobs, and started initiatives. Summed by ``b`` they are ``tie.raw`` (to
+    the last bits of the floating-point sums, whose order differs), at a cost that follows
+    ``a``'s neighbourhood rather than the number of people times what each pair shares: a
+    person at a conference of 1,000 has 1,000 people to rate, and counting the conference's
+    attendees again for each of them is what made ``person.ties`` slow.
+    Needs ``$asOf`` and ``PARAMETERS``."""
+    return f"""
+{dialect.subquery("a")}OPTIONAL MATCH (a)-[i:INTERACTED]-(b:Person) WHERE i.date <= $asOf
+  WITH b, i.kind AS kind, count(i) AS times,
+       sum(0.5 ^ (({days("$asOf")} - {days("i.date")}) / $halfLife)) AS fresh
+  RETURN collect(CASE WHEN b IS NULL THEN null ELSE {{b: b, w: $kindWeights[kind]
+         * ($floor * times + (1 - $floor) * fresh)}} END) AS s1
+}}
+{dialect.subquery("a")}OPTIONAL MATCH (a)-[:ATTENDED]->(e:Event) WHERE e.date <= $asOf
+  OPTIONAL MATCH (e)<-[:ATTENDED]-(x:Person)
+  WITH e, collect(x) AS attendees
+  WITH attendees, $eventWeight * $eventSize / CASE WHEN size(attendees) > $eventSize
+       THEN size(attendees) ELSE $eventSize END * {recency("e.date")} AS w
+  UNWIND attendees AS b
+  RETURN collect({{b: b, w: w}}) AS s2
+}}
+{dialect.subquery("a")}OPTIONAL MATCH (a)-[wa:WORKS_AT]->(o)<-[wb:WORKS_AT]-(b:Person)
+  WHERE coalesce(wa.since, '') <= $asOf AND coalesce(wb.since, '') <= $asOf
+    AND coalesce(wa.since, '') <= coalesce(wb.until, $asOf)
+    AND coalesce(wb.since, '') <= coalesce(wa.until, $asOf)
+  WITH b, CASE WHEN coalesce(wa.until, $asOf) < coalesce(wb.until, $asOf)
+       THEN coalesce(wa.until, $asOf) ELSE coalesce(wb.until, $asOf) END AS end
+  RETURN collect(CASE WHEN b IS NULL THEN null ELSE
+         {{b: b, w: $organizationWeight * {recency("end")}}} END) AS s3
+}}
+{dialect.subquery("a")}OPTIONAL MATCH (a)-[va:WORKS_AT]->()-[:PARTNER_IN]->(n:Initiative)
+  WHERE {active("va")}
+  WITH DISTINCT n
+  OPTIONAL MATCH (n)-[:EMERGED_FROM]->(ev:Event)
+  WITH n, min(ev.date) AS born
+  OPTIONAL MATCH (n)<-[:PARTNER_IN]-()<-[vb:WORKS_AT]-(b:Person)
+  WHERE coalesce(n.startedOn, born, '') <= $asOf AND {active("vb")}
+  WITH b, count(DISTINCT n) AS initiatives
+  RETURN collect(CASE WHEN b IS NULL THEN null ELSE
+         {{b: b, w: $initiativeWeight * initiatives}} END) AS s4
+}}
+"""
+
+
+def _by_name(shared: list[Shared]) -> list[Shared]:
+    """In a fixed order (the engine collects them in an order that depends on the statement)."""
+    return sorted(shared, key=lambda s: (s.name or "", s.label, s.id))
 
 
 def _newest_first(events: list[SharedEvent]) -> list[SharedEvent]:

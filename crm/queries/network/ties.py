@@ -6,40 +6,36 @@ from typing import LiteralString
 
 from crm.graph.dialect import Dialect
 from crm.graph.store import GraphStore, Record
-from crm.queries.network.strength import PARAMETERS, TieStrength, active, tie_strength
+from crm.queries.network.strength import PARAMETERS, TieStrength, raw_from, tie_strength
 
-CANDIDATES: LiteralString = f"""
-OPTIONAL MATCH (a)-[i:INTERACTED]-(b1:Person) WHERE i.date <= $asOf
-WITH pid, a, collect(DISTINCT b1) AS met
-OPTIONAL MATCH (a)-[:ATTENDED]->(e:Event)<-[:ATTENDED]-(b2:Person) WHERE e.date <= $asOf
-WITH pid, a, met, collect(DISTINCT b2) AS attended
-OPTIONAL MATCH (a)-[wa:WORKS_AT]->()<-[wb:WORKS_AT]-(b3:Person)
-WHERE coalesce(wa.since, '') <= $asOf AND coalesce(wb.since, '') <= $asOf
-WITH pid, a, met, attended, collect(DISTINCT b3) AS colleagues
-OPTIONAL MATCH (a)-[va:WORKS_AT]->()-[:PARTNER_IN]->(n:Initiative)<-[:PARTNER_IN]-()
-               <-[vb:WORKS_AT]-(b4:Person)
-WHERE {active("va")} AND {active("vb")}
-WITH pid, a, met, attended, colleagues, collect(DISTINCT b4) AS partners
-UNWIND met + attended + colleagues + partners AS b
-WITH DISTINCT pid, a, b
-WHERE b <> a
-"""
-"""(FalkorDB loses a list that an aggregating ``WITH`` names again, hence four names.)
-For rows of ``pid`` and a person ``a``: one row per person ``b`` ``a`` shares anything with
-on ``$asOf`` (the tie's strength decides whether it counts)."""
+GRAIN: float = 1e9
+"""Raw weights are ranked to nine decimals, then by the other person's id: two ties the
+formula weighs alike (every colleague at a large employer, say) are ordered by id, not by the
+last bits of a floating-point sum, which depend on the order the engine adds in."""
 
 
 def _ties(dialect: Dialect) -> LiteralString:
+    """For each of ``$ids``: everyone person ``a`` shares something with on ``$asOf``, weighed
+    at once from ``a``'s side (``raw_from``) and ranked; only the first ``$limit`` are rated by
+    ``tie_strength`` for their evidence."""
     return (
         "UNWIND $ids AS pid MATCH (a:Person {id: pid})"
-        + CANDIDATES
-        + "AND ($crossBorder IS NULL OR (a.country <> b.country) = $crossBorder)"
-        + tie_strength(dialect, "pid")
+        + raw_from(dialect)
+        + dialect.subquery("a, s1, s2, s3, s4")
+        + """UNWIND s1 + s2 + s3 + s4 AS part
+  WITH a, part.b AS b, sum(part.w) AS raw
+  WHERE b <> a AND ($crossBorder IS NULL OR (a.country <> b.country) = $crossBorder)
+  WITH b, raw ORDER BY round(raw * $grain) DESC, b.id
+  WITH collect(b)[0..$limit] AS top
+  UNWIND range(0, size(top) - 1) AS rank
+  RETURN top[rank] AS b, rank
+}
+WITH pid, a, b, rank"""
+        + tie_strength(dialect, "pid, rank")
         + """
-WHERE tie.raw > 0
-WITH pid, b, tie ORDER BY tie.raw DESC, b.id
+WITH pid, b, tie ORDER BY rank
 WITH pid, collect({person: properties(b), tie: tie}) AS ties
-RETURN pid, ties[0..$limit] AS ties
+RETURN pid, ties
 """
     )
 
@@ -67,6 +63,7 @@ async def person_ties(
         "limit": first,
         "crossBorder": cross_border,
         "asOf": as_of,
+        "grain": GRAIN,
     }
     found: dict[str, list[PersonTie]] = {person: [] for person in person_ids}
     for row in await store.read(_ties(store.dialect), parameters):
