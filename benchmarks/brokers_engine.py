@@ -17,7 +17,8 @@ internal id), then measures:
   worker processes), time-boxed: if the box ends first, the sources done by then (a uniform
   random sample) stand in, and the answer says how many;
 - the top-ten overlaps with the reference (and, where the product's exact answer is
-  affordable, the reference's agreement with it);
+  affordable, the reference's agreement with it), and the product's estimate from other
+  sample sizes against it;
 - one ``MERGE`` of a pair both ways (what a write path would add), against creating an
   interaction between the same people, in turns (both undone after).
 
@@ -27,7 +28,7 @@ so the rankings are comparable.
 
     uv run python -m benchmarks.brokers_engine --size medium [--seed 7] [--data DIR]
         [--samples 25,50,100,200] [--seeds 3] [--reference-minutes 25] [--workers 1]
-        [--out FILE.json]
+        [--product-samples 100,200,400,800] [--out FILE.json]
 """
 
 import asyncio
@@ -254,6 +255,25 @@ async def product_estimate(store: GraphStore, settings: Settings, day: str) -> d
     }
 
 
+def product_samples(
+    contacts: Contacts, best: set[str], sizes: Sequence[int]
+) -> list[dict[str, Any]]:
+    """The product's estimate from each of ``sizes`` sources (its own draw, as
+    ``CRM_BROKERS_SAMPLE`` would set it): igraph's time and the top ten's overlap with ``best``."""
+    found = []
+    for size in sizes:
+        starts = sources(len(contacts.ids), exact_up_to=0, sampled=size)
+        began = time.perf_counter()
+        scores = contacts.scores(starts)
+        seconds = time.perf_counter() - began
+        top = sorted(scores, key=lambda p: (-scores[p], p))[:TOP]
+        found.append(
+            {"sample_size": size, "betweenness_s": round(seconds, 2),
+             "top10_overlap": len(best & set(top))}
+        )  # fmt: skip
+    return found
+
+
 def _follow(
     n: int, edges: list[tuple[int, int]], starts: list[int], deadline: float
 ) -> tuple[list[float], int]:
@@ -362,7 +382,13 @@ async def _load(bench: Bench) -> None:
 
 
 async def probe(
-    settings: Settings, sizes: Sequence[int], seeds: int, minutes: float, workers: int
+    settings: Settings,
+    *,
+    sizes: Sequence[int],
+    seeds: int,
+    minutes: float,
+    workers: int,
+    product_sizes: Sequence[int],
 ) -> dict[str, Any]:
     day = datetime.now(UTC).date().isoformat()
     store = await open_store(settings)
@@ -392,6 +418,9 @@ async def probe(
         result["agreement"] = await asyncio.to_thread(agreement, contacts, scores)
     result["reference"] = found | {"top": sorted(best)}
     estimate["top10_overlap"] = len(best & set(estimate["top"]))
+    result["product_samples"] = await asyncio.to_thread(
+        product_samples, contacts, best, product_sizes
+    )
     for runs in result["engine"].values():
         for run in runs:
             run["top10_overlap"] = len(best & set(run["top"]))
@@ -425,6 +454,11 @@ def _table(result: dict[str, Any]) -> str:
         f"{product['read_s'] + product['betweenness_s']:.2f} s (reading {product['read_s']:.2f} s, "
         f"igraph {product['betweenness_s']:.2f} s) | | {product['top10_overlap']} |"
     )
+    for run in result["product_samples"]:
+        lines.append(
+            f"| product, igraph from {run['sample_size']} sources | igraph "
+            f"{run['betweenness_s']:.2f} s | | {run['top10_overlap']} |"
+        )
     return "\n".join(lines)
 
 
@@ -450,6 +484,10 @@ def main(
     workers: Annotated[
         int, typer.Option(min=1, help="Processes following the reference's paths.")
     ] = 1,
+    product_samples: Annotated[
+        str,
+        typer.Option(help="The product's sample sizes measured against the reference at the end."),
+    ] = "100,200,400,800",
     out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here too.")] = None,
 ) -> None:
     """Measure the engine's betweenness on a symmetric projection against the product's."""
@@ -462,7 +500,17 @@ def main(
         settings = settings.model_copy(update={"data_dir": data})
     sizes = [int(s) for s in samples.split(",")]
     began = datetime.now(UTC)
-    result = asyncio.run(probe(settings, sizes, seeds, reference_minutes, workers))
+    product_sizes = [int(s) for s in product_samples.split(",")]
+    result = asyncio.run(
+        probe(
+            settings,
+            sizes=sizes,
+            seeds=seeds,
+            minutes=reference_minutes,
+            workers=workers,
+            product_sizes=product_sizes,
+        )
+    )
     result["when"] = f"{began:%Y-%m-%d %H:%M} to {datetime.now(UTC):%H:%M} UTC"
     result["size"] = size
     typer.echo(json.dumps(result, indent=1))
