@@ -18,11 +18,17 @@ const PLUGIN_PREFIXES = ['apoc.', 'gds.'];
 
 const input = JSON.parse(readFileSync(0, 'utf8'));
 
+// The package compares the whole registry as JSON before every statement, and the analysis
+// slows with its size: only the names some statement mentions are kept (a name no statement
+// mentions cannot change a verdict). Function names are matched without case, as Cypher does.
+const mentioned = input.statements.map((statement) => statement.query.toLowerCase()).join('\n');
+
 function builtIns(registry) {
   const kept = Object.entries(registry[VERSION]).filter(
     ([name]) =>
-      !PLUGIN_PREFIXES.some((prefix) => name.startsWith(prefix)) ||
-      input.plugins.some((prefix) => name.startsWith(prefix)),
+      (!PLUGIN_PREFIXES.some((prefix) => name.startsWith(prefix)) ||
+        input.plugins.some((prefix) => name.startsWith(prefix))) &&
+      mentioned.includes(name.toLowerCase()),
   );
   return { [VERSION]: Object.fromEntries(kept) };
 }
