@@ -93,7 +93,7 @@ class Settings(BaseSettings):
         "above, an estimate from a sample of them (the answer says which).",
     )
     brokers_sample: int = Field(
-        default=100,
+        default=400,
         ge=1,
         description="`brokers` above `CRM_BROKERS_EXACT_UP_TO`: how many people the shortest "
         "paths are followed from (drawn with a fixed seed).",

@@ -106,9 +106,9 @@ def _broker_type(person: Any, organization: Any) -> Any:
             graphql_type=bool,
             description="Whether the score is an estimate: above CRM_BROKERS_EXACT_UP_TO people "
             "who have interacted, the shortest paths are followed from a sample of them "
-            "(sampleSize), drawn with a fixed seed. Measured against the exact top ten: 9 of 10 "
-            "shared on the benchmark's small graph (8,000 people), 6 of 10 on medium (100,000 "
-            "people, against a reference from 58,200 sources; BENCHMARKS.md).",
+            "(sampleSize), drawn with a fixed seed. Measured against the exact top ten, with "
+            "the default 400: 9 of 10 shared on the benchmark's small graph (8,000 people), 8 "
+            "of 10 on medium (100,000 people; with 100 sources 6 of 10; BENCHMARKS.md).",
         ),
         sample_size=strawberry.field(
             graphql_type=int,
