@@ -34,6 +34,12 @@ class Dialect(Protocol):
         ``""``: none)."""
         ...
 
+    def node_key(self, variable: LiteralString) -> LiteralString:
+        """The engine's own key of the node ``variable``: cheaper to read than an id property,
+        and comparable only within one statement (the engine may give a deleted node's key to a
+        new one)."""
+        ...
+
     def fulltext_index(self, target: NodeProperty) -> LiteralString:
         """The statement that indexes one node property for full-text search."""
         ...
@@ -125,6 +131,9 @@ class FalkorDBDialect:
         """FalkorDB has no variable scope clause (``CALL (p) {``): an importing ``WITH`` (none
         where the subquery imports nothing)."""
         return "CALL { WITH " + variables + " " if variables else "CALL { "
+
+    def node_key(self, variable: LiteralString) -> LiteralString:
+        return "id(" + variable + ")"
 
     def fulltext_index(self, target: NodeProperty) -> LiteralString:
         """One full-text index per label. Its ``language`` option (the stemmer) applies to the
@@ -246,6 +255,10 @@ class Neo4jDialect:
     def subquery(self, variables: LiteralString) -> LiteralString:
         """The variable scope clause; Neo4j 5 deprecates the importing ``WITH``."""
         return "CALL (" + variables + ") { "
+
+    def node_key(self, variable: LiteralString) -> LiteralString:
+        """``id()`` is deprecated in Neo4j 5."""
+        return "elementId(" + variable + ")"
 
     def fulltext_index(self, target: NodeProperty) -> LiteralString:
         """The analyser lower-cases and splits words; the text is folded already, and stop

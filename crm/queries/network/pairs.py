@@ -1,6 +1,6 @@
 """Who has interacted with whom: each person's contacts once, however many interactions they had.
 
-The network questions that follow people (brokers, communities, introduction paths) walk
+The network questions that follow people (brokers, introduction paths) walk
 these contacts, not the interactions: two people who met 2,000 times are one pair, so what the
 questions cost follows the number of people who know each other, not how often they met. They
 need only who met whom, not how often or when (the pairs' weights): a list of contacts per
