@@ -490,27 +490,31 @@ def main(
     ] = "100,200,400,800",
     out: Annotated[Path | None, typer.Option(help="Write the figures as JSON here too.")] = None,
 ) -> None:
-    """Measure the engine's betweenness on a symmetric projection against the product's."""
-    workdir = Path(tempfile.mkdtemp(prefix=f"crm-brokers-engine-{size}-"))
-    bench = Bench(size, seed, workdir, workdir / "dataset")
-    settings = bench.settings()
-    if data is None:
-        asyncio.run(_load(bench))
-    else:
-        settings = settings.model_copy(update={"data_dir": data})
-    sizes = [int(s) for s in samples.split(",")]
-    began = datetime.now(UTC)
-    product_sizes = [int(s) for s in product_samples.split(",")]
-    result = asyncio.run(
-        probe(
-            settings,
-            sizes=sizes,
-            seeds=seeds,
-            minutes=reference_minutes,
-            workers=workers,
-            product_sizes=product_sizes,
+    """Measure the engine's betweenness on a symmetric projection against the product's
+    (the generated dataset and its engine data in a scratch folder, removed at the end)."""
+    with tempfile.TemporaryDirectory(
+        prefix=f"crm-brokers-engine-{size}-", ignore_cleanup_errors=True
+    ) as scratch:
+        workdir = Path(scratch)
+        bench = Bench(size, seed, workdir, workdir / "dataset")
+        settings = bench.settings()
+        if data is None:
+            asyncio.run(_load(bench))
+        else:
+            settings = settings.model_copy(update={"data_dir": data})
+        sizes = [int(s) for s in samples.split(",")]
+        began = datetime.now(UTC)
+        product_sizes = [int(s) for s in product_samples.split(",")]
+        result = asyncio.run(
+            probe(
+                settings,
+                sizes=sizes,
+                seeds=seeds,
+                minutes=reference_minutes,
+                workers=workers,
+                product_sizes=product_sizes,
+            )
         )
-    )
     result["when"] = f"{began:%Y-%m-%d %H:%M} to {datetime.now(UTC):%H:%M} UTC"
     result["size"] = size
     typer.echo(json.dumps(result, indent=1))
